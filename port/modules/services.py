@@ -1,0 +1,49 @@
+"""The kernel services firmware code reaches with `SVC #n`.
+
+One list is the single source of truth: the SVC number of a service is its index here. At
+firmware build time `rtdl.gen_veneers` turns this list into assembler veneers (`svc #n; bx lr`,
+one global label per name and alias); at run time the kernel binds each number to its handler
+method `svc_<name>`. Imports nothing.
+"""
+
+# (service name, aliases...). The name is also the veneer's symbol; aliases are extra global
+# labels on the same veneer (so malloc and rt_malloc are one service and one owner rule).
+SERVICES = (
+    ("__rtdl_console_write",),          # (buf, len) -> len
+    ("rt_malloc", "malloc", "_Znwj", "_Znaj", "_ZnwjRKSt9nothrow_t", "_ZnajRKSt9nothrow_t"),
+    ("rt_free", "free", "_ZdlPv", "_ZdaPv", "_ZdlPvj", "_ZdaPvj",
+     "_ZdlPvRKSt9nothrow_t", "_ZdaPvRKSt9nothrow_t"),
+    ("rt_realloc", "realloc"),
+    ("rt_calloc", "calloc"),
+    ("rt_malloc_align",),               # (size, align)
+    ("rt_free_align",),
+    ("__rtdl_memalign", "memalign"),   # (align, size)
+    ("__rtdl_malloc_usable_size", "malloc_usable_size"),
+    ("__rtdl_exit",),                   # (code): the calling thread's module ends
+    ("__rtdl_abort",),                  # (reason string or 0): the calling module is killed
+    ("dlmodule_self",),
+    ("dlmodule_find",),
+    ("dlmodule_load",),
+    ("dlmodule_exec",),
+    ("dlmodule_symbol_find",),
+    ("dlopen",),
+    ("dlsym",),
+    ("dlclose",),
+    ("dlerror",),
+    ("rt_thread_self",),
+    ("rt_tick_get",),
+    ("rt_thread_mdelay",),
+    ("rt_thread_delay",),
+    ("rt_thread_yield",),
+    ("__rtdl_memory_info",),            # (total*, used*, max_used*)
+    ("__rtdl_atexit",),                 # (func, arg, dso): C++ static destructor registration
+    ("__rtdl_resume",),                 # (r0 of a finished target call): continue a service
+)
+
+
+def service_number(name):
+    """SVC number of a service by its name or alias, or -1."""
+    for number in range(len(SERVICES)):
+        if name in SERVICES[number]:
+            return number
+    return -1

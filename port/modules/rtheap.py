@@ -1,0 +1,405 @@
+"""RT-Thread's small-memory heap (src/mem.c, from lwIP's mem.c), laid out in target memory.
+
+The heap lives in the memory of the target (a `memory` object: the emulator board or
+membus.RamMemory); this object only keeps what RT-Thread keeps in static variables: where the
+heap is, the lowest free block and the usage figures. Every block starts with a header (the
+RT_USING_MEMTRACE layout, 16 bytes, padded to `align`):
+
+    u16 magic (0x1ea0)   u16 used   u32 next   u32 prev   4-byte owner name
+
+`next`/`prev` are byte offsets from the heap start; the block's payload runs from the end of
+its header to the next block. An end sentinel (used = 1, next = prev = its own offset) closes
+the list. Addresses handed out are target addresses; 0 means failure (RT_NULL). Running out
+of memory never raises; a bad pointer handed to free/realloc raises HeapError and a damaged
+header found while walking raises HeapCorruption.
+
+Deliberate differences from RT-Thread (each one keeps the heap checkable):
+- free/realloc validate the block (magic, used flag, next/prev links) and raise instead of
+  asserting or silently ignoring; the sentinel's `prev` always stays its own offset.
+- a perfect fit of the whole heap is allowed (mem.c's loop stops one size early).
+- realloc raises the size to MIN_SIZE and shrinks in place even when the rest is too small to
+  split off (mem.c then allocates, copies and frees).
+- free blocks always carry the owner "    " (mem.c names the very first one "INIT"), so a
+  heap whose blocks are all freed again is byte-for-byte the freshly initialised heap.
+"""
+
+import struct
+
+from rterror import HeapError, HeapCorruption, EINVAL
+
+try:
+    from micropython import const
+except ImportError:
+    def const(x):
+        return x
+
+HEAP_MAGIC = const(0x1EA0)
+MIN_SIZE = const(12)
+_HDR_RAW = const(16)
+_HDR_FMT = "<HHII4s"
+_CHUNK = const(4096)
+
+FREE_OWNER = b"    "
+SENTINEL_OWNER = b"INIT"
+DEFAULT_OWNER = b"NONE"     # mem.c's name when there is no current thread
+
+
+def _owner_bytes(owner, default):
+    if owner is None:
+        return default
+    if isinstance(owner, str):
+        owner = owner.encode()
+    owner = bytes(owner)
+    nul = owner.find(b"\x00")
+    if nul >= 0:
+        owner = owner[:nul]
+    owner = owner[:4]
+    return owner + b" " * (4 - len(owner))
+
+
+def _owner_str(raw):
+    try:
+        return raw.decode()
+    except ValueError:
+        return "".join([chr(c) if 32 <= c < 127 else "?" for c in raw])
+
+
+class SmallMemHeap:
+    """SmallMemHeap(memory, begin, end, align=8): a heap over [begin, end) of target memory."""
+
+    def __init__(self, memory, begin, end, align=8):
+        if align < 4 or (align & (align - 1)):
+            raise HeapError("heap: alignment %d is not a power of two >= 4" % align, EINVAL)
+        am = align - 1
+        self.memory = memory
+        self.align = align
+        self._am = am
+        self.header_size = hs = (_HDR_RAW + am) & ~am
+        self._min = (MIN_SIZE + am) & ~am
+        b = (begin + am) & ~am
+        e = end & ~am
+        lo = getattr(memory, "ram_start", None)
+        hi = getattr(memory, "ram_end", None)
+        if (lo is not None and b < lo) or (hi is not None and e > hi):
+            raise HeapError("heap: 0x%08x-0x%08x is outside RAM 0x%08x-0x%08x"
+                            % (begin, end, lo, hi), EINVAL)
+        if e - b < 2 * hs + self._min:
+            raise HeapError("heap: 0x%08x-0x%08x is too small" % (begin, end), EINVAL)
+        self.begin = b
+        self.end = e
+        self.total = e - b - 2 * hs
+        self._endoff = eo = self.total + hs
+        self.used = 0
+        self.max_used = 0
+        self._lfree = 0
+        memory.write(b, struct.pack(_HDR_FMT, HEAP_MAGIC, 0, eo, 0, FREE_OWNER))
+        memory.write(b + eo, struct.pack(_HDR_FMT, HEAP_MAGIC, 1, eo, eo, SENTINEL_OWNER))
+
+    # -- header access: one read / one write per header --------------------------------------
+
+    def _hdr(self, off):
+        raw = self.memory.read(self.begin + off, _HDR_RAW)
+        if len(raw) != _HDR_RAW:
+            raise HeapCorruption("heap block at 0x%08x: short read" % (self.begin + off))
+        return struct.unpack(_HDR_FMT, raw)
+
+    def _walk_hdr(self, off):
+        # A header met while following `next`: refuse to walk through a damaged one.
+        h = self._hdr(off)
+        if h[0] != HEAP_MAGIC or h[1] > 1 or h[2] <= off or h[2] > self._endoff:
+            raise HeapCorruption("heap block at 0x%08x: damaged header (magic 0x%04x used %d "
+                                 "next 0x%x)" % (self.begin + off, h[0], h[1], h[2]))
+        return h
+
+    def _put(self, off, used, nxt, prv, owner):
+        self.memory.write(self.begin + off, struct.pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv,
+                                                        owner))
+
+    def _set_prev(self, off, prv):
+        if off != self._endoff:
+            self.memory.write32(self.begin + off + 8, prv)
+
+    def _block(self, ptr, what):
+        """Validate `ptr` as the payload of a used block; return (off, header, prev header)."""
+        hs = self.header_size
+        off = ptr - hs - self.begin
+        if off < 0 or off >= self._endoff or (off & self._am):
+            raise HeapError("%s: 0x%08x is not a heap pointer" % (what, ptr & 0xFFFFFFFF))
+        h = self._hdr(off)
+        if h[0] != HEAP_MAGIC:
+            raise HeapError("%s: 0x%08x is not a heap block (magic 0x%04x)" % (what, ptr, h[0]))
+        if h[1] == 0:
+            raise HeapError("%s: 0x%08x is already free (double free?)" % (what, ptr))
+        nxt = h[2]
+        prv = h[3]
+        if h[1] != 1 or nxt < off + hs or nxt > self._endoff or (nxt & self._am):
+            raise HeapError("%s: 0x%08x has a damaged header (used %d next 0x%x)"
+                            % (what, ptr, h[1], nxt))
+        ph = None
+        if off == 0:
+            if prv != 0:
+                raise HeapError("%s: 0x%08x has a damaged header (prev 0x%x)" % (what, ptr, prv))
+        else:
+            if prv >= off or (prv & self._am):
+                raise HeapError("%s: 0x%08x is not a heap block (prev 0x%x)" % (what, ptr, prv))
+            ph = self._hdr(prv)
+            if ph[0] != HEAP_MAGIC or ph[2] != off:
+                raise HeapError("%s: 0x%08x is not a heap block (prev block does not link to it)"
+                                % (what, ptr))
+        return off, h, ph
+
+    def _account(self, delta):
+        u = self.used + delta
+        self.used = u
+        if u > self.max_used:
+            self.max_used = u
+
+    # -- the allocator -------------------------------------------------------------------------
+
+    def malloc(self, size, owner=None):
+        """rt_malloc: the payload address of a block of at least `size` bytes, or 0."""
+        if size <= 0:
+            return 0
+        am = self._am
+        size = (size + am) & ~am
+        if size > self.total:
+            return 0
+        if size < self._min:
+            size = self._min
+        hs = self.header_size
+        eo = self._endoff
+        limit = self.total - size
+        off = self._lfree
+        while off <= limit:
+            h = self._walk_hdr(off)
+            nxt = h[2]
+            if h[1] == 0 and nxt - off - hs >= size:
+                name = _owner_bytes(owner, DEFAULT_OWNER)
+                if nxt - off - hs >= size + hs + self._min:
+                    # split: the rest becomes a free block between this one and the next
+                    off2 = off + hs + size
+                    self._put(off2, 0, nxt, off, FREE_OWNER)
+                    self._set_prev(nxt, off2)
+                    self._put(off, 1, off2, h[3], name)
+                    self._account(size + hs)
+                    if off == self._lfree:
+                        self._lfree = off2
+                else:
+                    self._put(off, 1, nxt, h[3], name)
+                    self._account(nxt - off)
+                    if off == self._lfree:
+                        lf = nxt
+                        while lf != eo:
+                            lh = self._walk_hdr(lf)
+                            if not lh[1]:
+                                break
+                            lf = lh[2]
+                        self._lfree = lf
+                return self.begin + off + hs
+            off = nxt
+        return 0
+
+    def free(self, ptr):
+        """rt_free: free(0) does nothing; a bad pointer or a double free raises HeapError."""
+        if ptr == 0:
+            return
+        off, h, ph = self._block(ptr, "free")
+        eo = self._endoff
+        nxt = h[2]
+        self._account(off - nxt)
+        lfree = self._lfree
+        if off < lfree:
+            lfree = off
+        stop = nxt
+        if nxt != eo:
+            nh = self._walk_hdr(nxt)
+            if nh[1] == 0:
+                # merge with the following free block
+                if lfree == nxt:
+                    lfree = off
+                stop = nh[2]
+        if ph is not None and ph[1] == 0:
+            # merge into the preceding free block; the dead header is left marked free
+            if lfree == off:
+                lfree = h[3]
+            self._put(off, 0, stop, h[3], FREE_OWNER)
+            self._put(h[3], 0, stop, ph[3], FREE_OWNER)
+            self._set_prev(stop, h[3])
+        else:
+            self._put(off, 0, stop, h[3], FREE_OWNER)
+            if stop != nxt:
+                self._set_prev(stop, off)
+        self._lfree = lfree
+
+    def realloc(self, ptr, size, owner=None):
+        """rt_realloc: 0 -> malloc, size 0 -> free (returns 0); shrinks in place, grows by
+        allocate/copy/free. On failure returns 0 and the old block is untouched."""
+        if ptr == 0:
+            return self.malloc(size, owner)
+        if size <= 0:
+            self.free(ptr)
+            return 0
+        off, h, ph = self._block(ptr, "realloc")
+        am = self._am
+        size = (size + am) & ~am
+        if size < self._min:
+            size = self._min
+        hs = self.header_size
+        nxt = h[2]
+        old = nxt - off - hs
+        name = h[4] if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
+        if size <= old:
+            if old - size >= hs + self._min:
+                eo = self._endoff
+                off2 = off + hs + size
+                stop = nxt
+                if nxt != eo:
+                    nh = self._walk_hdr(nxt)
+                    if nh[1] == 0:
+                        stop = nh[2]
+                self._put(off2, 0, stop, off, FREE_OWNER)
+                self._set_prev(stop, off2)
+                self._put(off, 1, off2, h[3], name)
+                if off2 < self._lfree:
+                    self._lfree = off2
+                self._account(size - old)
+            elif name != h[4]:
+                self._put(off, 1, nxt, h[3], name)
+            return ptr
+        if size > self.total:
+            return 0
+        new = self.malloc(size, name)
+        if new:
+            self._copy(new, ptr, old)
+            self.free(ptr)
+        return new
+
+    def calloc(self, count, size, owner=None):
+        """rt_calloc: malloc(count * size) filled with zeroes, or 0."""
+        n = count * size
+        p = self.malloc(n, owner)
+        if p:
+            mem = self.memory
+            a = p
+            while n > 0:
+                k = n if n < _CHUNK else _CHUNK
+                mem.write(a, bytes(k))
+                a += k
+                n -= k
+        return p
+
+    def _copy(self, dst, src, n):
+        mem = self.memory
+        while n > 0:
+            k = n if n < _CHUNK else _CHUNK
+            mem.write(dst, mem.read(src, k))
+            dst += k
+            src += k
+            n -= k
+
+    def malloc_align(self, size, align, owner=None):
+        """rt_malloc_align: over-allocate by `align`, return the aligned address; the original
+        pointer is stored in the word just below it (free it with free_align)."""
+        if align <= 0:
+            raise HeapError("malloc_align: bad alignment %d" % align, EINVAL)
+        align = (align + 3) & ~3
+        if align & (align - 1):
+            raise HeapError("malloc_align: alignment %d is not a power of two" % align, EINVAL)
+        if size <= 0:
+            return 0
+        p = self.malloc(((size + 3) & ~3) + align, owner)
+        if not p:
+            return 0
+        if p & (align - 1):
+            a = (p + align - 1) & ~(align - 1)
+        else:
+            a = p + align
+        self.memory.write32(a - 4, p)
+        return a
+
+    def free_align(self, ptr):
+        """rt_free_align: free a block from malloc_align (0 does nothing)."""
+        if ptr == 0:
+            return
+        if ptr & 3 or ptr - 4 < self.begin + self.header_size or ptr > self.end:
+            raise HeapError("free_align: 0x%08x is not an aligned heap pointer"
+                            % (ptr & 0xFFFFFFFF))
+        real = self.memory.read32(ptr - 4)
+        if real > ptr - 4:
+            raise HeapError("free_align: 0x%08x is not from malloc_align" % ptr)
+        self.free(real)
+
+    def usable_size(self, ptr):
+        """The payload size of the used block at `ptr` (HeapError on a bad pointer)."""
+        off, h, ph = self._block(ptr, "usable_size")
+        return h[2] - off - self.header_size
+
+    def owner_of(self, ptr):
+        """The 4-character owner name stored in the used block at `ptr`."""
+        off, h, ph = self._block(ptr, "owner_of")
+        return _owner_str(h[4])
+
+    def info(self):
+        """rt_memory_info: (total, used, max_used)."""
+        return (self.total, self.used, self.max_used)
+
+    # -- integrity ----------------------------------------------------------------------------
+
+    def check(self):
+        """Walk every block and verify the heap. Returns [(payload addr, payload size, used,
+        owner)] in address order (sentinel excluded); raises HeapCorruption on damage."""
+        begin = self.begin
+        hs = self.header_size
+        am = self._am
+        eo = self._endoff
+        blocks = []
+        off = 0
+        prev_off = 0
+        prev_free = False
+        first_free = -1
+        used_sum = 0
+        while off != eo:
+            magic, used, nxt, prv, name = self._hdr(off)
+            addr = begin + off
+            if magic != HEAP_MAGIC:
+                raise HeapCorruption("heap block at 0x%08x: bad magic 0x%04x" % (addr, magic))
+            if used > 1:
+                raise HeapCorruption("heap block at 0x%08x: bad used flag %d" % (addr, used))
+            if nxt < off + hs or nxt > eo or (nxt & am):
+                raise HeapCorruption("heap block at 0x%08x: next offset 0x%x out of range"
+                                     % (addr, nxt))
+            if prv != prev_off:
+                raise HeapCorruption("heap block at 0x%08x: prev offset 0x%x, expected 0x%x"
+                                     % (addr, prv, prev_off))
+            if used:
+                used_sum += nxt - off
+            else:
+                if prev_free:
+                    raise HeapCorruption("heap block at 0x%08x: free block follows a free block"
+                                         % addr)
+                if first_free < 0:
+                    first_free = off
+            blocks.append((addr + hs, nxt - off - hs, used, _owner_str(name)))
+            prev_free = not used
+            prev_off = off
+            off = nxt
+        magic, used, nxt, prv, name = self._hdr(eo)
+        if magic != HEAP_MAGIC or used != 1 or nxt != eo or prv != eo:
+            raise HeapCorruption("heap end sentinel at 0x%08x damaged (magic 0x%04x used %d "
+                                 "next 0x%x prev 0x%x)" % (begin + eo, magic, used, nxt, prv))
+        if first_free < 0:
+            first_free = eo
+        if self._lfree != first_free:
+            raise HeapCorruption("heap: lowest free block is 0x%08x, recorded 0x%08x"
+                                 % (begin + first_free, begin + self._lfree))
+        if used_sum != self.used:
+            raise HeapCorruption("heap: blocks in use hold %d bytes, recorded %d"
+                                 % (used_sum, self.used))
+        return blocks
+
+    def blocks(self):
+        return self.check()
+
+    def snapshot(self):
+        """A comparable description of the whole heap: (blocks, used)."""
+        return (tuple(self.check()), self.used)

@@ -1,0 +1,77 @@
+"""Smoke tests of the device side: the modules import and behave the same on both interpreters.
+
+Plain asserts only; runs under tests/portable/harness.py (CPython) and real MicroPython.
+"""
+import sys
+
+import rterror
+import services
+
+
+def _raises(exc_type, func, *args):
+    try:
+        func(*args)
+    except exc_type as e:
+        return e
+    raise AssertionError("%s not raised" % exc_type.__name__)
+
+
+def test_implementation_name():
+    assert sys.implementation.name in ("micropython", "cpython")
+
+
+def test_error_hierarchy():
+    for cls in (rterror.ElfError, rterror.RelocationError, rterror.HeapError,
+                rterror.HeapCorruption, rterror.ModuleFault, rterror.StackOverflow,
+                rterror.ModuleStateError, rterror.UnresolvedSymbolError):
+        assert issubclass(cls, rterror.RtdlError), cls
+    assert issubclass(rterror.HeapCorruption, rterror.HeapError)
+    assert issubclass(rterror.StackOverflow, rterror.ModuleFault)
+
+
+def test_error_message_and_errno():
+    e = rterror.ElfError("bad magic")
+    assert str(e) == "bad magic"
+    assert e.errno == rterror.ENOEXEC
+    e = rterror.RtdlError("x", rterror.ENOMEM)
+    assert e.errno == rterror.ENOMEM
+    e = rterror.UnresolvedSymbolError("missing", ["foo", "bar"])
+    assert e.names == ["foo", "bar"]
+    assert e.errno == rterror.ENOENT
+
+
+def test_service_aliases_share_a_number():
+    assert services.service_number("malloc") == services.service_number("rt_malloc")
+    assert services.service_number("free") == services.service_number("rt_free")
+    assert services.service_number("rt_malloc") >= 0
+    assert services.service_number("no_such_service") == -1
+
+
+def test_service_numbers_are_indexes():
+    for number in range(len(services.SERVICES)):
+        for name in services.SERVICES[number]:
+            assert services.service_number(name) == number, name
+
+
+def test_service_names_unique():
+    seen = {}
+    for entry in services.SERVICES:
+        for name in entry:
+            assert name not in seen, name
+            seen[name] = True
+
+
+def test_membus_round_trip():
+    import membus
+    mem = membus.RamMemory(0x20000000, 256)
+    assert mem.ram_start == 0x20000000 and mem.ram_end == 0x20000100
+    mem.write32(0x20000000, 0x1234567890)           # masked to 32 bits
+    assert mem.read32(0x20000000) == 0x34567890
+    assert mem.read16(0x20000000) == 0x7890
+    assert mem.read8(0x20000003) == 0x34
+    mem.write(0x200000FC, b"\x01\x02\x03\x04")
+    assert mem.read(0x200000FC, 4) == b"\x01\x02\x03\x04"
+    assert mem.read32(0x200000FC) == 0x04030201
+    e = _raises(rterror.RtdlError, mem.read32, 0x200000FE)
+    assert e.errno == rterror.EFAULT
+    _raises(rterror.RtdlError, mem.read8, 0x1FFFFFFF)

@@ -1,0 +1,789 @@
+"""The RT-Thread-like kernel the modules run under: module objects, threads, the scheduler loop
+and the SVC service handlers (one method `svc_<name>` per entry of services.SERVICES).
+
+The kernel sees the machine only through the board's three interfaces (memory, cpu, console),
+so the same code runs over the unicorn board on a host and, in principle, on a device.
+Work that must run target code from inside a service (module_init, constructors, destructors
+of a module loaded or closed by another module) is written as generators that yield
+`(address, args)` calls: at top level they are driven with cpu.call, inside a service the
+calling thread is redirected to the function and resumes the service when it returns
+(`__rtdl_resume`), because an emulator cannot be re-entered from its own hook.
+Imports: struct, elf32 users (loader), rtheap, symtab, services, rterror.
+"""
+import struct
+
+import loader
+import services
+from rterror import (HeapError, ModuleFault, ModuleStateError, RtdlError, StackOverflow,
+                     EINVAL, ENOENT)
+from symtab import read_cstring
+
+try:
+    from micropython import const
+except ImportError:
+    def const(x):
+        return x
+
+# module states (dlmodule.h)
+STAT_INIT = const(0)
+STAT_RUNNING = const(1)
+STAT_CLOSING = const(2)
+STAT_CLOSED = const(3)
+STATE_NAMES = ("INIT", "RUNNING", "CLOSING", "CLOSED")
+
+# thread states
+THREAD_READY = const(1)
+THREAD_RUNNING = const(3)
+THREAD_CLOSED = const(4)
+
+RT_THREAD_PRIORITY_MAX = 32
+DEFAULT_PRIORITY = 20          # RT-Thread uses MAX-1, the idle thread's priority (defect 14)
+# RT-Thread's 2048 bytes does not hold newlib's printf of a double plus the module's frames.
+DEFAULT_STACK_SIZE = 8192
+MIN_STACK_SIZE = 256
+STACK_GUARD = 64               # canary bytes at the bottom of every thread stack
+_GUARD_WORD = 0xDEADBEEF
+ARGV_MAX = 8
+
+# exit codes a host reports for module deaths that are not a return from main
+EXIT_FAULT = 139
+EXIT_ABORT = 134
+EXIT_TIMEOUT = 124
+
+_MODULE_STRUCT_SIZE = 44       # struct rt_dlmodule, see firmware_stub/include/dlmodule.h
+_TCB_SIZE = 16
+
+
+def split_command(cmd):
+    """RT-Thread's msh argv rule: space/tab separated, '"' quotes, at most 8 arguments."""
+    argv = []
+    i, n = 0, len(cmd)
+    while i < n and len(argv) < ARGV_MAX:
+        while i < n and cmd[i] in " \t":
+            i += 1
+        if i >= n:
+            break
+        if cmd[i] == '"':
+            i += 1
+            start = i
+            while i < n and cmd[i] != '"':
+                i += 1
+            argv.append(cmd[start:i])
+            i += 1
+        else:
+            start = i
+            while i < n and cmd[i] not in " \t":
+                i += 1
+            argv.append(cmd[start:i])
+    return argv
+
+
+def quote_args(args):
+    """The inverse of split_command for a host command line: quote arguments with blanks."""
+    out = []
+    for arg in args:
+        if arg == "" or " " in arg or "\t" in arg:
+            out.append('"%s"' % arg)
+        else:
+            out.append(arg)
+    return " ".join(out)
+
+
+class Thread:
+    def __init__(self, kernel, name, module, entry, args, stack_size, priority):
+        self.name = name
+        self.module = module
+        self.priority = priority
+        self.stack_size = stack_size
+        self.state = THREAD_READY
+        self.blocks = []         # heap blocks that die with the thread (stack, argv, tcb)
+        self.pending = []        # generator-driven services waiting for a target call to return
+        self.stack = 0           # lowest usable stack address (the canary words)
+        self.stack_block = 0
+        self.aligned_stack = False
+        self.guard = None        # (start, end) of the write-protected page below the stack
+        self.stack_top = 0
+        self.tcb = 0
+        self.context = None
+        self.entry = entry
+        self.args = args
+
+
+class Module:
+    """A loaded module: RT-Thread's struct rt_dlmodule plus what the kernel tracks for it."""
+
+    def __init__(self, name, path):
+        self.name = name
+        self.path = path
+        self.state = STAT_INIT
+        self.nref = 0
+        self.ret_code = 0
+        self.fault = None
+        self.image = None
+        self.handle = 0          # address of the struct rt_dlmodule in target memory
+        self.threads = []
+        self.atexit = []         # (function, argument) from __cxa_atexit / __aeabi_atexit
+        self.reclaimed = 0       # leaked heap blocks freed when the module was destroyed
+        self.priority = DEFAULT_PRIORITY
+        self.stack_size = DEFAULT_STACK_SIZE
+
+    @property
+    def mem_space(self):
+        return self.image.base if self.image else 0
+
+    @property
+    def mem_size(self):
+        return self.image.size if self.image else 0
+
+    @property
+    def entry(self):
+        return self.image.entry if self.image else 0
+
+    @property
+    def symbols(self):
+        return self.image.symbols if self.image else {}
+
+    def contains(self, addr):
+        return self.image is not None and self.image.base <= addr < self.image.base + self.image.size
+
+    def __repr__(self):
+        return "<module %s %s nref=%d at 0x%08x>" % (self.name, STATE_NAMES[self.state],
+                                                      self.nref, self.mem_space)
+
+
+class FileReader:
+    """Files on the device's file system: plain open() on CPython and MicroPython alike."""
+
+    def read(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+
+class Kernel:
+    """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
+    the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
+    (rt_module_main_return, __rtdl_resume)."""
+
+    def __init__(self, memory, cpu, console, heap, symbols, addresses, files=None):
+        self.memory = memory
+        self.cpu = cpu
+        self.console = console
+        self.heap = heap
+        self.symbols = symbols
+        self.addresses = addresses
+        self.files = files or FileReader()
+        self.modules = []
+        self.threads = []
+        self.current = None
+        self.tick = 0
+        self.last_error = ""
+        self.errno = 0
+        self.owners = {}                 # heap block -> module that allocated it
+        self.aligned = {}                # memalign blocks, released by free() via free_align
+        self._dlerror_block = 0
+        self.initializing = None         # the module whose constructors are running
+        self._handlers = []
+        for entry in services.SERVICES:
+            self._handlers.append(getattr(self, "svc_" + entry[0].lstrip("_"), None))
+
+    # ---------------------------------------------------------------- errors -------------
+    def set_error(self, error):
+        self.last_error = str(error)
+        self.errno = getattr(error, "errno", EINVAL)
+
+    # ------------------------------------------------------------- module objects ------
+    def find(self, name):
+        for module in self.modules:
+            if module.name == name and module.state != STAT_CLOSED:
+                return module
+        return None
+
+    def by_handle(self, handle):
+        for module in self.modules:
+            if module.handle == handle and module.state != STAT_CLOSED:
+                return module
+        return None
+
+    def module_at(self, addr):
+        for module in self.modules:
+            if module.contains(addr):
+                return module
+        return None
+
+    def self_module(self):
+        return self.current.module if self.current else None
+
+    def _write_module_struct(self, module):
+        if not module.handle:
+            return
+        name = module.name.encode()[:loader.RT_NAME_MAX]
+        raw = struct.pack("<12sBBHHHIiIIII", name, module.state, 0, module.nref & 0xFFFF,
+                          module.priority, len(module.symbols) & 0xFFFF, module.stack_size,
+                          module.ret_code, module.mem_space, module.mem_size, module.entry, 0)
+        self.memory.write(module.handle, raw)
+
+    def load_steps(self, path):
+        """Generator: load a module and run its constructors; returns the Module."""
+        name = loader.module_name(path)
+        try:
+            data = self.files.read(path)
+        except OSError as error:
+            raise RtdlError("%s: cannot read file (%s)" % (path, error), ENOENT)
+        module = Module(name, path)
+        handle = self.heap.malloc(_MODULE_STRUCT_SIZE)
+        if not handle:
+            raise HeapError("%s: no memory for the module object" % path)
+        try:
+            module.image = loader.load_image(data, path, self.heap, self.memory,
+                                             self.symbols.find)
+        except Exception:
+            self.heap.free(handle)
+            raise
+        module.handle = handle
+        image = module.image
+        if image.priority is not None:
+            if image.priority >= RT_THREAD_PRIORITY_MAX:
+                self._free_module_memory(module)
+                raise RtdlError("%s: dlmodule_thread_priority %d (expected 0..%d)"
+                                % (path, image.priority, RT_THREAD_PRIORITY_MAX - 1))
+            module.priority = image.priority
+        if image.stack_size is not None:
+            if image.stack_size < MIN_STACK_SIZE:
+                self._free_module_memory(module)
+                raise RtdlError("%s: dlmodule_thread_stacksize %d (expected at least %d)"
+                                % (path, image.stack_size, MIN_STACK_SIZE))
+            module.stack_size = image.stack_size   # RT-Thread's inverted test never did this
+        module.nref = 1
+        self.modules.append(module)
+        self._write_module_struct(module)
+        previous = self.initializing
+        self.initializing = module
+        try:
+            for fn in image.init_array:
+                yield (fn, ())
+            if image.init_func:
+                yield (image.init_func, (module.handle,))
+        except Exception:
+            self._free_module_memory(module)
+            raise
+        finally:
+            self.initializing = previous
+        return module
+
+    def destroy_steps(self, module):
+        """Generator: run the module's destructors, then free everything it owns."""
+        module.state = STAT_CLOSING
+        self._write_module_struct(module)
+        if module.image is not None:
+            if module.image.cleanup_func:
+                yield (module.image.cleanup_func, (module.handle,))
+            while module.atexit:
+                fn, arg = module.atexit.pop()
+                yield (fn, (arg,))
+            for fn in reversed(module.image.fini_array):
+                yield (fn, ())
+        self._free_module_memory(module)
+
+    def _free_module_memory(self, module):
+        for thread in list(module.threads):
+            self._release_thread(thread)
+        for block in list(self.owners):
+            if self.owners[block] is module:
+                del self.owners[block]
+                self._release_block(block)
+                module.reclaimed += 1
+        if module.image is not None:
+            if getattr(module.image, "aligned_block", False):
+                self.heap.free_align(module.image.base)
+            else:
+                self.heap.free(module.image.base)
+        if module.handle:
+            self.heap.free(module.handle)
+            module.handle = 0
+        module.state = STAT_CLOSED
+        if module in self.modules:
+            self.modules.remove(module)
+
+    def release(self, module):
+        """Generator: drop one reference; at zero the module is destroyed (dlclose)."""
+        if module.nref > 0:
+            module.nref -= 1
+        self._write_module_struct(module)
+        if module.nref == 0 and not self._has_live_threads(module):
+            yield from self.destroy_steps(module)
+
+    def _has_live_threads(self, module):
+        for thread in module.threads:
+            if thread.state != THREAD_CLOSED:
+                return True
+        return False
+
+    # ---------------------------------------------------------------- threads -----------
+    def create_main_thread(self, module, cmd):
+        """dlmodule_exec's thread: main(argc, argv) with RT-Thread's argv splitting."""
+        if not module.entry:
+            raise RtdlError("%s: has no entry point (expected a program linked with -e main)"
+                            % module.path, EINVAL)
+        argv = split_command(cmd)
+        if not argv:
+            argv = [module.name]
+        thread = Thread(self, module.name, module, module.entry, (), module.stack_size,
+                        module.priority)
+        try:
+            argv_block = self._alloc_argv(argv)
+            thread.blocks.append(argv_block)
+            self._init_thread(thread, (len(argv), argv_block),
+                              self.addresses["rt_module_main_return"])
+        except Exception:
+            self._release_thread(thread)
+            raise
+        module.threads.append(thread)
+        self.threads.append(thread)
+        module.state = STAT_RUNNING
+        self._write_module_struct(module)
+        return thread
+
+    def _alloc_argv(self, argv):
+        strings = [a.encode() + b"\0" for a in argv]
+        table = 4 * (len(argv) + 1)
+        block = self.heap.malloc(table + sum([len(s) for s in strings]))
+        if not block:
+            raise HeapError("no memory for the argument vector")
+        raw = bytearray(table)
+        pos = block + table
+        tail = b""
+        for i in range(len(strings)):
+            struct.pack_into("<I", raw, 4 * i, pos)
+            pos += len(strings[i])
+            tail += strings[i]
+        self.memory.write(block, bytes(raw) + tail)
+        return block
+
+    def _init_thread(self, thread, args, lr):
+        # Stack block: [guard page, write-protected where the board can][canary][stack].
+        # The page stops an overflow before it reaches a heap header (an MPU stack guard on
+        # a device); the canary, checked on every kernel entry, catches it where there is no
+        # protection.
+        page = getattr(self.memory, "page_size", 0)
+        size = page + STACK_GUARD + thread.stack_size
+        stack = self.heap.malloc_align(size, page) if page else self.heap.malloc(size)
+        if not stack:
+            raise HeapError("%s: no memory for a %d-byte thread stack"
+                            % (thread.name, thread.stack_size))
+        thread.blocks.append(stack)
+        thread.stack_block = stack
+        thread.aligned_stack = bool(page)
+        if page:
+            self.memory.protect(stack, page, False)
+            thread.guard = (stack, stack + page)
+        thread.stack = stack + page
+        self.memory.write(thread.stack, struct.pack("<I", _GUARD_WORD) * (STACK_GUARD // 4))
+        thread.stack_top = (thread.stack + STACK_GUARD + thread.stack_size) & ~7
+        tcb = self.heap.malloc(_TCB_SIZE)
+        if not tcb:
+            raise HeapError("%s: no memory for the thread control block" % thread.name)
+        thread.blocks.append(tcb)
+        thread.tcb = tcb
+        self.memory.write(tcb, struct.pack("<12sI", thread.name.encode()[:loader.RT_NAME_MAX],
+                                           thread.module.handle if thread.module else 0))
+        regs = [0] * 17
+        for i in range(len(args)):
+            regs[i] = args[i] & 0xFFFFFFFF
+        regs[13] = thread.stack_top
+        regs[14] = lr | 1
+        regs[15] = thread.entry
+        regs[16] = 0x01000000
+        thread.context = regs
+
+    def _release_thread(self, thread):
+        thread.state = THREAD_CLOSED
+        if thread.guard is not None:
+            self.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)
+            thread.guard = None
+        for block in thread.blocks:
+            if block == thread.stack_block and thread.aligned_stack:
+                self.heap.free_align(block)
+            else:
+                self.heap.free(block)
+        thread.blocks = []
+        if thread in self.threads:
+            self.threads.remove(thread)
+        if thread.module is not None and thread in thread.module.threads:
+            thread.module.threads.remove(thread)
+
+    def check_stack(self, thread, sp=None):
+        """Raise StackOverflow when the thread's guard words are damaged or SP is below them."""
+        if not thread.stack:
+            return
+        guard = self.memory.read(thread.stack, STACK_GUARD)
+        bottom = thread.stack + STACK_GUARD
+        if guard != struct.pack("<I", _GUARD_WORD) * (STACK_GUARD // 4) or (
+                sp is not None and sp < bottom):
+            raise StackOverflow("%s: stack overflow in thread '%s' (stack of %d bytes at "
+                                "0x%08x; raise dlmodule_thread_stacksize)"
+                                % (thread.module.name if thread.module else "kernel",
+                                   thread.name, thread.stack_size, bottom))
+
+    def _pick(self):
+        best = None
+        for thread in self.threads:
+            if thread.state == THREAD_READY and (best is None or thread.priority < best.priority):
+                best = thread
+        return best
+
+    def run(self, timeout_us=0):
+        """Run ready threads until none is left. A faulting module is killed and destroyed;
+        the fault is kept on the module (module.fault) and the loop goes on."""
+        while True:
+            thread = self._pick()
+            if thread is None:
+                return
+            self.current = thread
+            thread.state = THREAD_RUNNING
+            fault = None
+            try:
+                completed = self.cpu.run(thread.context, timeout_us)
+                if thread.state == THREAD_RUNNING:
+                    if completed:
+                        thread.state = THREAD_READY
+                    else:
+                        raise ModuleFault("%s: timed out after %d ms (still running)"
+                                          % (thread.name, timeout_us // 1000))
+                        # (a scheduler with time slices will requeue instead)
+                if thread.state == THREAD_CLOSED:
+                    self.check_stack(thread)
+            except ModuleFault as error:
+                fault = error
+            self.current = None
+            if fault is not None:
+                self._kill(thread, fault)
+            elif thread.state == THREAD_CLOSED:
+                self._thread_finished(thread)
+
+    def _kill(self, thread, fault):
+        module = thread.module
+        if module is None:
+            self._release_thread(thread)
+            return
+        address = getattr(fault, "address", None)
+        if thread.guard is not None and address is not None and \
+                thread.guard[0] <= address < thread.guard[1]:
+            fault = StackOverflow("%s: stack overflow in thread '%s': write to 0x%08x below "
+                                  "its %d-byte stack (raise dlmodule_thread_stacksize)"
+                                  % (module.name, thread.name, address, thread.stack_size))
+        else:
+            try:
+                self.check_stack(thread)
+            except StackOverflow as overflow:
+                fault = overflow
+        module.fault = fault
+        if "timed out" in fault.message:
+            module.ret_code = EXIT_TIMEOUT
+        elif fault.message.find("abort") >= 0:
+            module.ret_code = EXIT_ABORT
+        else:
+            module.ret_code = EXIT_FAULT
+        self.set_error(fault)
+        # A faulted module's destructors are not trusted to run: free its memory directly.
+        module.state = STAT_CLOSING
+        self._free_module_memory(module)
+
+    def _thread_finished(self, thread):
+        module = thread.module
+        self._release_thread(thread)
+        if module is not None and module.state == STAT_CLOSING:
+            module.nref = 0
+            self.drive(self.destroy_steps(module))
+
+    # ------------------------------------------------------- running target code -------
+    def drive(self, steps):
+        """Run a step generator at top level (no thread is running): calls go to cpu.call."""
+        result = None
+        try:
+            while True:
+                fn, args = steps.send(result)
+                result = self.cpu.call(fn, args)
+        except StopIteration as stop:
+            return stop.value
+
+    def call(self, fn, args):
+        return self.cpu.call(fn, args)
+
+    # ---------------------------------------------------------- SVC dispatching --------
+    def service(self, number, args):
+        """Entry from the board's SVC hook. Returns the value for r0, or None to leave it."""
+        thread = self.current
+        if thread is not None:
+            self.check_stack(thread, self.cpu.sp())
+        if number < 0 or number >= len(self._handlers) or self._handlers[number] is None:
+            raise ModuleFault("%s: unknown kernel service SVC #%d"
+                              % (thread.name if thread else "kernel", number))
+        result = self._handlers[number](args)
+        if hasattr(result, "send"):
+            return self._start_steps(result)
+        return result
+
+    def _start_steps(self, steps, value=None):
+        """Advance a service generator; redirect the thread to its next target call."""
+        thread = self.current
+        try:
+            fn, args = steps.send(value)
+        except StopIteration as stop:
+            return stop.value or 0
+        if thread is None:
+            raise RtdlError("a service needing target calls ran outside a thread")
+        thread.pending.append((steps, self.cpu.save_call_frame()))
+        self.cpu.redirect(fn, args, self.addresses["__rtdl_resume"])
+        return None
+
+    def svc_rtdl_resume(self, args):
+        thread = self.current
+        steps, frame = thread.pending.pop()
+        self.cpu.restore_call_frame(frame)
+        try:
+            return self._start_steps(steps, args[0])
+        except RtdlError as error:
+            self.set_error(error)
+            return 0
+
+    # ------------------------------------------------------------- the services --------
+    def _owner_of_call(self):
+        return self.module_at(self.cpu.lr())
+
+    def _track(self, block):
+        if block:
+            module = self._owner_of_call()
+            if module is not None:
+                self.owners[block] = module
+        return block
+
+    def _untrack(self, block):
+        if block in self.owners:
+            del self.owners[block]
+
+    def svc_rtdl_console_write(self, args):
+        buf, size = args[0], args[1]
+        if size:
+            self.console.write(self.memory.read(buf, size))
+        return size
+
+    def svc_rt_malloc(self, args):
+        return self._track(self.heap.malloc(args[0]))
+
+    def svc_rt_free(self, args):
+        if args[0]:
+            self._untrack(args[0])
+            self._heap_call(self._release_block, args[0])
+        return 0
+
+    def _release_block(self, block):
+        if block in self.aligned:
+            del self.aligned[block]
+            self.heap.free_align(block)
+        else:
+            self.heap.free(block)
+
+    def svc_rt_realloc(self, args):
+        module = self.owners.get(args[0])
+        block = self._heap_call(self.heap.realloc, args[0], args[1])
+        if block != args[0]:
+            if block or args[1] == 0:
+                self._untrack(args[0])
+            if block:
+                if module is not None:
+                    self.owners[block] = module
+                else:
+                    self._track(block)
+        return block
+
+    def svc_rt_calloc(self, args):
+        return self._track(self.heap.calloc(args[0], args[1]))
+
+    def svc_rt_malloc_align(self, args):
+        return self.heap.malloc_align(args[0], args[1])
+
+    def svc_rt_free_align(self, args):
+        if args[0]:
+            self._heap_call(self.heap.free_align, args[0])
+        return 0
+
+    def svc_rtdl_memalign(self, args):
+        # newlib's memalign result is released with free(): remember which ones need free_align
+        block = self.heap.malloc_align(args[1], args[0])
+        if block:
+            self.aligned[block] = True
+        return self._track(block)
+
+    def svc_rtdl_malloc_usable_size(self, args):
+        return self.heap.usable_size(args[0]) if args[0] else 0
+
+    def svc_rtdl_memory_info(self, args):
+        total, used, max_used = self.heap.info()
+        for ptr, value in ((args[0], total), (args[1], used), (args[2], max_used)):
+            if ptr:
+                self.memory.write32(ptr, value)
+        return 0
+
+    def _heap_call(self, fn, *args):
+        try:
+            return fn(*args)
+        except HeapError as error:
+            raise ModuleFault("%s: %s" % (self._caller_name(), error.message))
+
+    def _caller_name(self):
+        return self.current.name if self.current else "kernel"
+
+    def svc_rtdl_exit(self, args):
+        thread = self.current
+        if thread is None or thread.module is None:
+            raise ModuleFault("dlmodule_exit called outside a module thread")
+        module = thread.module
+        module.ret_code = args[0] - (1 << 32) if args[0] & 0x80000000 else args[0]
+        # Every thread of the module stops; the module is destroyed once they are gone.
+        module.state = STAT_CLOSING
+        for other in module.threads:
+            other.state = THREAD_CLOSED
+        self._write_module_struct(module)
+        self.cpu.stop()
+        return None
+
+    def svc_rtdl_abort(self, args):
+        reason = read_cstring(self.memory, args[0]) if args[0] else "abort"
+        raise ModuleFault("%s: %s called (module aborted)" % (self._caller_name(),
+                                                            reason if reason == "abort"
+                                                            else reason + " -> abort"))
+
+    def svc_rtdl_atexit(self, args):
+        # The dso handle is the module's own __dso_handle (rtdl build gives each module one).
+        module = (self.module_at(args[2]) or self._owner_of_call() or self.self_module()
+                  or self.initializing)
+        if module is None:
+            return -1 & 0xFFFFFFFF
+        module.atexit.append((args[0], args[1]))
+        return 0
+
+    def svc_dlmodule_self(self, args):
+        module = self.self_module()
+        return module.handle if module else 0
+
+    def svc_dlmodule_find(self, args):
+        module = self.find(read_cstring(self.memory, args[0]))
+        return module.handle if module else 0
+
+    def svc_dlmodule_symbol_find(self, args):
+        return self.symbols.find(read_cstring(self.memory, args[0]))
+
+    def _load_from_service(self, path):
+        module = yield from self.load_steps(path)
+        return module.handle
+
+    def svc_dlmodule_load(self, args):
+        return self._guarded(self._load_from_service(read_cstring(self.memory, args[0])))
+
+    def svc_dlmodule_exec(self, args):
+        path = read_cstring(self.memory, args[0])
+        cmd = str(self.memory.read(args[1], args[2]), "utf-8") if args[1] and args[2] else path
+        return self._guarded(self._exec_from_service(path, cmd))
+
+    def _exec_from_service(self, path, cmd):
+        module = yield from self.load_steps(path)
+        self.create_main_thread(module, cmd)
+        return module.handle
+
+    def _guarded(self, steps):
+        """Service generators report errors through dlerror and return 0 instead of raising."""
+        try:
+            result = yield from steps
+        except RtdlError as error:
+            self.set_error(error)
+            return 0
+        return result
+
+    # POSIX libdl -- see dlfcn.py for the Python-level API with the same rules.
+    def open_steps(self, path):
+        """Generator: dlopen's rule, fixed: an already loaded module is found by its name."""
+        module = self.find(loader.module_name(path))
+        if module is not None:
+            module.nref += 1
+            self._write_module_struct(module)
+            return module
+        module = yield from self.load_steps(self.resolve_library_path(path))
+        return module
+
+    def resolve_library_path(self, path):
+        """RT-Thread prefixes relative dlopen paths with /modules/; on a host board a relative
+        path that exists as given is taken as given."""
+        if path.startswith("/"):
+            return path
+        try:
+            self.files.read(path)
+            return path
+        except OSError:
+            return "/modules/" + path
+
+    def _dlopen_service(self, path):
+        module = yield from self.open_steps(path)
+        return module.handle
+
+    def svc_dlopen(self, args):
+        if not args[0]:
+            self.set_error(RtdlError("dlopen: NULL path"))
+            return 0
+        return self._guarded(self._dlopen_service(read_cstring(self.memory, args[0])))
+
+    def svc_dlsym(self, args):
+        module = self.by_handle(args[0])
+        name = read_cstring(self.memory, args[1]) if args[1] else ""
+        if module is None:
+            self.set_error(ModuleStateError("dlsym: 0x%08x is not an open module handle" % args[0]))
+            return 0
+        addr = module.symbols.get(name, 0)
+        if not addr:
+            self.set_error(RtdlError("dlsym: %s: undefined symbol '%s'" % (module.name, name),
+                                     ENOENT))
+        return addr
+
+    def _dlclose_service(self, module):
+        yield from self.release(module)
+        return 0
+
+    def svc_dlclose(self, args):
+        module = self.by_handle(args[0])
+        if module is None:
+            self.set_error(ModuleStateError("dlclose: 0x%08x is not an open module handle"
+                                            % args[0]))
+            return -1 & 0xFFFFFFFF
+        return self._guarded(self._dlclose_service(module))
+
+    def svc_dlerror(self, args):
+        """The last error as a C string (NULL when none), cleared by reading, as POSIX says."""
+        if self._dlerror_block:
+            self.heap.free(self._dlerror_block)
+            self._dlerror_block = 0
+        self.initializing = None         # the module whose constructors are running
+        if not self.last_error:
+            return 0
+        text = self.last_error.encode()[:255] + b"\0"
+        block = self.heap.malloc(len(text))
+        if block:
+            self.memory.write(block, text)
+            self._dlerror_block = block
+        self.last_error = ""
+        return block
+
+    def svc_rt_thread_self(self, args):
+        return self.current.tcb if self.current else 0
+
+    def svc_rt_tick_get(self, args):
+        return self.tick & 0xFFFFFFFF
+
+    def svc_rt_thread_mdelay(self, args):
+        self.tick += args[0]
+        return 0
+
+    def svc_rt_thread_delay(self, args):
+        self.tick += args[0]
+        return 0
+
+    def svc_rt_thread_yield(self, args):
+        return 0

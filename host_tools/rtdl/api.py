@@ -1,0 +1,97 @@
+"""The Python API for unit-testing modules from pytest (or any host script).
+
+    from rtdl import Board
+    board = Board()                          # boots build/firmware/firmware.elf
+    result = board.exec("build/hello.mo")    # runs main to the end
+    assert result.output == "Hello, world\\n" and result.exit_code == 0
+    lib = board.load("build/lib.so")
+    assert board.call(lib, "add_func", 2, 3) == 5
+
+Everything here is a thin layer over the board (port/board.py) and the device-side API
+(dlmodule, dlfcn), so a test exercises exactly the code a device runs.
+"""
+import os
+
+import board as _board
+import dlfcn
+import dlmodule
+import kernel as _kernel
+from rterror import RtdlError
+
+
+class ExecResult:
+    """What one module run produced."""
+
+    def __init__(self, module, output):
+        self.module = module
+        self.output = output
+        self.exit_code = module.ret_code
+        self.fault = module.fault
+
+    def __repr__(self):
+        return "ExecResult(exit_code=%d, fault=%r, output=%r)" % (self.exit_code, self.fault,
+                                                                   self.output)
+
+
+class Board(_board.Board):
+    """A booted emulated board with conveniences for tests and scripts."""
+
+    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None):
+        _board.Board.__init__(self, firmware, cpu, console, files)
+        dlmodule.attach(self.kernel)
+
+    def activate(self):
+        """Make this board the one dlmodule/dlfcn functions act on."""
+        dlmodule.attach(self.kernel)
+        return self
+
+    def exec(self, path, *args, timeout=10.0, argv0=None):
+        """dlmodule_exec the module with these arguments and run it to the end.
+
+        Returns an ExecResult (exit_code, output, fault); a module that faults, aborts or
+        times out has `fault` set and an exit code of 139, 134 or 124."""
+        self.activate()
+        path = os.fspath(path)
+        cmd = _kernel.quote_args([argv0 or path] + [str(a) for a in args])
+        self.console.take()
+        module = dlmodule.exec(path, cmd)
+        self.run(timeout)
+        return ExecResult(module, self.console.take())
+
+    def run(self, timeout=10.0):
+        """Run every ready thread until none is left (timeout per thread run, seconds)."""
+        self.kernel.run(int(timeout * 1000000) if timeout else 0)
+
+    def load(self, path):
+        """dlmodule_load: load a module (its constructors run; main does not)."""
+        self.activate()
+        return dlmodule.load(os.fspath(path))
+
+    def dlopen(self, path):
+        self.activate()
+        return dlfcn.dlopen(os.fspath(path))
+
+    def dlclose(self, module):
+        self.activate()
+        return dlfcn.dlclose(module)
+
+    def symbol(self, module, name):
+        """Address of a module's defined symbol (dlsym); raises if it has none."""
+        addr = module.symbols.get(name, 0)
+        if not addr:
+            raise RtdlError("%s: no defined symbol '%s'" % (module.name, name))
+        return addr
+
+    def call(self, module, name, *args, signed=True):
+        """Call a function of a loaded module with integer arguments; returns r0."""
+        value = self.cpu.call(self.symbol(module, name), tuple(args))
+        if signed and value & 0x80000000:
+            value -= 1 << 32
+        return value
+
+    def read(self, addr, size):
+        return self.memory.read(addr, size)
+
+    def heap_info(self):
+        """(total, used, max_used) of the RT-Thread heap."""
+        return self.heap.info()

@@ -1,0 +1,42 @@
+"""The `rtdl` command line: a table of subcommands, each a module with add_arguments(parser)
+and run(args) -> exit code. Every error is one line on stderr, never a traceback."""
+import argparse
+import os
+import sys
+
+from rtdl import build, run_cmd, symtab_cmd
+
+COMMANDS = (
+    ("build", build, "compile and link a module (.mo program or .so library)"),
+    ("run", run_cmd, "run a module on the emulated board, as dlmodule_exec would"),
+    ("symtab", symtab_cmd, "list the firmware's exported symbols (RTMSymTab)"),
+)
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="rtdl", description="RT-Thread dynamic modules on an "
+                                  "emulated Cortex-M: build, run, inspect, verify.")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, module, help_text in COMMANDS:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+        p.set_defaults(handler=module.run)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("rtdl %s: interrupted\n" % args.command)
+        return 130
+    except BrokenPipeError:
+        # `rtdl symtab | head`: the reader left; say nothing more (stdout is gone).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

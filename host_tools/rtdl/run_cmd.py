@@ -1,0 +1,57 @@
+"""`rtdl run MODULE [ARGS...]`: boot the board, dlmodule_exec the module, stream its console
+to stdout and exit with main's return value. Only what the module printed reaches stdout."""
+import os
+import sys
+
+from rtdl.api import Board
+from rterror import RtdlError
+
+
+def add_arguments(p):
+    p.add_argument("module", help="the .mo file to run")
+    p.add_argument("args", nargs=argparse_remainder(), help="arguments passed to main")
+    p.add_argument("--firmware", help="firmware ELF (default build/firmware/firmware.elf)")
+    p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds the module may run (0: no limit; default 60)")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="report load address, exit code and heap use on stderr")
+
+
+def argparse_remainder():
+    import argparse
+    return argparse.REMAINDER
+
+
+def _stdout_sink(data):
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def run(args):
+    from board import Console
+    if len(args.args) > 7:
+        sys.stderr.write("rtdl run: error: %d arguments given; RT-Thread passes at most 8 "
+                         "including the module name\n" % len(args.args))
+        return 2
+    for arg in args.args:
+        if '"' in arg:
+            sys.stderr.write("rtdl run: error: argument %r contains '\"', which RT-Thread's "
+                             "command line cannot quote\n" % arg)
+            return 2
+    if not os.path.isfile(args.module):
+        sys.stderr.write("rtdl run: error: %s: no such file\n" % args.module)
+        return 2
+    try:
+        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink))
+        result = board.exec(args.module, *args.args, timeout=args.timeout)
+    except RtdlError as error:
+        sys.stderr.write("rtdl run: error: %s\n" % error)
+        return 1
+    if args.verbose:
+        total, used, max_used = board.heap_info()
+        sys.stderr.write("rtdl run: %s exited with %d; heap %d/%d bytes used, max %d\n"
+                         % (result.module.name, result.exit_code, used, total, max_used))
+    if result.fault is not None:
+        sys.stderr.write("rtdl run: error: %s\n" % result.fault)
+    return result.exit_code & 0xFF

@@ -1,0 +1,57 @@
+"""pytest set-up: the device side (port/modules) and the board (port) are importable as
+top-level modules, exactly as they are when frozen into firmware."""
+import os
+import sys
+
+collect_ignore = ["portable"]
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for sub in ("port/modules", "port", "host_tools"):
+    path = os.path.join(ROOT, sub)
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+import pytest  # noqa: E402
+
+MODULE_SOURCES = os.path.join(ROOT, "tests", "modules")
+FIRMWARE = os.path.join(ROOT, "build", "firmware", "firmware.elf")
+
+
+class ModuleBuilder:
+    """Builds tests/modules sources with `rtdl build` once per session and option set."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.cache = {}
+
+    def __call__(self, source, lib=False, **options):
+        from rtdl.build import build_module
+        key = (source, lib, tuple(sorted(options.items())))
+        if key not in self.cache:
+            stem, ext = os.path.splitext(source)
+            tag = "-".join("%s_%s" % (k, v) for k, v in sorted(options.items())).replace("/", "_")
+            suffix = ".so" if lib else (".o" if options.get("relocatable") else ".mo")
+            out = os.path.join(self.directory, stem + ("-" + tag if tag else "") + suffix)
+            build_module([os.path.join(MODULE_SOURCES, source)], out, lib=lib, **options)
+            self.cache[key] = out
+        return self.cache[key]
+
+
+@pytest.fixture(scope="session")
+def build_module(tmp_path_factory):
+    """build_module("hello.c") -> path of the built hello.mo (built once per session)."""
+    return ModuleBuilder(str(tmp_path_factory.mktemp("modules")))
+
+
+@pytest.fixture(scope="session")
+def firmware():
+    if not os.path.exists(FIRMWARE):
+        pytest.fail("%s is missing: run `make firmware` (make test does)" % FIRMWARE)
+    return FIRMWARE
+
+
+@pytest.fixture
+def board(firmware):
+    """A freshly booted emulated board."""
+    from rtdl import Board
+    return Board(firmware)

@@ -1,0 +1,159 @@
+"""End to end: real modules built by arm-none-eabi-gcc, loaded by dlmodule into the RT-Thread
+heap in emulated RAM, bound to the real firmware's RTMSymTab and run on the emulated M4."""
+import pytest
+
+import dlfcn
+import dlmodule
+import kernel
+from rterror import RtdlError, UnresolvedSymbolError
+
+
+def run(board, build_module, source, *args, **options):
+    return board.exec(build_module(source, **options), *args)
+
+
+def test_hello_prints_hello_world(board, build_module):
+    result = run(board, build_module, "hello.c")
+    assert result.output == "Hello, world\n"
+    assert result.exit_code == 0 and result.fault is None
+
+
+def test_lib_add_func_called_on_the_emulated_cpu(board, build_module):
+    lib = board.load(build_module("lib.c", lib=True))
+    assert board.call(lib, "add_func", 2, 3) == 5
+    assert board.call(lib, "add_func", -7, 3) == -4
+    assert board.call(lib, "lib_func") == 0
+    assert board.console.take() == "lib_func\n"
+
+
+def test_static_function_pointer_table(board, build_module):
+    result = run(board, build_module, "fptr_table.c")
+    assert result.exit_code == 0, result
+    assert result.output == open_expected("fptr_table")
+
+
+def test_preemptible_globals_bind_to_the_module_itself(board, build_module):
+    result = run(board, build_module, "globals.c")
+    assert result.exit_code == 0, result
+    assert result.output == open_expected("globals")
+
+
+def test_main_return_value_is_the_exit_code(board, build_module):
+    assert run(board, build_module, "retcode.c").exit_code == 42
+
+
+def test_exit_from_nested_function(board, build_module):
+    result = run(board, build_module, "exit_code.c")
+    assert result.exit_code == 7
+    assert result.output == open_expected("exit_code")
+
+
+def test_argv_with_quotes_reaches_main_unchanged(board, build_module):
+    path = build_module("argv.c")
+    result = board.exec(path, "one", "two words", "", "x\ty", argv0="argv")
+    assert result.output == ("argc=5\nargv[0]=<argv>\nargv[1]=<one>\nargv[2]=<two words>\n"
+                             "argv[3]=<>\nargv[4]=<x\ty>\n")
+
+
+def test_argv_is_limited_to_eight_arguments():
+    assert kernel.split_command('a b "c d" e f g h i j k') == ["a", "b", "c d", "e", "f", "g",
+                                                               "h", "i"]
+    assert kernel.split_command('  lead\t"quoted arg"  tail ') == ["lead", "quoted arg", "tail"]
+
+
+def test_64_bit_division(board, build_module):
+    result = run(board, build_module, "div64.c")
+    assert result.exit_code == 0, result
+    assert result.output == open_expected("div64")
+
+
+def test_printf_of_floats(board, build_module):
+    result = run(board, build_module, "printf_float.c")
+    assert result.exit_code == 0, result
+    assert result.output == open_expected("printf_float")
+
+
+def test_qsort_with_module_comparators(board, build_module):
+    result = run(board, build_module, "qsort_cb.c")
+    assert result.exit_code == 0, result
+    assert result.output == open_expected("qsort_cb")
+
+
+def test_all_module_memory_returns_to_the_heap(board, build_module):
+    board.exec(build_module("hello.c"))          # let libc allocate what it keeps
+    before = board.heap.snapshot()
+    for source in ("hello.c", "qsort_cb.c", "printf_float.c", "exit_code.c"):
+        board.exec(build_module(source))
+        board.heap.check()
+        assert board.heap.snapshot() == before, source
+    assert board.kernel.modules == []
+
+
+def test_failed_load_leaves_the_heap_exactly_as_before(board, build_module, tmp_path):
+    src = tmp_path / "missing.c"
+    src.write_text("extern int no_such_function(void);\n"
+                   "int main(void) { return no_such_function(); }\n")
+    from rtdl.build import build_module as build
+    path = build([str(src)], str(tmp_path / "missing.mo"))
+    before = board.heap.snapshot()
+    with pytest.raises(UnresolvedSymbolError) as info:
+        board.load(path)
+    assert "no_such_function" in str(info.value) and "missing.mo" in str(info.value)
+    assert board.heap.snapshot() == before
+    assert "no_such_function" in dlfcn.dlerror()
+
+
+def test_null_write_faults_and_is_reported(board, build_module):
+    before = board.heap.snapshot()
+    result = run(board, build_module, "fault_null.c")
+    assert result.fault is not None
+    assert "fault_nu" in str(result.fault) and "0x00000000" in str(result.fault)
+    assert result.exit_code == kernel.EXIT_FAULT
+    assert board.heap.snapshot() == before
+
+
+def test_stack_overflow_is_caught_and_named(board, build_module):
+    before = board.heap.snapshot()
+    result = run(board, build_module, "stack_hog.c")
+    assert result.fault is not None
+    assert "stack overflow" in str(result.fault) and "stack_ho" in str(result.fault)
+    board.heap.check()
+    assert board.heap.snapshot() == before
+
+
+def test_small_stack_is_enough_when_not_recursing(board, build_module):
+    result = run(board, build_module, "stack_hog.c", "0")
+    assert result.fault is None and result.exit_code == 0
+
+
+def test_endless_loop_times_out(board, build_module):
+    path = build_module("spin.c")
+    module = dlmodule.exec(path)
+    board.run(timeout=0.2)
+    assert module.fault is not None and "timed out" in str(module.fault)
+    assert module.ret_code == kernel.EXIT_TIMEOUT
+
+
+def test_module_objects_follow_rt_thread(board, build_module):
+    lib = board.load(build_module("lib.c", lib=True))
+    assert lib.name == "lib"
+    assert dlmodule.find("lib") is lib
+    assert lib.nref == 1 and lib.state == kernel.STAT_INIT
+    assert lib.mem_space and lib.mem_size >= 0x100 and lib.entry == 0
+    assert set(["lib_func", "add_func"]) <= set(lib.symbols)
+    assert dlmodule.symbol_find("printf") == board.exports.find("printf") != 0
+    assert dlmodule.symbol_find("no_such_export") == 0
+    assert dlmodule.self() is None
+
+
+def test_cxx_constructors_and_destructors(board, build_module):
+    result = run(board, build_module, "cxx_hello.cpp")
+    assert result.exit_code == 0, result
+    assert result.output == open_expected("cxx_hello")
+
+
+def open_expected(name):
+    import os
+    path = os.path.join(os.path.dirname(__file__), "modules", "expected", name + ".txt")
+    with open(path) as f:
+        return f.read()

@@ -173,14 +173,14 @@ class ElfFile:
 
     # -- header ------------------------------------------------------------------------
     def _read_header(self):
-        if len(self.data) < _EHDR_SIZE:
-            raise self.error("file is %d bytes, too short for an ELF header (expected at least %d)"
-                             % (len(self.data), _EHDR_SIZE))
         magic = bytes(self.data[0:4])
         if magic == RTM_MAGIC:
             self.prelinked = True
         elif magic != ELF_MAGIC:
-            raise self.error("bad magic %r (expected b'\\x7fELF')" % magic)
+            raise self.error("bad magic %r (expected b'\\x7fELF': not an ELF file)" % magic)
+        if len(self.data) < _EHDR_SIZE:
+            raise self.error("file is %d bytes, too short for an ELF header (expected at least %d)"
+                             % (len(self.data), _EHDR_SIZE))
         if self.data[4] != ELFCLASS32:
             raise self.error("ELF class %d (expected 1, ELFCLASS32)" % self.data[4])
         if self.data[5] != ELFDATA2LSB:

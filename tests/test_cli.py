@@ -1,0 +1,76 @@
+"""The rtdl command line as a user runs it: a subprocess, stdout, stderr and exit codes."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def rtdl(*args):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
+    return subprocess.run([sys.executable, "-m", "rtdl.cli"] + [str(a) for a in args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_run_hello_prints_only_what_the_module_printed(build_module, firmware):
+    result = rtdl("run", build_module("hello.c"))
+    assert result.returncode == 0
+    assert result.stdout == "Hello, world\n"
+    assert result.stderr == ""
+
+
+def test_run_passes_arguments_unchanged(build_module, firmware):
+    result = rtdl("run", build_module("argv.c"), "one", "two words")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "argc=3"
+    assert lines[2:] == ["argv[1]=<one>", "argv[2]=<two words>"]
+
+
+def test_run_exits_with_mains_return_value(build_module, firmware):
+    assert rtdl("run", build_module("retcode.c")).returncode == 42
+
+
+def test_run_reports_a_fault_in_one_line(build_module, firmware):
+    result = rtdl("run", build_module("fault_null.c"))
+    assert result.returncode == 139
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("rtdl run: error: fault_nu")
+
+
+def test_run_of_a_missing_file_is_one_clear_line():
+    result = rtdl("run", "/no/such/module.mo")
+    assert result.returncode != 0
+    assert result.stderr == "rtdl run: error: /no/such/module.mo: no such file\n"
+
+
+def test_run_of_a_non_elf_file_fails_cleanly(tmp_path, firmware):
+    bogus = tmp_path / "notes.mo"
+    bogus.write_text("this is not an ELF file at all, just some text\n")
+    result = rtdl("run", bogus)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert str(bogus) in result.stderr and "magic" in result.stderr
+
+
+def test_run_times_out(build_module, firmware):
+    result = rtdl("run", "--timeout", "0.3", build_module("spin.c"))
+    assert result.returncode == 124
+    assert "timed out" in result.stderr
+
+
+def test_symtab_lists_exports_in_list_symbols_form(firmware):
+    result = rtdl("symtab")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    names = [line.split(" => ")[0] for line in lines if " => " in line]
+    for name in ("printf", "rt_kprintf", "malloc", "dlopen", "__aeabi_uldivmod"):
+        assert name in names
+    addr = [line for line in lines if line.startswith("printf => ")][0].split(" => ")[1]
+    assert addr.startswith("0x") and len(addr) == 10 and int(addr, 16) & 1
+
+
+@pytest.mark.parametrize("args", [["run"], ["nonsense"]])
+def test_usage_errors_exit_2(args):
+    assert rtdl(*args).returncode == 2

@@ -5,7 +5,7 @@ import pytest
 import dlfcn
 import dlmodule
 import kernel
-from rterror import RtdlError, UnresolvedSymbolError
+from rterror import UnresolvedSymbolError
 
 
 def run(board, build_module, source, *args, **options):
@@ -26,16 +26,17 @@ def test_lib_add_func_called_on_the_emulated_cpu(board, build_module):
     assert board.console.take() == "lib_func\n"
 
 
-def test_static_function_pointer_table(board, build_module):
-    result = run(board, build_module, "fptr_table.c")
-    assert result.exit_code == 0, result
-    assert result.output == open_expected("fptr_table")
-
-
-def test_preemptible_globals_bind_to_the_module_itself(board, build_module):
-    result = run(board, build_module, "globals.c")
-    assert result.exit_code == 0, result
-    assert result.output == open_expected("globals")
+@pytest.mark.parametrize("name", [
+    "fptr_table",      # a static table of strings and function pointers (RELATIVE)
+    "globals",         # the module's own preemptible globals (GLOB_DAT to itself)
+    "div64",           # 64-bit division through libgcc helpers the firmware exports
+    "printf_float",    # %f/%e/%g through full newlib and soft-float helpers
+    "qsort_cb",        # firmware qsort/bsearch calling comparators inside the module
+])
+def test_module_prints_its_expected_output(board, build_module, name):
+    result = run(board, build_module, name + ".c")
+    assert result.exit_code == 0 and result.fault is None, result
+    assert result.output == open_expected(name)
 
 
 def test_main_return_value_is_the_exit_code(board, build_module):
@@ -59,24 +60,6 @@ def test_argv_is_limited_to_eight_arguments():
     assert kernel.split_command('a b "c d" e f g h i j k') == ["a", "b", "c d", "e", "f", "g",
                                                                "h", "i"]
     assert kernel.split_command('  lead\t"quoted arg"  tail ') == ["lead", "quoted arg", "tail"]
-
-
-def test_64_bit_division(board, build_module):
-    result = run(board, build_module, "div64.c")
-    assert result.exit_code == 0, result
-    assert result.output == open_expected("div64")
-
-
-def test_printf_of_floats(board, build_module):
-    result = run(board, build_module, "printf_float.c")
-    assert result.exit_code == 0, result
-    assert result.output == open_expected("printf_float")
-
-
-def test_qsort_with_module_comparators(board, build_module):
-    result = run(board, build_module, "qsort_cb.c")
-    assert result.exit_code == 0, result
-    assert result.output == open_expected("qsort_cb")
 
 
 def test_all_module_memory_returns_to_the_heap(board, build_module):

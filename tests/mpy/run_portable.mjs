@@ -3,7 +3,7 @@
 // @micropython/micropython-webassembly-pyscript, pinned in package.json) under Node.
 //
 //   node tests/mpy/run_portable.mjs [--frozen DIR] [--tests DIR] [--test NAME]...
-//                                   [--heapsize BYTES] [DATA_PATH ...]
+//                                   [--heapsize BYTES] [--script FILE] [DATA_PATH ...]
 //
 // The device side is imported ONLY as frozen bytecode: every DIR/*.mpy (default build/frozen,
 // made by `make frozen`) goes to /lib; no port/modules .py exists in MicroPython's filesystem.
@@ -11,6 +11,9 @@
 // as /data/<basename>, a directory's contents recursively under /data/.
 // harness.main() prints PASS/FAIL lines and "N passed, N failed"; exit status 0 only when
 // nothing failed and something passed (1: test failures, 2: load or set-up error).
+// --script FILE runs the portable script FILE (e.g. tests/portable/agreement.py) as __main__
+// instead of the tests, with the same /lib, /tests and /data; exit status 0 when it ran to
+// the end, 2 when it raised.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +35,7 @@ function parseArgs(argv) {
     heapsize: 32 * 1024 * 1024,
     select: [],
     data: [],
+    script: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -44,6 +48,7 @@ function parseArgs(argv) {
     else if (a === '--test') opts.select.push(value());
     else if (a === '--heapsize') opts.heapsize = parseInt(value(), 10);
     else if (a === '--data') opts.data.push(path.resolve(value()));
+    else if (a === '--script') opts.script = path.resolve(value());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8')
         .split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n');
@@ -107,6 +112,8 @@ async function main() {
   const testFiles = fs.readdirSync(opts.tests).filter((n) => n.endsWith('.py')).sort();
   if (!testFiles.includes('harness.py')) die(`${opts.tests}: harness.py missing`);
   for (const d of opts.data) if (!fs.existsSync(d)) die(`${d}: data path does not exist`);
+  if (opts.script && !fs.existsSync(opts.script)) die(`${opts.script}: script does not exist`);
+  const scriptSource = opts.script ? fs.readFileSync(opts.script, 'utf8') : null;
 
   const portModules = new Set(
     fs.existsSync(opts.modules)
@@ -168,6 +175,8 @@ if not _file.endswith(".mpy") and _file != "?":
     raise ImportError("%s was not imported from frozen bytecode: %s" % (${pyStr(probeName)}, _file))
 import harness
 harness.DATA = "/data"
+`;
+  const runTests = `
 _result = harness.main("/tests", ${select})
 _passed = _result[0]
 _failed = _result[1]
@@ -175,8 +184,23 @@ _failed = _result[1]
   let passed = 0;
   let failed = 0;
   const tRun0 = performance.now();
+  if (scriptSource !== null) {
+    try {
+      mp.runPython(script);
+      mp.runPython(scriptSource);
+    } catch (e) {
+      if (e && e.name === 'PythonError') {
+        process.stderr.write(`${e.message}\n`);
+        die(`${path.basename(opts.script)} raised ${e.type}`);
+      }
+      die(`MicroPython crashed: ${e && e.stack || e}`);
+    }
+    process.stderr.write(`run_portable: ${path.basename(opts.script)} ran in ` +
+      `${(performance.now() - tRun0).toFixed(0)} ms\n`);
+    process.exit(0);
+  }
   try {
-    mp.runPython(script);
+    mp.runPython(script + runTests);
     passed = mp.globals.get('_passed');
     failed = mp.globals.get('_failed');
   } catch (e) {
@@ -188,7 +212,8 @@ _failed = _result[1]
   }
   const tEnd = performance.now();
   process.stderr.write(
-    `run_portable: ${mpys.length} frozen modules, ${testFiles.length - 1} test files, ` +
+    `run_portable: ${mpys.length} frozen modules, ` +
+    `${testFiles.filter((n) => n.startsWith('test_')).length} test files, ` +
     `${nData} data files; MicroPython load ${(tLoad - t0).toFixed(0)} ms, ` +
     `tests ${(tEnd - tRun0).toFixed(0)} ms\n`);
 

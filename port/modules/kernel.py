@@ -54,6 +54,45 @@ _MODULE_STRUCT_SIZE = 44       # struct rt_dlmodule, see firmware_stub/include/d
 _TCB_SIZE = 16
 
 
+def argv_bytes(argv):
+    """Size of the block holding argv[] (a NULL-terminated pointer table) and its strings."""
+    return 4 * (len(argv) + 1) + sum([len(a.encode()) + 1 for a in argv])
+
+
+def stack_block(stack_size, page_size):
+    """(size, alignment) of a thread's stack block: [guard page][canary][stack]; alignment 0
+    is a plain rt_malloc (no page to protect)."""
+    return page_size + STACK_GUARD + stack_size, page_size
+
+
+def config_error(image, path):
+    """The RtdlError for a main-thread priority or stack size the kernel refuses, or None."""
+    if image.priority is not None and image.priority >= RT_THREAD_PRIORITY_MAX:
+        return RtdlError("%s: dlmodule_thread_priority %d (expected 0..%d)"
+                         % (path, image.priority, RT_THREAD_PRIORITY_MAX - 1))
+    if image.stack_size is not None and image.stack_size < MIN_STACK_SIZE:
+        return RtdlError("%s: dlmodule_thread_stacksize %d (expected at least %d)"
+                         % (path, image.stack_size, MIN_STACK_SIZE))
+    return None
+
+
+def exec_blocks(image, program, page_size, argv):
+    """The heap blocks [(what, size, alignment)] the kernel takes for `image` before any of its
+    code runs, in its order: the module object and the image (dlmodule_load), then for a
+    program the argument vector, the main thread's stack and its control block
+    (dlmodule_exec). `rtdl verify` takes them from the firmware's heap at boot."""
+    align = image.placement.align
+    blocks = [("module object", _MODULE_STRUCT_SIZE, 0),
+              ("module image", image.size, align if align > 8 else 0)]
+    if program:
+        stack = image.stack_size if image.stack_size is not None else DEFAULT_STACK_SIZE
+        size, align = stack_block(stack, page_size)
+        blocks += [("argument vector", argv_bytes(argv), 0),
+                   ("main thread stack", size, align),
+                   ("thread control block", _TCB_SIZE, 0)]
+    return blocks
+
+
 def split_command(cmd):
     """RT-Thread's msh argv rule: space/tab separated, '"' quotes, at most 8 arguments."""
     argv = []
@@ -162,9 +201,14 @@ class FileReader:
 class Kernel:
     """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
-    (rt_module_main_return, __rtdl_resume)."""
+    (rt_module_main_return, __rtdl_resume); `target` an arm_attributes.Target (None: no check
+    of a module's CPU and float ABI)."""
 
-    def __init__(self, memory, cpu, console, heap, symbols, addresses, files=None):
+    # Constructors and destructors the kernel runs itself (drive) get this long before the
+    # module is declared hung; a board or a fuzzer may lower it.
+    call_timeout_us = 10000000
+
+    def __init__(self, memory, cpu, console, heap, symbols, addresses, files=None, target=None):
         self.memory = memory
         self.cpu = cpu
         self.console = console
@@ -172,6 +216,7 @@ class Kernel:
         self.symbols = symbols
         self.addresses = addresses
         self.files = files or FileReader()
+        self.target = target             # arm_attributes.Target: the CPU and float ABI
         self.modules = []
         self.threads = []
         self.current = None
@@ -182,6 +227,7 @@ class Kernel:
         self.aligned = {}                # memalign blocks, released by free() via free_align
         self._dlerror_block = 0
         self.initializing = None         # the module whose constructors are running
+        self.pending = []                # service generators redirected outside any thread
         self._handlers = []
         for entry in services.SERVICES:
             self._handlers.append(getattr(self, "svc_" + entry[0].lstrip("_"), None))
@@ -223,7 +269,12 @@ class Kernel:
         self.memory.write(module.handle, raw)
 
     def load_steps(self, path):
-        """Generator: load a module and run its constructors; returns the Module."""
+        """Generator: load a module and run its constructors; returns the Module.
+
+        Order: every `.init_array` entry in array order (C++ global constructors register
+        their destructors with __aeabi_atexit here), then `module_init(module)`, so RT-Thread's
+        hook already sees constructed globals. A constructor that faults or a failed load
+        frees everything: the heap is as before."""
         name = loader.module_name(path)
         try:
             data = self.files.read(path)
@@ -235,23 +286,19 @@ class Kernel:
             raise HeapError("%s: no memory for the module object" % path)
         try:
             module.image = loader.load_image(data, path, self.heap, self.memory,
-                                             self.symbols.find)
+                                             self.symbols.find, None, self.target)
         except Exception:
             self.heap.free(handle)
             raise
         module.handle = handle
         image = module.image
+        error = config_error(image, path)
+        if error is not None:
+            self._free_module_memory(module)
+            raise error
         if image.priority is not None:
-            if image.priority >= RT_THREAD_PRIORITY_MAX:
-                self._free_module_memory(module)
-                raise RtdlError("%s: dlmodule_thread_priority %d (expected 0..%d)"
-                                % (path, image.priority, RT_THREAD_PRIORITY_MAX - 1))
             module.priority = image.priority
         if image.stack_size is not None:
-            if image.stack_size < MIN_STACK_SIZE:
-                self._free_module_memory(module)
-                raise RtdlError("%s: dlmodule_thread_stacksize %d (expected at least %d)"
-                                % (path, image.stack_size, MIN_STACK_SIZE))
             module.stack_size = image.stack_size   # RT-Thread's inverted test never did this
         module.nref = 1
         self.modules.append(module)
@@ -271,17 +318,27 @@ class Kernel:
         return module
 
     def destroy_steps(self, module):
-        """Generator: run the module's destructors, then free everything it owns."""
+        """Generator: run the module's destructors, then free everything it owns.
+
+        Order, the mirror of load_steps: `module_cleanup(module)` first, while the globals
+        are alive; then the __aeabi_atexit/__cxa_atexit/atexit handlers in reverse order of
+        registration (C++ global and function-local static destructors); then `.fini_array`
+        in reverse, as a C library's exit() runs them after the atexit handlers."""
         module.state = STAT_CLOSING
         self._write_module_struct(module)
-        if module.image is not None:
-            if module.image.cleanup_func:
-                yield (module.image.cleanup_func, (module.handle,))
-            while module.atexit:
-                fn, arg = module.atexit.pop()
-                yield (fn, (arg,))
-            for fn in reversed(module.image.fini_array):
-                yield (fn, ())
+        try:
+            if module.image is not None:
+                if module.image.cleanup_func:
+                    yield (module.image.cleanup_func, (module.handle,))
+                while module.atexit:
+                    fn, arg = module.atexit.pop()
+                    yield (fn, (arg,))
+                for fn in reversed(module.image.fini_array):
+                    yield (fn, ())
+        except Exception:
+            # a faulting destructor still leaves nothing of the module behind
+            self._free_module_memory(module)
+            raise
         self._free_module_memory(module)
 
     def _free_module_memory(self, module):
@@ -290,8 +347,11 @@ class Kernel:
         for block in list(self.owners):
             if self.owners[block] is module:
                 del self.owners[block]
+                if block == self._dlerror_block:
+                    self._dlerror_block = 0
+                else:
+                    module.reclaimed += 1
                 self._release_block(block)
-                module.reclaimed += 1
         if module.image is not None:
             if getattr(module.image, "aligned_block", False):
                 self.heap.free_align(module.image.base)
@@ -346,7 +406,7 @@ class Kernel:
     def _alloc_argv(self, argv):
         strings = [a.encode() + b"\0" for a in argv]
         table = 4 * (len(argv) + 1)
-        block = self.heap.malloc(table + sum([len(s) for s in strings]))
+        block = self.heap.malloc(argv_bytes(argv))
         if not block:
             raise HeapError("no memory for the argument vector")
         raw = bytearray(table)
@@ -364,8 +424,7 @@ class Kernel:
         # The page stops an overflow before it reaches a heap header (an MPU stack guard on
         # a device); the canary, checked on every kernel entry, catches it where there is no
         # protection.
-        page = getattr(self.memory, "page_size", 0)
-        size = page + STACK_GUARD + thread.stack_size
+        size, page = stack_block(thread.stack_size, getattr(self.memory, "page_size", 0))
         stack = self.heap.malloc_align(size, page) if page else self.heap.malloc(size)
         if not stack:
             raise HeapError("%s: no memory for a %d-byte thread stack"
@@ -397,6 +456,10 @@ class Kernel:
 
     def _release_thread(self, thread):
         thread.state = THREAD_CLOSED
+        if thread.pending:
+            self._abandon_pending(thread.pending, ModuleStateError(
+                "thread '%s' ended while a service it called was running target code"
+                % thread.name))
         if thread.guard is not None:
             self.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)
             thread.guard = None
@@ -483,6 +546,8 @@ class Kernel:
             module.ret_code = EXIT_ABORT
         else:
             module.ret_code = EXIT_FAULT
+        # A module the thread was loading or closing when it faulted goes first.
+        self._abandon_pending(thread.pending, fault)
         self.set_error(fault)
         # A faulted module's destructors are not trusted to run: free its memory directly.
         module.state = STAT_CLOSING
@@ -502,9 +567,28 @@ class Kernel:
         try:
             while True:
                 fn, args = steps.send(result)
-                result = self.cpu.call(fn, args)
+                try:
+                    result = self.cpu.call(fn, args, self.call_timeout_us)
+                except Exception as error:
+                    # innermost first: services the failed call had started, then this one
+                    self._abandon_pending(self.pending, error)
+                    self._abandon(steps, error)
+                    raise
         except StopIteration as stop:
             return stop.value
+
+    def _abandon(self, steps, error):
+        """Throw `error` into a service generator waiting for a target call, so it undoes its
+        work (a half-loaded module is freed); what it returns or raises then is dropped."""
+        try:
+            steps.throw(error)
+        except Exception:
+            return
+        steps.close()
+
+    def _abandon_pending(self, pending, error):
+        while pending:
+            self._abandon(pending.pop()[0], error)
 
     def call(self, fn, args):
         return self.cpu.call(fn, args)
@@ -530,15 +614,16 @@ class Kernel:
             fn, args = steps.send(value)
         except StopIteration as stop:
             return stop.value or 0
-        if thread is None:
-            raise RtdlError("a service needing target calls ran outside a thread")
-        thread.pending.append((steps, self.cpu.save_call_frame()))
+        # Outside any thread the caller is target code run by drive() (a constructor that
+        # calls dlopen): the same redirection works on the kernel stack.
+        pending = thread.pending if thread is not None else self.pending
+        pending.append((steps, self.cpu.save_call_frame()))
         self.cpu.redirect(fn, args, self.addresses["__rtdl_resume"])
         return None
 
     def svc_rtdl_resume(self, args):
         thread = self.current
-        steps, frame = thread.pending.pop()
+        steps, frame = (thread.pending if thread is not None else self.pending).pop()
         self.cpu.restore_call_frame(frame)
         try:
             return self._start_steps(steps, args[0])
@@ -758,13 +843,15 @@ class Kernel:
     def svc_dlerror(self, args):
         """The last error as a C string (NULL when none), cleared by reading, as POSIX says."""
         if self._dlerror_block:
+            self._untrack(self._dlerror_block)
             self.heap.free(self._dlerror_block)
             self._dlerror_block = 0
-        self.initializing = None         # the module whose constructors are running
         if not self.last_error:
             return 0
         text = self.last_error.encode()[:255] + b"\0"
-        block = self.heap.malloc(len(text))
+        # The string belongs to the module that asked: it goes with the next dlerror() or
+        # with that module, so a module's last dlerror() does not outlive it in the heap.
+        block = self._track(self.heap.malloc(len(text)))
         if block:
             self.memory.write(block, text)
             self._dlerror_block = block
@@ -786,4 +873,10 @@ class Kernel:
         return 0
 
     def svc_rt_thread_yield(self, args):
+        """Round robin: the caller goes behind every other ready thread of its priority."""
+        thread = self.current
+        if thread is not None and thread.state == THREAD_RUNNING:
+            self.threads.remove(thread)
+            self.threads.append(thread)
+            self.cpu.stop()
         return 0

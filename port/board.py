@@ -19,6 +19,7 @@ from unicorn import (Uc, UcError, UC_ARCH_ARM, UC_MODE_THUMB, UC_HOOK_INTR, UC_P
                      UC_ERR_FETCH_PROT, UC_ERR_READ_PROT)
 from unicorn import arm_const as A
 
+import arm_attributes
 import kernel as kernel_mod
 import rtheap
 import symtab
@@ -101,7 +102,14 @@ class UnicornMemory:
 
     def invalidate(self, addr, size):
         # Translated blocks of code that ran before are cached: drop them over new code.
-        self.uc.ctl_remove_cache(addr, addr + size)
+        # One page at a time: unicorn turns the start address into a RAM-block offset and adds
+        # `size` to it, which misses pages once mem_protect (stack guards) has split the RAM
+        # mapping into several blocks - stale code then runs (tests/test_coverage_matrix.py).
+        page = self.page_size
+        start = addr - addr % page
+        while start < addr + size:
+            self.uc.ctl_remove_cache(max(start, addr), min(start + page, addr + size))
+            start += page
 
 
 class Console:
@@ -146,6 +154,13 @@ class UnicornCpu:
 
     def stop(self):
         self._stop_requested = True
+        self.uc.emu_stop()
+
+    def fail(self, error):
+        """From an emulator hook (which cannot raise): stop the CPU so that the running
+        call() or run() raises `error`; the first error of a run wins."""
+        if self._hook_error is None:
+            self._hook_error = error
         self.uc.emu_stop()
 
     def save_call_frame(self):
@@ -264,13 +279,16 @@ class Board:
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
         self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),
                                         self._sym("__heap_end"))
+        # Refuse modules built for a bigger CPU or the other float ABI (RT-Thread does not).
+        self.target = arm_attributes.Target(
+            cpu, arm_attributes.float_abi(self.firmware_flags, None))
         self.exports = symtab.KernelSymbols(self.memory, self._sym("__rtmsymtab_start"),
                                             self._sym("__rtmsymtab_end"))
         self.kernel = kernel_mod.Kernel(self.memory, self.cpu, self.console, self.heap,
                                         self.exports,
                                         {"rt_module_main_return": self._sym("rt_module_main_return"),
                                          "__rtdl_resume": self._sym("__rtdl_resume")},
-                                        files)
+                                        files, self.target)
         self.cpu.call(self._sym("rtdl_firmware_init"))
 
     # ---------------------------------------------------------------- firmware --------

@@ -1,0 +1,23 @@
+/* Prototypes of the SVC veneers the firmware itself calls (generated from
+ * port/modules/services.py into svc_veneers.S; the number of a service is its index there).
+ * Veneers that modules call directly (rt_malloc, malloc, dlopen ...) are declared by the
+ * public headers. */
+#ifndef RTDL_SERVICES_H
+#define RTDL_SERVICES_H
+
+#include <stddef.h>
+#include <rtthread.h>
+
+int __rtdl_console_write(const void *buf, size_t len);          /* -> len written */
+void __rtdl_exit(int code);                                     /* never returns */
+void __rtdl_abort(const char *reason);                          /* never returns */
+void *__rtdl_memalign(size_t align, size_t size);
+size_t __rtdl_malloc_usable_size(void *ptr);
+void __rtdl_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
+int __rtdl_atexit(void (*func)(void *), void *arg, void *dso);  /* 0 = registered */
+
+/* Aliases of the veneers above, as newlib spells them. */
+void *memalign(size_t align, size_t size);
+size_t malloc_usable_size(void *ptr);
+
+#endif /* RTDL_SERVICES_H */

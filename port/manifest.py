@@ -7,6 +7,7 @@ metadata(
     version="0.1.0",
 )
 
+module("arm_attributes.py", base_path="modules")
 module("arm_reloc.py", base_path="modules")
 module("dlfcn.py", base_path="modules")
 module("dlmodule.py", base_path="modules")

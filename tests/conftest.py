@@ -50,6 +50,25 @@ def firmware():
     return FIRMWARE
 
 
+@pytest.fixture(scope="session")
+def firmware_for_cpu(firmware, tmp_path_factory):
+    """firmware_for_cpu("cortex-m0") -> firmware_stub built for that CPU (soft-float, once per
+    session), for boards of another CPU model."""
+    import subprocess
+    built = {}
+
+    def build(cpu):
+        if cpu not in built:
+            out = str(tmp_path_factory.mktemp("firmware-" + cpu))
+            subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "firmware_stub"), "-j4",
+                            "BUILD=" + out, "PYTHON=" + sys.executable,
+                            "ARCH=-mcpu=%s -mthumb -mfloat-abi=soft" % cpu],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            built[cpu] = os.path.join(out, "firmware.elf")
+        return built[cpu]
+    return build
+
+
 @pytest.fixture
 def board(firmware):
     """A freshly booted emulated board."""

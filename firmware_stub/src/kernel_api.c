@@ -1,5 +1,6 @@
 /* Boot-time initialisation, module exit paths and the small kernel API written in C
  * (everything else is an SVC veneer generated from port/modules/services.py). */
+#include <reent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,29 @@ extern void (*__init_array_end[])(void) __attribute__((weak));
 
 void rtdl_firmware_init(void);
 void rt_module_main_return(int code) __attribute__((noreturn));
+
+/* newlib's multiprecision allocator (mprec.c): Balloc takes a Bigint of 1 << k words from
+ * the reent freelist (calloc when empty), Bfree puts it back; nothing is ever freed. */
+struct _Bigint *_Balloc(struct _reent *ptr, int k);
+void _Bfree(struct _reent *ptr, struct _Bigint *v);
+
+/* Bigints per size class k = 0..7, measured (tests: random %f/%e/%g/%.17g/%.40f of doubles
+ * over the whole range and strtod) as the most a double conversion holds at once. */
+static const unsigned char bigints_per_k[] = { 3, 6, 6, 4, 4, 5, 2, 1 };
+#define BIGINTS_TOTAL 31
+
+static void stock_bigints(void)
+{
+    struct _Bigint *held[BIGINTS_TOTAL];
+    unsigned n = 0, k, i;
+
+    for (k = 0; k < sizeof bigints_per_k; k++)
+        for (i = 0; i < bigints_per_k[k] && n < BIGINTS_TOTAL; i++)
+            if ((held[n] = _Balloc(_REENT, (int)k)) != NULL)
+                n++;
+    while (n > 0)
+        _Bfree(_REENT, held[--n]);
+}
 
 /* Called once by the board (or Reset_Handler) before any module runs. Everything libc keeps
  * for itself is allocated here, by the system, rather than by whichever module first prints:
@@ -35,11 +59,13 @@ void rtdl_firmware_init(void)
     setvbuf(stderr, NULL, _IOLBF, 256);
     setvbuf(stdin, NULL, _IONBF, 0);
 
-    /* Warm dtoa's Bigint freelist (reent->_freelist, kept for ever once allocated) with the
-     * sizes the widest double conversions need, so %f/%e/%g in a module reuse them. */
+    /* dtoa (printf %f/%e/%g, strtod, scanf %f) keeps memory for ever once allocated: the
+     * cache of powers of five, and Bigints it recycles through reent->_freelist. Build the
+     * cache with the extreme conversions, then stock the freelist with as many Bigints of
+     * each size as wide conversions use at once, so modules converting doubles reuse them. */
     snprintf(warm, sizeof warm, "%f", 1.7976931348623157e308);
-    snprintf(warm, sizeof warm, "%.17g", 1.7976931348623157e308);
     snprintf(warm, sizeof warm, "%.17g %.17e", 4.9e-324, 2.2250738585072014e-308);
+    stock_bigints();
 }
 
 /* main's return address: main(argc, argv) returning `code` ends the module. */

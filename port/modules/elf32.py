@@ -21,6 +21,7 @@ ET_REL = const(1)
 ET_EXEC = const(2)
 ET_DYN = const(3)
 EM_ARM = const(40)
+EV_CURRENT = const(1)
 
 # program header types
 PT_LOAD = const(1)
@@ -185,9 +186,15 @@ class ElfFile:
             raise self.error("ELF class %d (expected 1, ELFCLASS32)" % self.data[4])
         if self.data[5] != ELFDATA2LSB:
             raise self.error("ELF data encoding %d (expected 1, little-endian)" % self.data[5])
+        if self.data[6] != EV_CURRENT:
+            raise self.error("ELF ident version %d (expected 1, EV_CURRENT)" % self.data[6])
         header = Header(struct.unpack_from(_EHDR, self.data, 0))
         if header.machine != EM_ARM:
             raise self.error("machine %d (expected 40, EM_ARM)" % header.machine)
+        if header.version != EV_CURRENT:
+            raise self.error("e_version %d (expected 1, EV_CURRENT)" % header.version)
+        if header.ehsize != _EHDR_SIZE:
+            raise self.error("e_ehsize %d (expected %d)" % (header.ehsize, _EHDR_SIZE))
         if header.phnum and header.phentsize != _PHDR_SIZE:
             raise self.error("e_phentsize %d (expected %d)" % (header.phentsize, _PHDR_SIZE))
         if header.shnum and header.shentsize != _SHDR_SIZE:
@@ -197,6 +204,11 @@ class ElfFile:
         if header.shnum and header.shstrndx >= header.shnum:
             raise self.error("e_shstrndx %d is not a section index (file has %d sections)"
                              % (header.shstrndx, header.shnum))
+        if not header.shnum and header.shoff:
+            # e_shnum 0 with a table means extended numbering (the count is in section 0)
+            raise self.error("e_shnum 0 with e_shoff 0x%x (expected no section header table, "
+                             "or its size in e_shnum: extended numbering is not supported)"
+                             % header.shoff)
         return header
 
     def _read_segments(self):
@@ -213,6 +225,9 @@ class ElfFile:
                 if seg.vaddr + seg.memsz > 0xFFFFFFFF:
                     raise self.error("segment %d: p_vaddr 0x%x + p_memsz 0x%x overflows 32 bits"
                                      % (i, seg.vaddr, seg.memsz))
+                if seg.align & (seg.align - 1):
+                    raise self.error("segment %d: p_align 0x%x (expected 0 or a power of two)"
+                                     % (i, seg.align))
             segments.append(seg)
         return segments
 
@@ -230,9 +245,33 @@ class ElfFile:
             if shstr.type != SHT_STRTAB:
                 raise self.error("e_shstrndx %d names a section of type %d (expected SHT_STRTAB)"
                                  % (self.header.shstrndx, shstr.type))
+            # the table's own name first, so that errors about the other names can say it
+            shstr.name = self.string(shstr, shstr.name_offset, "section %d name" % shstr.index)
             for sec in sections:
                 sec.name = self.string(shstr, sec.name_offset, "section %d name" % sec.index)
+        for sec in sections:
+            self._check_section_links(sec, len(sections))
         return sections
+
+    def _check_section_links(self, sec, count):
+        if sec.link >= count:
+            raise self.error("section [%d] %s: sh_link %d out of range (file has %d sections)"
+                             % (sec.index, sec.name, sec.link, count))
+        if sec.addralign & (sec.addralign - 1):
+            raise self.error("section [%d] %s: sh_addralign 0x%x (expected 0 or a power of two)"
+                             % (sec.index, sec.name, sec.addralign))
+        if sec.type == SHT_REL or sec.type == SHT_RELA:
+            # sh_info: the section the entries apply to (0 for a dynamic relocation table)
+            if sec.info >= count:
+                raise self.error("section [%d] %s: sh_info %d out of range (expected the index "
+                                 "of the section it relocates, file has %d sections)"
+                                 % (sec.index, sec.name, sec.info, count))
+        elif sec.type == SHT_SYMTAB or sec.type == SHT_DYNSYM:
+            # sh_info: one past the last local symbol
+            if sec.info > sec.size // _SYM_SIZE:
+                raise self.error("section [%d] %s: sh_info %d is past the last symbol (expected "
+                                 "the first non-local symbol index, table has %d symbols)"
+                                 % (sec.index, sec.name, sec.info, sec.size // _SYM_SIZE))
 
     # -- strings, symbols, relocations ---------------------------------------------------
     def string(self, strtab, offset, what="string"):
@@ -245,7 +284,11 @@ class ElfFile:
         if end < 0:
             raise self.error("%s at offset %d in string table [%d] %s is not NUL-terminated"
                              % (what, offset, strtab.index, strtab.name))
-        return str(bytes(self.data[start:end]), "utf-8")
+        try:
+            return str(bytes(self.data[start:end]), "utf-8")
+        except ValueError:      # UnicodeError: CPython and MicroPython both derive it so
+            raise self.error("%s at offset %d in string table [%d] %s is not valid UTF-8"
+                             % (what, offset, strtab.index, strtab.name))
 
     def section(self, index, what):
         if index >= len(self.sections):
@@ -273,12 +316,21 @@ class ElfFile:
         if symtab.entsize != _SYM_SIZE:
             raise self.error("symbol table [%d] %s: sh_entsize %d (expected %d)"
                              % (symtab.index, symtab.name, symtab.entsize, _SYM_SIZE))
+        if symtab.size % _SYM_SIZE:
+            raise self.error("symbol table [%d] %s: size %d is not a multiple of %d"
+                             % (symtab.index, symtab.name, symtab.size, _SYM_SIZE))
         strtab = self.linked_section(symtab, (SHT_STRTAB,), "symbol table")
         count = symtab.size // _SYM_SIZE
         result = []
         for i in range(count):
             fields = struct.unpack_from(_SYM, self.data, symtab.offset + i * _SYM_SIZE)
             name = self.string(strtab, fields[0], "symbol %d name" % i) if fields[0] else ""
+            shndx = fields[5]
+            if shndx >= len(self.sections) and shndx != SHN_ABS and shndx != SHN_COMMON:
+                raise self.error("symbol %d '%s' in [%d] %s: st_shndx 0x%x is not a section "
+                                 "index (expected below %d, SHN_ABS or SHN_COMMON)"
+                                 % (i, name, symtab.index, symtab.name, shndx,
+                                    len(self.sections)))
             result.append(Symbol(i, name, fields[1:]))
         return result
 

@@ -152,16 +152,25 @@ def _in_code(placement, vaddr):
     return False
 
 
+def _is_module_code(image, address):
+    """Whether a run-time address lies in the module's own code (either file type)."""
+    if isinstance(image.placement, SectionPlacement):
+        return _in_section_code(image, address)
+    return _in_code(image.placement, (address - image.bias) & 0xFFFFFFFF)
+
+
 def _symbol_outside(image, sym):
-    """Why a defined symbol of an ET_DYN module is not an address inside its own loaded
-    segments (one past the end allowed, for end markers such as _end), or None."""
+    """Why a defined symbol of an ET_DYN module does not lie inside its own loaded segments
+    (all st_size bytes of it; a size-0 end marker such as _end may sit at the end), or None."""
     if image.elf.header.type != elf32.ET_DYN or not sym.defined or sym.shndx == elf32.SHN_ABS:
         return None
     start = image.placement.vstart
-    if start <= sym.value <= start + image.size:
+    first = sym.value & ~1 if sym.type == elf32.STT_FUNC else sym.value
+    if start <= first and first + sym.size <= start + image.size:
         return None
-    return ("symbol %d '%s' has st_value 0x%x outside the module's loaded segments "
-            "(expected 0x%x..0x%x)" % (sym.index, sym.name, sym.value, start, start + image.size))
+    return ("symbol %d '%s' has st_value 0x%x, st_size %d: outside the module's loaded "
+            "segments (expected inside 0x%x..0x%x)"
+            % (sym.index, sym.name, sym.value, sym.size, start, start + image.size))
 
 
 class Linker:
@@ -303,6 +312,11 @@ def _read_config(image):
     elf = image.elf
     image.init_func = image.symbols.get(SYM_INIT, 0)
     image.cleanup_func = image.symbols.get(SYM_CLEANUP, 0)
+    for name, fn in ((SYM_INIT, image.init_func), (SYM_CLEANUP, image.cleanup_func)):
+        # the kernel calls these: a data object of that name must not be run as code
+        if fn and not (fn & 1 and _is_module_code(image, fn)):
+            raise elf.error("symbol '%s' is 0x%08x (expected a Thumb function inside the "
+                            "module's code)" % (name, fn))
     tags = {}
     for tag, value in elf.dynamic_tags():
         tags[tag] = value

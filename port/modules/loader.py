@@ -204,6 +204,10 @@ class Linker:
             # "\177RTM", RT-Thread's "already linked": an import's final address is already
             # stored at the place; resolving it again would add it twice (ABS32).
             return None
+        return self.import_address(image, sym, unresolved)
+
+    def import_address(self, image, sym, unresolved):
+        """S of an undefined symbol: the firmware's export, 0 if weak, else None (collected)."""
         address = self.resolve(sym.name)
         if address:
             return address
@@ -591,16 +595,7 @@ def _import_address(linker, image, sym, unresolved):
     """S of an undefined symbol: the GOT origin, the firmware's export, 0 if weak, else None."""
     if sym.name == GOT_SYMBOL:
         return image.address(image.placement.got)
-    address = linker.resolve(sym.name)
-    if address:
-        return address
-    if sym.bind == elf32.STB_WEAK:
-        if sym.name not in image.weak_zero:
-            image.weak_zero.append(sym.name)
-        return 0
-    if sym.name not in unresolved:
-        unresolved.append(sym.name)
-    return None
+    return linker.import_address(image, sym, unresolved)
 
 
 def _write_veneer(image, offset, target):

@@ -4,7 +4,9 @@ crc32.so (CRC-32 bit by bit, no imports) is loaded on the board and `crc32_round
 through the board's cpu.call; then the board's RAM (module image and data) is copied into a
 fresh Uc with nothing else - no firmware, no hooks - and the same function is run from the same
 address. The ratio shows what the board adds to code that only computes (it should add nothing:
-no per-instruction hooks). Prints; never asserts timings.
+no per-instruction hooks). Then the same computation as a program (crc32.c + crc32_main.c) on
+a module thread run by the kernel's scheduler in 10 ms time slices (Kernel.run): the ratio
+shows what preemption costs a thread that computes alone. Prints; never asserts timings.
 
     PYTHONPATH=host_tools .venv/bin/python benchmarks/bench_compute.py [--runs N]
 """
@@ -24,6 +26,8 @@ from unicorn import arm_const  # noqa: E402
 from rtdl import Board  # noqa: E402  (puts port/ on sys.path)
 from rtdl.build import build_module  # noqa: E402
 import board as board_mod  # noqa: E402
+import dlmodule  # noqa: E402
+import kernel  # noqa: E402
 
 DATA_SIZE = 4096
 ROUNDS = 1024
@@ -74,15 +78,33 @@ def main():
         on_board, crc_board = median(lambda: machine.cpu.call(fn, call_args), args.runs)
         uc = bare_machine(machine.memory.read(board_mod.RAM_BASE, board_mod.RAM_SIZE))
         bare, crc_bare = median(lambda: bare_call(uc, fn, call_args), args.runs)
-    if crc_board != crc_bare:
-        raise SystemExit("the two runs disagree: board 0x%08x, bare unicorn 0x%08x"
-                         % (crc_board, crc_bare))
+
+        program = str(build_module([os.path.join(ROOT, "benchmarks", "crc32.c"),
+                                    os.path.join(ROOT, "benchmarks", "crc32_main.c")],
+                                   os.path.join(tmp, "crc32_main.mo")))
+        threaded = Board()
+        slices = []
+
+        def run_thread():
+            dlmodule.exec(program, "crc32_main %d %d" % (DATA_SIZE, ROUNDS))
+            tick = threaded.kernel.tick
+            threaded.run(timeout=0)
+            slices.append((threaded.kernel.tick - tick) // kernel.DEFAULT_TICK)
+            return int(threaded.console.take().split()[-1], 16)
+        on_thread, crc_thread = median(run_thread, args.runs)
+    if not crc_board == crc_bare == crc_thread:
+        raise SystemExit("the runs disagree: board 0x%08x, bare unicorn 0x%08x, thread 0x%08x"
+                         % (crc_board, crc_bare, crc_thread))
     mbytes = DATA_SIZE * ROUNDS / 1e6
     print("CRC-32 of %d KiB x %d rounds = 0x%08x (median of %d runs)"
           % (DATA_SIZE // 1024, ROUNDS, crc_board, args.runs))
     print("  on the board (cpu.call)   %7.3f s  %6.2f MB/s" % (on_board, mbytes / on_board))
     print("  bare unicorn (emu_start)  %7.3f s  %6.2f MB/s" % (bare, mbytes / bare))
     print("  ratio board / bare        %7.2f x" % (on_board / bare))
+    print("  on a module thread        %7.3f s  %6.2f MB/s  (%d time slices of %d ms)"
+          % (on_thread, mbytes / on_thread, statistics.median(slices),
+             kernel.DEFAULT_TICK * kernel.Kernel.tick_us // 1000))
+    print("  ratio thread / bare       %7.2f x" % (on_thread / bare))
 
 
 if __name__ == "__main__":

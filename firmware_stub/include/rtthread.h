@@ -51,6 +51,17 @@ typedef int                     rt_bool_t;
 #define RT_WAITING_FOREVER      -1
 #define RT_WAITING_NO           0
 
+#define RT_TICK_PER_SECOND      1000    /* rt_thread_mdelay(ms) sleeps ms ticks */
+#define RT_THREAD_PRIORITY_MAX  32
+
+/* IPC flags: waiters queued in arrival order or by priority */
+#define RT_IPC_FLAG_FIFO        0x00
+#define RT_IPC_FLAG_PRIO        0x01
+
+#define RT_EVENT_FLAG_AND       0x01
+#define RT_EVENT_FLAG_OR        0x02
+#define RT_EVENT_FLAG_CLEAR     0x04
+
 #define RT_UNUSED               __attribute__((unused))
 #define RT_USED                 __attribute__((used))
 #define RT_SECTION(x)           __attribute__((section(x)))
@@ -58,6 +69,10 @@ typedef int                     rt_bool_t;
 #define rt_inline               static __inline
 
 typedef struct rt_thread *rt_thread_t;  /* opaque */
+typedef struct rt_semaphore *rt_sem_t;  /* opaque handles of kernel objects */
+typedef struct rt_mutex *rt_mutex_t;
+typedef struct rt_event *rt_event_t;
+typedef struct rt_mailbox *rt_mailbox_t;
 
 int rt_kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -74,6 +89,45 @@ rt_tick_t rt_tick_get(void);
 rt_err_t rt_thread_mdelay(rt_int32_t ms);
 rt_err_t rt_thread_delay(rt_tick_t tick);
 rt_err_t rt_thread_yield(void);
+
+/* Threads: priority 0 (highest) .. RT_THREAD_PRIORITY_MAX-1; `tick` is the time slice in
+ * ticks. A thread whose entry returns ends. Threads and IPC objects created by a module's
+ * thread belong to the module and are deleted when it ends. */
+rt_thread_t rt_thread_create(const char *name, void (*entry)(void *parameter), void *parameter,
+                             rt_uint32_t stack_size, rt_uint8_t priority, rt_uint32_t tick);
+rt_err_t rt_thread_startup(rt_thread_t thread);
+rt_err_t rt_thread_delete(rt_thread_t thread);
+
+rt_inline rt_tick_t rt_tick_from_millisecond(rt_int32_t ms)
+{
+    return ms > 0 ? (rt_tick_t)(((rt_int64_t)ms * RT_TICK_PER_SECOND + 999) / 1000) : 0;
+}
+
+/* IPC: timeouts in ticks (RT_WAITING_FOREVER, or 0: do not wait); results RT_EOK or
+ * -RT_ETIMEOUT, -RT_EFULL, -RT_ERROR (object deleted while waiting, not the owner ...). */
+rt_sem_t rt_sem_create(const char *name, rt_uint32_t value, rt_uint8_t flag);
+rt_err_t rt_sem_delete(rt_sem_t sem);
+rt_err_t rt_sem_take(rt_sem_t sem, rt_int32_t timeout);
+rt_err_t rt_sem_trytake(rt_sem_t sem);
+rt_err_t rt_sem_release(rt_sem_t sem);
+
+rt_mutex_t rt_mutex_create(const char *name, rt_uint8_t flag);
+rt_err_t rt_mutex_delete(rt_mutex_t mutex);
+rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t timeout);
+rt_err_t rt_mutex_trytake(rt_mutex_t mutex);
+rt_err_t rt_mutex_release(rt_mutex_t mutex);
+
+rt_event_t rt_event_create(const char *name, rt_uint8_t flag);
+rt_err_t rt_event_delete(rt_event_t event);
+rt_err_t rt_event_send(rt_event_t event, rt_uint32_t set);
+rt_err_t rt_event_recv(rt_event_t event, rt_uint32_t set, rt_uint8_t option,
+                       rt_int32_t timeout, rt_uint32_t *recved);
+
+rt_mailbox_t rt_mb_create(const char *name, rt_size_t size, rt_uint8_t flag);
+rt_err_t rt_mb_delete(rt_mailbox_t mb);
+rt_err_t rt_mb_send(rt_mailbox_t mb, rt_ubase_t value);
+rt_err_t rt_mb_send_wait(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
+rt_err_t rt_mb_recv(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
 
 #ifdef __cplusplus
 }

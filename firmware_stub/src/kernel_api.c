@@ -16,6 +16,7 @@ extern void (*__init_array_end[])(void) __attribute__((weak));
 
 void rtdl_firmware_init(void);
 void rt_module_main_return(int code) __attribute__((noreturn));
+void rt_thread_exit(void) __attribute__((noreturn));
 
 /* newlib's multiprecision allocator (mprec.c): Balloc takes a Bigint of 1 << k words from
  * the reent freelist (calloc when empty), Bfree puts it back; nothing is ever freed. */
@@ -72,6 +73,15 @@ void rtdl_firmware_init(void)
 void rt_module_main_return(int code)
 {
     dlmodule_exit(code);
+}
+
+/* The return address (LR) of every thread rt_thread_create makes: its entry returned, the
+ * thread ends (the kernel frees its stack and control block once it is off the CPU). */
+void rt_thread_exit(void)
+{
+    __rtdl_thread_exit();
+    for (;;)
+        __builtin_trap();
 }
 
 /* Ends the calling module: libc's buffered output is flushed first (a last line without a

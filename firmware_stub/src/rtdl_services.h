@@ -15,6 +15,7 @@ void *__rtdl_memalign(size_t align, size_t size);
 size_t __rtdl_malloc_usable_size(void *ptr);
 void __rtdl_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
 int __rtdl_atexit(void (*func)(void *), void *arg, void *dso);  /* 0 = registered */
+void __rtdl_thread_exit(void);                                  /* never returns */
 
 /* Aliases of the veneers above, as newlib spells them. */
 void *memalign(size_t align, size_t size);

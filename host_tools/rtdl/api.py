@@ -59,7 +59,8 @@ class Board(_board.Board):
         return ExecResult(module, self.console.take())
 
     def run(self, timeout=10.0):
-        """Run every ready thread until none is left (timeout per thread run, seconds)."""
+        """Run the module threads until none is left. `timeout` (seconds, 0: none) is the
+        budget of the whole run: threads still alive when it is spent end with a timeout."""
         self.kernel.run(int(timeout * 1000000) if timeout else 0)
 
     def load(self, path):

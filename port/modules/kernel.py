@@ -8,10 +8,15 @@ of a module loaded or closed by another module) is written as generators that yi
 `(address, args)` calls: at top level they are driven with cpu.call, inside a service the
 calling thread is redirected to the function and resumes the service when it returns
 (`__rtdl_resume`), because an emulator cannot be re-entered from its own hook.
-Imports: struct, elf32 users (loader), rtheap, symtab, services, rterror.
+Threads are scheduled by priority with time slices (`run`): a slice is a host-time limit on
+cpu.run; a blocking service (semaphore, mutex, mailbox, event, delay) stops the CPU and leaves
+r0 to be written when the thread is woken or times out. Kernel objects a module creates (threads,
+IPC objects of ipc.py) belong to it and go with it.
+Imports: struct, time, elf32 users (loader), rtheap, symtab, services, ipc, rterror.
 """
 import struct
 
+import ipc
 import loader
 import services
 from rterror import (HeapError, ModuleFault, ModuleStateError, RtdlError, StackOverflow,
@@ -24,6 +29,17 @@ except ImportError:
     def const(x):
         return x
 
+try:
+    from time import ticks_us, ticks_diff
+except ImportError:
+    from time import perf_counter
+
+    def ticks_us():
+        return int(perf_counter() * 1000000)
+
+    def ticks_diff(a, b):
+        return a - b
+
 # module states (dlmodule.h)
 STAT_INIT = const(0)
 STAT_RUNNING = const(1)
@@ -31,10 +47,15 @@ STAT_CLOSING = const(2)
 STAT_CLOSED = const(3)
 STATE_NAMES = ("INIT", "RUNNING", "CLOSING", "CLOSED")
 
-# thread states
+# thread states (rtdef.h: INIT, READY, SUSPEND, RUNNING, CLOSE)
+THREAD_INIT = const(0)
 THREAD_READY = const(1)
+THREAD_BLOCKED = const(2)
 THREAD_RUNNING = const(3)
 THREAD_CLOSED = const(4)
+
+RT_TICK_PER_SECOND = 1000      # rt_thread_mdelay(ms) sleeps ms ticks
+DEFAULT_TICK = 10              # a thread's time slice in ticks (dlmodule's main thread: 10)
 
 RT_THREAD_PRIORITY_MAX = 32
 DEFAULT_PRIORITY = 20          # RT-Thread uses MAX-1, the idle thread's priority (defect 14)
@@ -49,9 +70,11 @@ ARGV_MAX = 8
 EXIT_FAULT = 139
 EXIT_ABORT = 134
 EXIT_TIMEOUT = 124
+EXIT_DEADLOCK = 124            # every thread blocked for ever: it would never end (a hang)
 
 _MODULE_STRUCT_SIZE = 44       # struct rt_dlmodule, see firmware_stub/include/dlmodule.h
 _TCB_SIZE = 16
+_OBJECT_SIZE = 16              # name[8], type, flag, pad, owning module's handle
 
 
 def argv_bytes(argv):
@@ -129,12 +152,20 @@ def quote_args(args):
 
 
 class Thread:
-    def __init__(self, kernel, name, module, entry, args, stack_size, priority):
+    def __init__(self, kernel, name, module, entry, args, stack_size, priority,
+                 tick=DEFAULT_TICK):
         self.name = name
         self.module = module
-        self.priority = priority
+        self.priority = priority     # current: raised by priority inheritance
+        self.base_priority = priority
+        self.slice = tick            # time slice in ticks
         self.stack_size = stack_size
         self.state = THREAD_READY
+        self.wait = None             # the ipc object a BLOCKED thread waits on (None: sleep)
+        self.wake_tick = None        # tick at which a BLOCKED thread times out (None: never)
+        self.wait_value = None       # what it waits with (value to send, event set/option)
+        self.wait_ptr = 0            # where the value it receives goes (mailbox, event)
+        self.held = []               # mutexes it owns
         self.blocks = []         # heap blocks that die with the thread (stack, argv, tcb)
         self.pending = []        # generator-driven services waiting for a target call to return
         self.stack = 0           # lowest usable stack address (the canary words)
@@ -161,6 +192,7 @@ class Module:
         self.image = None
         self.handle = 0          # address of the struct rt_dlmodule in target memory
         self.threads = []
+        self.objects = []        # ipc objects it created (destroyed with it)
         self.atexit = []         # (function, argument) from __cxa_atexit / __aeabi_atexit
         self.reclaimed = 0       # leaked heap blocks freed when the module was destroyed
         self.priority = DEFAULT_PRIORITY
@@ -207,6 +239,10 @@ class Kernel:
     # Constructors and destructors the kernel runs itself (drive) get this long before the
     # module is declared hung; a board or a fuzzer may lower it.
     call_timeout_us = 10000000
+    # Host microseconds of running that one tick of a time slice lasts: a thread created with
+    # tick=10 runs at most 10 ms before an equal-priority thread gets the CPU, and the
+    # expired slice advances the kernel's tick by 10 (the only way computing advances time).
+    tick_us = 1000
 
     def __init__(self, memory, cpu, console, heap, symbols, addresses, files=None, target=None):
         self.memory = memory
@@ -228,6 +264,9 @@ class Kernel:
         self._dlerror_block = 0
         self.initializing = None         # the module whose constructors are running
         self.pending = []                # service generators redirected outside any thread
+        self.objects = {}                # C handle -> ipc object
+        self._finished = []              # threads deleted by a service, freed by run()
+        self._resched = False            # a service made a thread ready: check preemption
         self._handlers = []
         for entry in services.SERVICES:
             self._handlers.append(getattr(self, "svc_" + entry[0].lstrip("_"), None))
@@ -344,6 +383,8 @@ class Kernel:
     def _free_module_memory(self, module):
         for thread in list(module.threads):
             self._release_thread(thread)
+        for obj in list(module.objects):
+            self._destroy_object(obj)
         for block in list(self.owners):
             if self.owners[block] is module:
                 del self.owners[block]
@@ -445,7 +486,9 @@ class Kernel:
         thread.tcb = tcb
         self.memory.write(tcb, struct.pack("<12sI", thread.name.encode()[:loader.RT_NAME_MAX],
                                            thread.module.handle if thread.module else 0))
-        regs = [0] * 17
+        # r0-r12, sp, lr, pc, xpsr (Thumb bit set), then a slot the cpu keeps for itself
+        # (the rest of the register file: FPU registers of softfp code)
+        regs = [0] * 17 + [None]
         for i in range(len(args)):
             regs[i] = args[i] & 0xFFFFFFFF
         regs[13] = thread.stack_top
@@ -456,6 +499,10 @@ class Kernel:
 
     def _release_thread(self, thread):
         thread.state = THREAD_CLOSED
+        self._leave_wait(thread)
+        while thread.held:      # a mutex whose owner ends passes to its next waiter
+            mutex = thread.held.pop()
+            self._apply(mutex.hand_over(), mutex)
         if thread.pending:
             self._abandon_pending(thread.pending, ModuleStateError(
                 "thread '%s' ended while a service it called was running target code"
@@ -488,31 +535,62 @@ class Kernel:
                                    thread.name, thread.stack_size, bottom))
 
     def _pick(self):
+        """The first READY thread of the highest priority (0 is the highest); the order of
+        self.threads among equals is the round-robin order."""
         best = None
         for thread in self.threads:
             if thread.state == THREAD_READY and (best is None or thread.priority < best.priority):
                 best = thread
         return best
 
+    def _to_back(self, thread):
+        """Behind every other thread of its priority (yield, an expired slice, a wake-up)."""
+        if thread in self.threads:
+            self.threads.remove(thread)
+            self.threads.append(thread)
+
     def run(self, timeout_us=0):
-        """Run ready threads until none is left. A faulting module is killed and destroyed;
-        the fault is kept on the module (module.fault) and the loop goes on."""
+        """Run threads until none is left: the highest-priority READY thread runs for its time
+        slice (thread.slice * tick_us of host time); a slice that runs out advances the tick by
+        the slice and puts the thread behind its equals (round robin); a thread a service
+        blocks or preempts stops at that service. With nothing ready the tick jumps to the
+        next wake-up; if every thread waits for ever, each module is ended with a deadlock
+        report. `timeout_us` (0: none) is the budget for the whole run: whatever is still
+        alive when it is spent ends with a timeout. A faulting module is killed and
+        destroyed; the fault is kept on the module (module.fault) and the loop goes on."""
+        started = ticks_us()
         while True:
+            self._reap()
+            left = 0
+            if timeout_us:
+                left = timeout_us - ticks_diff(ticks_us(), started)
+                if left <= 0:
+                    self._out_of_time(timeout_us)
+                    timeout_us = 0       # everything left has ended
+                    continue
+            self._wake_due()
             thread = self._pick()
             if thread is None:
+                if self._idle():
+                    continue
                 return
+            run_us = thread.slice * self.tick_us
+            last = False
+            if timeout_us and left <= run_us:
+                run_us, last = left, True
             self.current = thread
             thread.state = THREAD_RUNNING
             fault = None
             try:
-                completed = self.cpu.run(thread.context, timeout_us)
+                stopped = self.cpu.run(thread.context, run_us)
                 if thread.state == THREAD_RUNNING:
-                    if completed:
-                        thread.state = THREAD_READY
-                    else:
-                        raise ModuleFault("%s: timed out after %d ms (still running)"
-                                          % (thread.name, timeout_us // 1000))
-                        # (a scheduler with time slices will requeue instead)
+                    thread.state = THREAD_READY
+                    if not stopped and not last:
+                        # the slice ran out: it took that much time; the next of its
+                        # priority goes first
+                        self.tick += thread.slice
+                        self._to_back(thread)
+                    # (cut short by the budget: the next round ends it with the others)
                 if thread.state == THREAD_CLOSED:
                     self.check_stack(thread)
             except ModuleFault as error:
@@ -523,7 +601,110 @@ class Kernel:
             elif thread.state == THREAD_CLOSED:
                 self._thread_finished(thread)
 
-    def _kill(self, thread, fault):
+    def _reap(self):
+        """Free the threads services deleted while another thread was running."""
+        while self._finished:
+            self._thread_finished(self._finished.pop(0))
+
+    def _wake_due(self):
+        """Threads whose delay or wait timeout has come: a delay returns RT_EOK, a wait on
+        an object -RT_ETIMEOUT."""
+        for thread in list(self.threads):
+            if thread.state == THREAD_BLOCKED and thread.wake_tick is not None and \
+                    thread.wake_tick <= self.tick:
+                if thread.wait is None:
+                    self._wake(thread, ipc.RT_EOK, None)
+                else:
+                    self._leave_wait(thread)
+                    self._wake(thread, -ipc.RT_ETIMEOUT, None)
+
+    def _idle(self):
+        """Nothing is ready: jump the tick to the next wake-up (True), or end every module
+        whose threads all wait for ever (True), or report that nothing is left (False)."""
+        wake = None
+        stuck = []
+        for thread in self.threads:
+            if thread.state == THREAD_BLOCKED:
+                if thread.wake_tick is None:
+                    stuck.append(thread)
+                elif wake is None or thread.wake_tick < wake:
+                    wake = thread.wake_tick
+        if wake is not None:
+            if wake > self.tick:
+                self.tick = wake
+            return True
+        if not stuck:
+            return False
+        self._deadlock(stuck)
+        return True
+
+    def _deadlock(self, stuck):
+        """Every thread waits for ever and none can wake another: each module with such
+        threads ends with a fault naming every one of them and what it waits on."""
+        modules = []
+        for thread in stuck:
+            if thread.module not in modules:
+                modules.append(thread.module)
+        for module in modules:
+            threads = [t for t in stuck if t.module is module]
+            what = "; ".join(["thread '%s' waits for ever on %s" % (t.name, self._waiting_on(t))
+                              for t in threads])
+            fault = ModuleFault("%s: deadlock: every thread is blocked and none can wake the "
+                                "others: %s" % (module.name if module else "kernel", what))
+            self._kill(threads[0], fault, EXIT_DEADLOCK)
+            for thread in threads[1:]:
+                if thread.state != THREAD_CLOSED:      # a thread of no module
+                    self._release_thread(thread)
+
+    def _waiting_on(self, thread):
+        if thread.wait is None:
+            return "a delay"
+        obj = thread.wait
+        if obj.module is thread.module:
+            return obj.describe()
+        return "%s of %s" % (obj.describe(), "module '%s'" % obj.module.name
+                             if obj.module is not None else "the system")
+
+    def _out_of_time(self, timeout_us):
+        """The run's budget is spent: every module with a thread left ends with a timeout
+        that says what each of its threads was doing."""
+        groups = []
+        for thread in self.threads:
+            if thread.state == THREAD_CLOSED:
+                continue
+            for group in groups:
+                if group[0].module is thread.module:
+                    group.append(thread)
+                    break
+            else:
+                groups.append([thread])
+        for threads in groups:
+            module = threads[0].module
+            doing = "; ".join(["thread '%s' %s" % (t.name, self._doing(t)) for t in threads])
+            self._kill(threads[0], ModuleFault("%s: timed out when the run's %d ms ran out: %s"
+                                               % (module.name if module else "kernel",
+                                                  timeout_us // 1000, doing)), EXIT_TIMEOUT)
+            for thread in threads[1:]:
+                if thread.state != THREAD_CLOSED:      # a thread of no module
+                    self._release_thread(thread)
+
+    def _doing(self, thread):
+        if thread.state == THREAD_BLOCKED:
+            if thread.wait is None:
+                return "sleeping until tick %d" % thread.wake_tick
+            return "blocked on %s" % thread.wait.describe()
+        if thread.state == THREAD_INIT:
+            return "created but never started"
+        return "still running"
+
+    def _who(self, thread):
+        if thread.module is None:
+            return "thread '%s'" % thread.name
+        if thread.name == thread.module.name:
+            return thread.name
+        return "%s: thread '%s'" % (thread.module.name, thread.name)
+
+    def _kill(self, thread, fault, code=None):
         module = thread.module
         if module is None:
             self._release_thread(thread)
@@ -540,7 +721,9 @@ class Kernel:
             except StackOverflow as overflow:
                 fault = overflow
         module.fault = fault
-        if "timed out" in fault.message:
+        if code is not None and not isinstance(fault, StackOverflow):
+            module.ret_code = code
+        elif "timed out" in fault.message:
             module.ret_code = EXIT_TIMEOUT
         elif fault.message.find("abort") >= 0:
             module.ret_code = EXIT_ABORT
@@ -556,9 +739,102 @@ class Kernel:
     def _thread_finished(self, thread):
         module = thread.module
         self._release_thread(thread)
-        if module is not None and module.state == STAT_CLOSING:
+        if module is None or module.state == STAT_CLOSED:
+            return
+        if module.state == STAT_RUNNING and not module.threads:
+            # every thread of the program ended (deleted) without main returning: it ends
+            module.state = STAT_CLOSING
+        if module.state == STAT_CLOSING and not self._has_live_threads(module):
             module.nref = 0
             self.drive(self.destroy_steps(module))
+
+    # --------------------------------------------------------- blocking and waking -----
+    def _block(self, obj, timeout, value=None, ptr=0, sender=False):
+        """The calling thread waits on `obj` (None: a plain delay) for `timeout` ticks (< 0:
+        for ever). The CPU stops after the service; r0 is written when the thread wakes.
+        Outside any thread (a constructor the kernel runs) nothing can wait: that is a fault."""
+        thread = self.current
+        if thread is None or thread.state != THREAD_RUNNING:
+            raise ModuleFault("kernel: a call made outside any thread would block on %s "
+                              "(expected a non-blocking call or one from a module thread)"
+                              % (obj.describe() if obj is not None else "a delay"))
+        thread.state = THREAD_BLOCKED
+        thread.wait = obj
+        thread.wake_tick = None if timeout < 0 else self.tick + timeout
+        thread.wait_value = value
+        thread.wait_ptr = ptr
+        if sender:
+            obj.wait_send(thread)
+        elif obj is not None:
+            obj.wait(thread)
+        self.cpu.stop()
+        return None
+
+    def _wake(self, thread, result, value):
+        """Resume a BLOCKED thread: `result` becomes its service's r0, `value` goes through
+        its out pointer; it goes behind the READY threads of its priority."""
+        if value is not None and thread.wait_ptr:
+            self.memory.write32(thread.wait_ptr, value)
+        thread.context[0] = result & 0xFFFFFFFF
+        thread.wait = None
+        thread.wake_tick = None
+        thread.wait_value = None
+        thread.wait_ptr = 0
+        thread.state = THREAD_READY
+        self._to_back(thread)
+        self._resched = True
+
+    def _apply(self, wakeups, obj):
+        for thread, result, value in wakeups:
+            if thread.state != THREAD_BLOCKED:
+                continue
+            if isinstance(obj, ipc.Mutex) and result == ipc.RT_EOK:
+                thread.held.append(obj)
+                self._update_priority(thread)
+            self._wake(thread, result, value)
+        if isinstance(obj, ipc.Mutex) and obj.owner is not None:
+            self._update_priority(obj.owner)
+
+    def _leave_wait(self, thread):
+        """A waiting thread stops waiting without being satisfied (timeout, deletion)."""
+        obj = thread.wait
+        if obj is None:
+            return
+        obj.remove(thread)
+        thread.wait = None
+        if isinstance(obj, ipc.Mutex) and obj.owner is not None:
+            self._update_priority(obj.owner)
+
+    def _update_priority(self, thread, depth=0):
+        """Priority inheritance: a mutex owner runs at the best priority of the threads
+        waiting for its mutexes, and back at its own once they are gone; passed along a
+        chain of owners blocked on further mutexes."""
+        priority = thread.base_priority
+        for mutex in thread.held:
+            for waiter in mutex.waiters:
+                if waiter.priority < priority:
+                    priority = waiter.priority
+        if priority == thread.priority:
+            return
+        thread.priority = priority
+        self._resched = True
+        obj = thread.wait
+        if thread.state == THREAD_BLOCKED and obj is not None:
+            obj.requeue(thread)
+            if isinstance(obj, ipc.Mutex) and obj.owner is not None and depth < 16:
+                self._update_priority(obj.owner, depth + 1)
+
+    def _preempt(self):
+        """After a service made threads ready: a READY thread of a higher priority than the
+        caller takes the CPU now (the caller stops once the service has returned its r0)."""
+        thread = self.current
+        if thread is None or thread.state != THREAD_RUNNING:
+            return
+        for other in self.threads:
+            if other.state == THREAD_READY and other.priority < thread.priority:
+                thread.state = THREAD_READY
+                self.cpu.stop()
+                return
 
     # ------------------------------------------------------- running target code -------
     def drive(self, steps):
@@ -604,7 +880,10 @@ class Kernel:
                               % (thread.name if thread else "kernel", number))
         result = self._handlers[number](args)
         if hasattr(result, "send"):
-            return self._start_steps(result)
+            result = self._start_steps(result)
+        if self._resched:
+            self._resched = False
+            self._preempt()
         return result
 
     def _start_steps(self, steps, value=None):
@@ -727,6 +1006,7 @@ class Kernel:
         # Every thread of the module stops; the module is destroyed once they are gone.
         module.state = STAT_CLOSING
         for other in module.threads:
+            self._leave_wait(other)      # out of every wait queue: no wake-up reaches it
             other.state = THREAD_CLOSED
         self._write_module_struct(module)
         self.cpu.stop()
@@ -743,6 +1023,10 @@ class Kernel:
         module = (self.module_at(args[2]) or self._owner_of_call() or self.self_module()
                   or self.initializing)
         if module is None:
+            return -1 & 0xFFFFFFFF
+        if module.state == STAT_CLOSING:
+            # A handler registering another one while the module is unloading would keep
+            # destroy_steps running forever (found by the fuzzer): the module is going away.
             return -1 & 0xFFFFFFFF
         module.atexit.append((args[0], args[1]))
         return 0
@@ -858,6 +1142,25 @@ class Kernel:
         self.last_error = ""
         return block
 
+    # ------------------------------------------------------------ threads (C API) ------
+    def _caller(self):
+        return self._who(self.current) if self.current is not None else "kernel"
+
+    def _creator(self):
+        """The module that owns a kernel object created now: the current thread's (as in
+        RT-Thread); outside any thread, the module whose code called or is being loaded."""
+        if self.current is not None:
+            return self.current.module
+        return self._owner_of_call() or self.initializing
+
+    def _thread_of(self, handle, service):
+        for thread in self.threads:
+            if thread.tcb == handle and thread.state != THREAD_CLOSED:
+                return thread
+        raise ModuleFault("%s: %s: 0x%08x is not a thread (expected an rt_thread_t from "
+                          "rt_thread_create or rt_thread_self that has not ended)"
+                          % (self._caller(), service, handle))
+
     def svc_rt_thread_self(self, args):
         return self.current.tcb if self.current else 0
 
@@ -865,18 +1168,276 @@ class Kernel:
         return self.tick & 0xFFFFFFFF
 
     def svc_rt_thread_mdelay(self, args):
-        self.tick += args[0]
-        return 0
+        ms = _signed(args[0])
+        return self._delay((ms * RT_TICK_PER_SECOND + 999) // 1000 if ms > 0 else 0)
 
     def svc_rt_thread_delay(self, args):
-        self.tick += args[0]
-        return 0
+        return self._delay(args[0])
+
+    def _delay(self, ticks):
+        """The caller sleeps until the tick has advanced by `ticks` (0: it yields). Outside
+        any thread (a constructor run by the kernel) there is nothing to switch to: time
+        simply passes."""
+        if self.current is None:
+            self.tick += ticks
+            return 0
+        if ticks <= 0:
+            return self.svc_rt_thread_yield(None)
+        return self._block(None, ticks)
 
     def svc_rt_thread_yield(self, args):
         """Round robin: the caller goes behind every other ready thread of its priority."""
         thread = self.current
         if thread is not None and thread.state == THREAD_RUNNING:
-            self.threads.remove(thread)
-            self.threads.append(thread)
+            self._to_back(thread)
             self.cpu.stop()
         return 0
+
+    def svc_rt_thread_create(self, args):
+        """(name, entry, parameter, stack_size; priority and tick are the 5th and 6th
+        arguments, on the caller's stack). The thread starts with rt_thread_startup; when
+        its entry returns it ends (its LR is the firmware's rt_thread_exit)."""
+        sp = self.cpu.sp()
+        priority = self.memory.read32(sp) & 0xFF
+        tick = self.memory.read32(sp + 4)
+        name = read_cstring(self.memory, args[0])[:loader.RT_NAME_MAX] if args[0] else "thread"
+        entry, parameter, stack_size = args[1], args[2], args[3]
+        problem = None
+        if not entry:
+            problem = "a NULL entry function"
+        elif priority >= RT_THREAD_PRIORITY_MAX:
+            problem = "priority %d (expected 0..%d)" % (priority, RT_THREAD_PRIORITY_MAX - 1)
+        elif stack_size < MIN_STACK_SIZE or stack_size > 0x100000:
+            problem = "stack size %d (expected %d bytes or more)" % (stack_size, MIN_STACK_SIZE)
+        if problem is not None:
+            self.set_error(RtdlError("%s: rt_thread_create '%s': %s"
+                                     % (self._caller(), name, problem)))
+            return 0
+        module = self._creator()
+        thread = Thread(self, name, module, entry, (), stack_size, priority,
+                        tick if 0 < tick < 0x10000 else DEFAULT_TICK)
+        try:
+            self._init_thread(thread, (parameter,), self.addresses["rt_thread_exit"])
+        except HeapError as error:
+            self._release_thread(thread)
+            self.set_error(error)
+            return 0
+        thread.state = THREAD_INIT
+        self.threads.append(thread)
+        if module is not None:
+            module.threads.append(thread)
+        return thread.tcb
+
+    def svc_rt_thread_startup(self, args):
+        thread = self._thread_of(args[0], "rt_thread_startup")
+        if thread.state != THREAD_INIT:
+            return -ipc.RT_ERROR
+        thread.state = THREAD_READY
+        self._to_back(thread)
+        self._resched = True         # a higher-priority thread runs at once
+        return ipc.RT_EOK
+
+    def svc_rt_thread_delete(self, args):
+        """Ends a thread (the caller itself too); its stack and control block are freed once
+        it is off the CPU, mutexes it holds pass to their next waiter."""
+        thread = self._thread_of(args[0], "rt_thread_delete")
+        if thread is self.current:
+            thread.state = THREAD_CLOSED
+            self.cpu.stop()
+            return ipc.RT_EOK
+        self._leave_wait(thread)
+        thread.state = THREAD_CLOSED
+        self._finished.append(thread)
+        return ipc.RT_EOK
+
+    def svc_rtdl_thread_exit(self, args):
+        """A thread's entry function returned (the rt_thread_exit trampoline)."""
+        thread = self.current
+        if thread is None:
+            raise ModuleFault("kernel: rt_thread_exit reached outside any thread")
+        thread.state = THREAD_CLOSED
+        self.cpu.stop()
+        return None
+
+    # ----------------------------------------------------------------- IPC (C API) ------
+    def _object(self, handle, cls, service):
+        obj = self.objects.get(handle)
+        if obj is None or not isinstance(obj, cls):
+            raise ModuleFault("%s: %s: 0x%08x is not a %s (%s)"
+                              % (self._caller(), service, handle, cls.kind,
+                                 "it is %s" % obj.describe() if obj is not None else
+                                 "deleted, or never created"))
+        return obj
+
+    def _new_object(self, cls, name_ptr, flag, *extra):
+        """The object's control block in target memory (struct rt_object: name, type, flag,
+        plus the owning module's handle) is its C handle; 0 when the heap is full."""
+        name = read_cstring(self.memory, name_ptr)[:loader.RT_NAME_MAX] if name_ptr else ""
+        module = self._creator()
+        handle = self.heap.malloc(_OBJECT_SIZE)
+        if not handle:
+            self.set_error(HeapError("%s: no memory for %s '%s'" % (self._caller(), cls.kind,
+                                                                     name)))
+            return 0
+        self.memory.write(handle, struct.pack("<8sBBHI", name.encode(), cls.object_class,
+                                              flag & 0xFF, 0, module.handle if module else 0))
+        obj = cls(name, flag & 0xFF, handle, module, *extra)
+        self.objects[handle] = obj
+        if module is not None:
+            module.objects.append(obj)
+        return handle
+
+    def _destroy_object(self, obj):
+        """Delete an object: its waiters wake with -RT_ERROR, its control block is freed."""
+        wakeups = obj.destroy()
+        if isinstance(obj, ipc.Mutex) and obj.owner is not None:
+            owner = obj.owner
+            if obj in owner.held:
+                owner.held.remove(obj)
+            obj.owner = None
+            self._update_priority(owner)
+        self._apply(wakeups, obj)
+        if obj.handle in self.objects:
+            del self.objects[obj.handle]
+            self.heap.free(obj.handle)
+        if obj.module is not None and obj in obj.module.objects:
+            obj.module.objects.remove(obj)
+
+    def _delete(self, args, cls, service):
+        self._destroy_object(self._object(args[0], cls, service))
+        return ipc.RT_EOK
+
+    def _wait(self, obj, timeout, value=None, ptr=0, sender=False):
+        """The caller cannot have `obj` now: -RT_ETIMEOUT at once for a timeout of 0, else
+        it blocks (timeout in ticks, negative: RT_WAITING_FOREVER)."""
+        timeout = _signed(timeout)
+        if timeout == 0:
+            return -ipc.RT_ETIMEOUT
+        return self._block(obj, timeout, value, ptr, sender)
+
+    def svc_rt_sem_create(self, args):
+        if args[1] > ipc.RT_SEM_VALUE_MAX:
+            self.set_error(RtdlError("%s: rt_sem_create: value %d (expected 0..%d)"
+                                     % (self._caller(), args[1], ipc.RT_SEM_VALUE_MAX)))
+            return 0
+        return self._new_object(ipc.Semaphore, args[0], args[2], args[1])
+
+    def svc_rt_sem_delete(self, args):
+        return self._delete(args, ipc.Semaphore, "rt_sem_delete")
+
+    def svc_rt_sem_take(self, args):
+        sem = self._object(args[0], ipc.Semaphore, "rt_sem_take")
+        if sem.take():
+            return ipc.RT_EOK
+        return self._wait(sem, args[1])
+
+    def svc_rt_sem_trytake(self, args):
+        return self.svc_rt_sem_take([args[0], 0])
+
+    def svc_rt_sem_release(self, args):
+        sem = self._object(args[0], ipc.Semaphore, "rt_sem_release")
+        result, wakeups = sem.release()
+        self._apply(wakeups, sem)
+        return result
+
+    def svc_rt_mutex_create(self, args):
+        return self._new_object(ipc.Mutex, args[0], args[1])
+
+    def svc_rt_mutex_delete(self, args):
+        return self._delete(args, ipc.Mutex, "rt_mutex_delete")
+
+    def svc_rt_mutex_take(self, args):
+        mutex = self._object(args[0], ipc.Mutex, "rt_mutex_take")
+        thread = self.current
+        if thread is None:
+            raise ModuleFault("kernel: rt_mutex_take of %s outside any thread (a mutex is "
+                              "owned by a thread)" % mutex.describe())
+        result = mutex.take(thread)
+        if result is not None:
+            if result == ipc.RT_EOK and mutex.hold == 1:
+                thread.held.append(mutex)
+            return result
+        result = self._wait(mutex, args[1])
+        if result is None:
+            self._update_priority(mutex.owner)     # the owner inherits the waiter's priority
+        return result
+
+    def svc_rt_mutex_trytake(self, args):
+        return self.svc_rt_mutex_take([args[0], 0])
+
+    def svc_rt_mutex_release(self, args):
+        mutex = self._object(args[0], ipc.Mutex, "rt_mutex_release")
+        thread = self.current
+        result, wakeups = mutex.release(thread)
+        if result == ipc.RT_EOK and mutex.owner is not thread:
+            thread.held.remove(mutex)
+            self._update_priority(thread)
+        self._apply(wakeups, mutex)
+        return result
+
+    def svc_rt_event_create(self, args):
+        return self._new_object(ipc.Event, args[0], args[1])
+
+    def svc_rt_event_delete(self, args):
+        return self._delete(args, ipc.Event, "rt_event_delete")
+
+    def svc_rt_event_send(self, args):
+        event = self._object(args[0], ipc.Event, "rt_event_send")
+        if args[1] == 0:
+            return -ipc.RT_ERROR
+        result, wakeups = event.send(args[1])
+        self._apply(wakeups, event)
+        return result
+
+    def svc_rt_event_recv(self, args):
+        """(event, set, option, timeout; recved* is the 5th argument, on the stack)."""
+        event = self._object(args[0], ipc.Event, "rt_event_recv")
+        wanted, option = args[1], args[2]
+        ptr = self.memory.read32(self.cpu.sp())
+        if wanted == 0 or not option & (ipc.RT_EVENT_FLAG_AND | ipc.RT_EVENT_FLAG_OR):
+            return -ipc.RT_ERROR
+        got = event.recv(wanted, option)
+        if got:
+            if ptr:
+                self.memory.write32(ptr, got)
+            return ipc.RT_EOK
+        return self._wait(event, args[3], (wanted, option), ptr)
+
+    def svc_rt_mb_create(self, args):
+        if args[1] == 0 or args[1] > 0x10000:
+            self.set_error(RtdlError("%s: rt_mb_create: size %d (expected 1..65536 entries)"
+                                     % (self._caller(), args[1])))
+            return 0
+        return self._new_object(ipc.Mailbox, args[0], args[2], args[1])
+
+    def svc_rt_mb_delete(self, args):
+        return self._delete(args, ipc.Mailbox, "rt_mb_delete")
+
+    def svc_rt_mb_send(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_send")
+        result, wakeups = mailbox.send(args[1])
+        self._apply(wakeups, mailbox)
+        return result
+
+    def svc_rt_mb_send_wait(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_send_wait")
+        result, wakeups = mailbox.send(args[1])
+        self._apply(wakeups, mailbox)
+        if result != -ipc.RT_EFULL:
+            return result
+        return self._wait(mailbox, args[2], args[1] & 0xFFFFFFFF, 0, True)
+
+    def svc_rt_mb_recv(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_recv")
+        ok, value, wakeups = mailbox.recv()
+        if ok:
+            if args[1]:
+                self.memory.write32(args[1], value)
+            self._apply(wakeups, mailbox)
+            return ipc.RT_EOK
+        return self._wait(mailbox, args[2], None, args[1])
+
+
+def _signed(value):
+    return value - 0x100000000 if value & 0x80000000 else value
+

@@ -38,6 +38,30 @@ SERVICES = (
     ("__rtdl_memory_info",),            # (total*, used*, max_used*)
     ("__rtdl_atexit",),                 # (func, arg, dso): C++ static destructor registration
     ("__rtdl_resume",),                 # (r0 of a finished target call): continue a service
+    # threads and IPC (kernel.py, ipc.py); 5th/6th arguments are read from the caller's stack
+    ("__rtdl_thread_exit",),            # a thread's entry returned (rt_thread_exit trampoline)
+    ("rt_thread_create",),              # (name, entry, parameter, stack_size, priority, tick)
+    ("rt_thread_startup",),
+    ("rt_thread_delete",),
+    ("rt_sem_create",),                 # (name, value, flag)
+    ("rt_sem_delete",),
+    ("rt_sem_take",),                   # (sem, timeout in ticks)
+    ("rt_sem_trytake",),
+    ("rt_sem_release",),
+    ("rt_mutex_create",),               # (name, flag)
+    ("rt_mutex_delete",),
+    ("rt_mutex_take",),                 # (mutex, timeout in ticks)
+    ("rt_mutex_trytake",),
+    ("rt_mutex_release",),
+    ("rt_event_create",),               # (name, flag)
+    ("rt_event_delete",),
+    ("rt_event_send",),                 # (event, set)
+    ("rt_event_recv",),                 # (event, set, option, timeout, recved*)
+    ("rt_mb_create",),                  # (name, size in entries, flag)
+    ("rt_mb_delete",),
+    ("rt_mb_send",),                    # (mb, value)
+    ("rt_mb_send_wait",),               # (mb, value, timeout in ticks)
+    ("rt_mb_recv",),                    # (mb, value*, timeout in ticks)
 )
 
 

@@ -266,8 +266,11 @@ class UnicornCpu:
             reason = "invalid or undefined instruction"
         elif error.errno in _FAULTS and self.bad_access is not None:
             address, size = self.bad_access
+            guard = getattr(self.board, "kernel_stack_guard", (0, 0))
+            what = ("guard page: kernel stack overflow" if guard[0] <= address < guard[1]
+                    else _FAULTS[error.errno][1])
             reason = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
-                                                       _FAULTS[error.errno][1])
+                                                       what)
         elif error.errno in _FAULTS:
             reason = "%s in %s" % _FAULTS[error.errno]
         else:
@@ -363,6 +366,12 @@ class Board:
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
         self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),
                                         self._sym("__heap_end"))
+        # The kernel stack (constructors, board.call) sits right above the heap: a write-
+        # protected page at its bottom makes an overflow fault instead of overwriting the
+        # heap's last blocks.
+        self.kernel_stack_guard = (self._sym("__heap_end"),
+                                   self._sym("__heap_end") + self.memory.page_size)
+        self.memory.protect(self.kernel_stack_guard[0], self.memory.page_size, False)
         # Refuse modules built for a bigger CPU or the other float ABI (RT-Thread does not).
         self.target = arm_attributes.Target(
             cpu, arm_attributes.float_abi(self.firmware_flags, None))

@@ -5,7 +5,7 @@ import pytest
 import dlfcn
 import dlmodule
 import kernel
-from rterror import UnresolvedSymbolError
+from rterror import ModuleFault, UnresolvedSymbolError
 
 
 def run(board, build_module, source, *args, **options):
@@ -140,3 +140,17 @@ def open_expected(name):
     path = os.path.join(os.path.dirname(__file__), "modules", "expected", name + ".txt")
     with open(path) as f:
         return f.read()
+
+
+def test_kernel_stack_overflow_faults_before_the_heap(board, tmp_path):
+    src = tmp_path / "deep.c"
+    src.write_text("int deep(int n)\n{\n    volatile char frame[512];\n    frame[0] = (char)n;\n"
+                   "    return n ? deep(n - 1) + frame[0] : 0;\n}\n")
+    from rtdl.build import build_module as build
+    lib = board.load(build([str(src)], str(tmp_path / "deep.so"), lib=True))
+    assert board.call(lib, "deep", 4) == 4 + 3 + 2 + 1
+    before = board.heap.snapshot()
+    with pytest.raises(ModuleFault, match="kernel stack overflow"):
+        board.call(lib, "deep", 100)            # about 52 KiB of frames on an 8 KiB stack
+    board.heap.check()
+    assert board.heap.snapshot() == before

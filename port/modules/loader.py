@@ -280,10 +280,15 @@ class Linker:
             self._fail(RelocationError("%s: %s" % (self._where(image, relsec, rel, sym.name),
                                                    error.message)))
             return
-        if image.plan is not None:
-            new = struct.unpack_from("<I", image.data, off)[0] if old is not None else None
-            image.plan.append((relsec.name, rel.index, arm_reloc.type_name(rel.type), place,
-                               sym.name, S, value, old, new))
+        _record_plan(image, relsec, rel, off, place, sym, S, value, old)
+
+
+def _record_plan(image, relsec, rel, off, place, sym, S, value, old):
+    """One line of a dry-run plan: the word at the place before and after relocation."""
+    if image.plan is not None:
+        new = struct.unpack_from("<I", image.data, off)[0] if old is not None else None
+        image.plan.append((relsec.name, rel.index, arm_reloc.type_name(rel.type), place,
+                           sym.name, S, value, old, new))
 
 
 def _collect_symbols(image):
@@ -697,10 +702,7 @@ def _apply_section_relocation(linker, image, context, relsec, target, rel, unres
                     "module with -mlong-calls" % (sym.name, S, place))
         linker._fail(RelocationError("%s: %s%s" % (where, error.message, hint)))
         return
-    if image.plan is not None:
-        new = struct.unpack_from("<I", image.data, off)[0] if old is not None else None
-        image.plan.append((relsec.name, rel.index, arm_reloc.type_name(rel.type), place,
-                           sym.name, S, value, old, new))
+    _record_plan(image, relsec, rel, off, place, sym, S, value, old)
 
 
 def _visible(sym):

@@ -248,16 +248,24 @@ class Linker:
             what += " against '%s'" % sym_name
         return what
 
-    def _apply(self, image, relsec, rel, symbols, unresolved):
+    def checked_symbol(self, image, relsec, rel, symbols):
+        """The relocation's symbol, or None (the problem reported) when its index is out of
+        range or its type is not in the shared table."""
         if rel.sym >= len(symbols):
             self._fail(RelocationError("%s: symbol index %d out of range (table has %d symbols)"
                                        % (self._where(image, relsec, rel, ""), rel.sym,
                                           len(symbols))))
-            return
+            return None
         sym = symbols[rel.sym]
         if rel.type not in arm_reloc.RELOCATIONS:
             self._fail(RelocationError("%s: unsupported relocation type %d"
                                        % (self._where(image, relsec, rel, sym.name), rel.type)))
+            return None
+        return sym
+
+    def _apply(self, image, relsec, rel, symbols, unresolved):
+        sym = self.checked_symbol(image, relsec, rel, symbols)
+        if sym is None:
             return
         outside = sym.index and _symbol_outside(image, sym)
         if outside:
@@ -636,17 +644,10 @@ def _unresolved_error(name, unresolved):
 
 def _apply_section_relocation(linker, image, context, relsec, target, rel, unresolved):
     placement = image.placement
-    symbols = placement.symbols
-    if rel.sym >= len(symbols):
-        linker._fail(RelocationError("%s: symbol index %d out of range (table has %d symbols)"
-                                     % (linker._where(image, relsec, rel, ""), rel.sym,
-                                        len(symbols))))
+    sym = linker.checked_symbol(image, relsec, rel, placement.symbols)
+    if sym is None:
         return
-    sym = symbols[rel.sym]
     where = linker._where(image, relsec, rel, sym.name)
-    if rel.type not in arm_reloc.RELOCATIONS:
-        linker._fail(RelocationError("%s: unsupported relocation type %d" % (where, rel.type)))
-        return
     if rel.type == arm_reloc.R_ARM_NONE:
         # Only marks a dependency (.ARM.exidx on __aeabi_unwind_cpp_pr0): nothing to bind.
         return

@@ -8,29 +8,17 @@ Node missing: skipped, except on CI (CI=true), where it fails (`make mpy-test` i
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
+import mpy_node
+from mpy_node import DATA, ROOT, RUNNER
 from rtdl import frozen, portable_data
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "tests", "portable", "agreement.py")
-RUNNER = os.path.join(ROOT, "tests", "mpy", "run_portable.mjs")
-PACKAGE = os.path.join(ROOT, "node_modules", "@micropython", "micropython-webassembly-pyscript")
-DATA = os.environ.get("RTDL_PORTABLE_DATA") or os.path.join(ROOT, "build", "portable-data")
-ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LINE = re.compile(r"^(EXPORTS|DIGEST|ERROR|END) ")
-
-
-def _require(ok, why):
-    if ok:
-        return
-    if ON_CI:
-        pytest.fail("%s (CI=true: MicroPython tests must run; `make mpy-test` installs it)" % why)
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +70,7 @@ def run_cpython(data):
 
 
 def run_micropython(data, frozen_modules):
-    node = shutil.which("node")
-    _require(node is not None, "node not found")
-    _require(os.path.isdir(PACKAGE), "node_modules missing: run `npm ci` (or `make mpy-test`)")
+    node = mpy_node.node()
     lines, report = _run([node, RUNNER, "--frozen", frozen_modules, "--data", data,
                           "--script", SCRIPT])
     assert "micropython" in report and "from /lib/" in report, report

@@ -5,33 +5,16 @@ Skipped when node_modules or node is missing, except on CI (CI=true), where it f
 `make mpy-test` / `make test` install them."""
 import os
 import re
-import shutil
 import subprocess
 import time
 
-import pytest
-
+import mpy_node
+from mpy_node import DATA, ROOT, RUNNER
 from rtdl import frozen
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RUNNER = os.path.join(ROOT, "tests", "mpy", "run_portable.mjs")
-PACKAGE = os.path.join(ROOT, "node_modules", "@micropython", "micropython-webassembly-pyscript")
-DATA = os.environ.get("RTDL_PORTABLE_DATA") or os.path.join(ROOT, "build", "portable-data")
-ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _require(ok, why):
-    if ok:
-        return
-    if ON_CI:
-        pytest.fail("%s (CI=true: MicroPython tests must run; `make mpy-test` installs it)" % why)
-    pytest.skip(why)
 
 
 def test_portable_tests_on_micropython(tmp_path):
-    node = shutil.which("node")
-    _require(node is not None, "node not found")
-    _require(os.path.isdir(PACKAGE), "node_modules missing: run `npm ci` (or `make mpy-test`)")
+    node = mpy_node.node()
     out = str(tmp_path / "frozen")
     frozen.compile_frozen(out)
     cmd = [node, RUNNER, "--frozen", out]

@@ -32,7 +32,7 @@ run: firmware $(BUILD)/hello.mo
 	$(RTDL) run $(BUILD)/hello.mo
 
 test: firmware mpy-test
-	RTDL_PORTABLE_DATA=$(abspath $(PORTABLE_DATA)) $(PY) -m pytest -q tests
+	RTDL_FIRMWARE=$(abspath $(FIRMWARE)) RTDL_PORTABLE_DATA=$(abspath $(PORTABLE_DATA)) $(PY) -m pytest -q tests
 
 -include mk/*.mk
 

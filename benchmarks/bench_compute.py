@@ -8,7 +8,7 @@ no per-instruction hooks). Then the same computation as a program (crc32.c + crc
 a module thread run by the kernel's scheduler in 10 ms time slices (Kernel.run): the ratio
 shows what preemption costs a thread that computes alone. Prints; never asserts timings.
 
-    PYTHONPATH=host_tools .venv/bin/python benchmarks/bench_compute.py [--runs N]
+    .venv/bin/python benchmarks/bench_compute.py [--runs N]
 """
 import argparse
 import os
@@ -18,16 +18,15 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "host_tools"))
 
-import unicorn  # noqa: E402
-from unicorn import arm_const  # noqa: E402
+import unicorn
+from unicorn import arm_const
 
-from rtdl import Board  # noqa: E402  (puts port/ on sys.path)
-from rtdl.build import build_module  # noqa: E402
-import board as board_mod  # noqa: E402
-import dlmodule  # noqa: E402
-import kernel  # noqa: E402
+from rtdl import Board
+from rtdl.build import build_module
+from rtdl_board import memory as board_mod
+from rtdl_device import dlmodule
+from rtdl_device import kernel
 
 DATA_SIZE = 4096
 ROUNDS = 1024

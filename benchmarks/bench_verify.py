@@ -2,7 +2,7 @@
 interpreter start-up included. Prints the median of several runs next to the start-up of a bare
 `python -c pass`, and where the time goes inside one process. Prints; never asserts timings.
 
-    PYTHONPATH=host_tools .venv/bin/python benchmarks/bench_verify.py [--runs N]
+    .venv/bin/python benchmarks/bench_verify.py [--runs N]
 """
 import argparse
 import os
@@ -13,11 +13,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "host_tools"))
 
-from rtdl import firmware_info, verify  # noqa: E402
-from rtdl.build import build_module  # noqa: E402
-import arm_attributes  # noqa: E402
+from rtdl import firmware_info, verify
+from rtdl.build import build_module
+from rtdl_device import arm_attributes
 
 
 def median_seconds(cmd, runs, env):

@@ -4,5 +4,5 @@
 #                a bare unicorn (benchmarks/README.md)
 
 bench: firmware
-	PYTHONPATH=host_tools $(PY) benchmarks/bench_verify.py
-	PYTHONPATH=host_tools $(PY) benchmarks/bench_compute.py
+	$(PY) benchmarks/bench_verify.py
+	$(PY) benchmarks/bench_compute.py

@@ -8,5 +8,5 @@ FUZZ_MINUTES ?= 10
 FUZZ_OUT     ?= tests/fuzz-crashes
 
 fuzz: firmware
-	PYTHONPATH=host_tools $(PY) -m rtdl.fuzz --minutes $(FUZZ_MINUTES) --out $(FUZZ_OUT) \
+	$(PY) -m rtdl.fuzz --minutes $(FUZZ_MINUTES) --out $(FUZZ_OUT) \
 	  $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))

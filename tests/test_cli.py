@@ -9,9 +9,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def rtdl(*args):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
     return subprocess.run([sys.executable, "-m", "rtdl.cli"] + [str(a) for a in args],
-                          capture_output=True, text=True, env=env, timeout=120)
+                          capture_output=True, text=True, timeout=120)
 
 
 def test_run_hello_prints_only_what_the_module_printed(build_module, firmware):

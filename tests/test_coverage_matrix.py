@@ -18,9 +18,9 @@ import struct
 
 import pytest
 
-import elf32
-import loader
-from rterror import ModuleFault
+from rtdl_device import elf32
+from rtdl_device import loader
+from rtdl_device.rterror import ModuleFault
 
 CPUS = ("cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33")
 ARMV6M = ("cortex-m0", "cortex-m0plus")

@@ -10,10 +10,10 @@ import tracemalloc
 
 import pytest
 
-import dlfcn
-import elf32
-import loader
-from rterror import ElfError, HeapError, RelocationError, RtdlError, UnresolvedSymbolError
+from rtdl_device import dlfcn
+from rtdl_device import elf32
+from rtdl_device import loader
+from rtdl_device.rterror import ElfError, HeapError, RelocationError, RtdlError, UnresolvedSymbolError
 
 # ELF header fields (offset, struct format)
 EI_CLASS = (4, "<B")

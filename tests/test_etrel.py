@@ -7,10 +7,10 @@ import struct
 
 import pytest
 
-import arm_reloc
-import elf32
-import loader
-from rterror import ElfError, RelocationError, UnresolvedSymbolError
+from rtdl_device import arm_reloc
+from rtdl_device import elf32
+from rtdl_device import loader
+from rtdl_device.rterror import ElfError, RelocationError, UnresolvedSymbolError
 
 EXPECTED = os.path.join(os.path.dirname(__file__), "modules", "expected")
 PURE_CODE = ("-mpure-code", "-fno-pic")     # -mpure-code refuses PIC on M-profile

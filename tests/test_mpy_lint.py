@@ -132,6 +132,29 @@ def test_rule_accepts(rule, bad, good, text):
                                 allowed_modules=("rterror", "services")) == []
 
 
+def test_package_imports(tmp_path):
+    """Inside a package siblings are imported relatively; outside they are package.module."""
+    pkg = tmp_path / "devpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "rterror.py").write_text("X = 1\n")
+    (pkg / "good.py").write_text("from . import rterror\nfrom .rterror import X\n")
+    (pkg / "absolute.py").write_text("import rterror\n")
+    (pkg / "missing.py").write_text("from . import nosuch\n")
+    (pkg / "deep.py").write_text("from .. import rterror\n")
+    (tmp_path / "user.py").write_text("from devpkg import rterror\nimport devpkg.good\n")
+    (tmp_path / "loose.py").write_text("from . import user\n")
+    files, findings = mpy_lint.lint_paths([str(tmp_path)])
+    by_file = {}
+    for finding in findings:
+        by_file.setdefault(os.path.basename(finding.split(":")[0]), []).append(finding)
+    assert "good.py" not in by_file and "user.py" not in by_file, findings
+    assert "import it relatively" in by_file["absolute.py"][0]
+    assert "no module devpkg.nosuch" in by_file["missing.py"][0]
+    assert "level 2" in by_file["deep.py"][0]
+    assert "outside a package" in by_file["loose.py"][0]
+
+
 def test_port_modules_clean():
     files, findings = mpy_lint.lint_paths([os.path.join(ROOT, "port", "modules")])
     assert files
@@ -144,8 +167,7 @@ def test_portable_tests_clean():
 
 
 def _run(args, cwd):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
-    return subprocess.run([sys.executable, "-m", "rtdl.mpy_lint"] + args, cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "rtdl.mpy_lint"] + args, cwd=cwd,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
 

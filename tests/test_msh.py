@@ -8,8 +8,8 @@ import shutil
 import pytest
 from elftools.elf.elffile import ELFFile
 
-import msh
-from board import Console
+from rtdl_device import msh
+from rtdl_board.console import Console
 from rtdl import Board
 from rtdl.sandbox import SandboxEscape, SandboxFiles
 
@@ -141,7 +141,7 @@ def test_free_prints_the_heaps_figures(session):
 
 
 def test_ps_shows_a_module_thread_with_its_configured_priority_and_stack(session):
-    import dlmodule
+    from rtdl_device import dlmodule
     session.board.activate()
     dlmodule.exec("/bin/thread_cfg.mo")          # thread created, not run yet
     lines = session.run("ps")[1].splitlines()

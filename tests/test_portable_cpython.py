@@ -2,15 +2,12 @@
 function; tests/test_micropython.py runs the same functions on real MicroPython."""
 import importlib
 import os
-import sys
 
 import pytest
 
-PORTABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "portable")
-if PORTABLE not in sys.path:
-    sys.path.insert(0, PORTABLE)
+import harness   # tests/portable, on pytest's `pythonpath` (pyproject.toml)
 
-import harness  # noqa: E402  (puts port/modules on sys.path too)
+PORTABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "portable")
 
 
 def _cases():

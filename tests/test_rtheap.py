@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-import membus
-import rtheap
-from rterror import HeapCorruption, HeapError, RtdlError
+from rtdl_device import membus
+from rtdl_device import rtheap
+from rtdl_device.rterror import HeapCorruption, HeapError, RtdlError
 
 RAM = 0x20000000
 HS = 16                   # header size (align 8 and align 4)

@@ -9,12 +9,12 @@ import struct
 import pytest
 from elftools.elf.elffile import ELFFile
 
-import arm_reloc
-import dlfcn
-import dlmodule
-import kernel
-import loader
-from rterror import (ElfError, ModuleStateError, RelocationError, RtdlError,
+from rtdl_device import arm_reloc
+from rtdl_device import dlfcn
+from rtdl_device import dlmodule
+from rtdl_device import kernel
+from rtdl_device import loader
+from rtdl_device.rterror import (ElfError, ModuleStateError, RelocationError, RtdlError,
                      UnresolvedSymbolError)
 
 MODULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modules")

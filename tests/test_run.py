@@ -2,10 +2,10 @@
 heap in emulated RAM, bound to the real firmware's RTMSymTab and run on the emulated M4."""
 import pytest
 
-import dlfcn
-import dlmodule
-import kernel
-from rterror import ModuleFault, UnresolvedSymbolError
+from rtdl_device import dlfcn
+from rtdl_device import dlmodule
+from rtdl_device import kernel
+from rtdl_device.rterror import ModuleFault, UnresolvedSymbolError
 
 
 def run(board, build_module, source, *args, **options):

@@ -12,9 +12,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def shell(script, *args):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
     return subprocess.run([sys.executable, "-m", "rtdl.cli", "shell"] + [str(a) for a in args],
-                          input=script, capture_output=True, text=True, env=env, timeout=120)
+                          input=script, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

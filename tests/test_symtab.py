@@ -16,9 +16,8 @@ FINGERPRINT = re.compile(r"^# ABI fingerprint: ([0-9a-f]{16}) \((\d+) exports\)$
 
 
 def rtdl(*args):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
     return subprocess.run([sys.executable, "-m", "rtdl.cli"] + [str(a) for a in args],
-                          capture_output=True, text=True, env=env, timeout=60)
+                          capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="module")

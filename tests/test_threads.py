@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-import dlmodule
-import kernel
+from rtdl_device import dlmodule
+from rtdl_device import kernel
 
 MODULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "modules")
 

@@ -9,14 +9,12 @@ import sys
 import pytest
 from elftools.elf.elffile import ELFFile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "verify_corpus"))
-
-import arm_attributes  # noqa: E402
-import dlmodule  # noqa: E402
-import elf32  # noqa: E402
+from rtdl_device import arm_attributes  # noqa: E402
+from rtdl_device import dlmodule  # noqa: E402
+from rtdl_device import elf32  # noqa: E402
 import recipes  # noqa: E402
 from rtdl import Board, firmware_info, verify  # noqa: E402
-from rterror import ElfError, RtdlError  # noqa: E402
+from rtdl_device.rterror import ElfError, RtdlError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -136,9 +134,8 @@ def test_corpus_covers_every_entry(corpus):
 # ------------------------------------------------------------------------ command line -----
 
 def rtdl(*args):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
     return subprocess.run([sys.executable, "-m", "rtdl.cli"] + [str(a) for a in args],
-                          capture_output=True, text=True, env=env, timeout=60)
+                          capture_output=True, text=True, timeout=60)
 
 
 def test_missing_symbol_reads_like_a_compiler(corpus, firmware):
@@ -245,7 +242,7 @@ def test_plan_is_the_image_the_board_writes(corpus, firmware, name):
 
 
 def verify_image(path, firmware, base):
-    import loader
+    from rtdl_device import loader
     with open(path, "rb") as stream:
         elf = loader.parse(stream.read(), path)
     return loader.prepare(elf, loader.place(elf), base,
@@ -303,7 +300,7 @@ def test_blocks_taken_for_an_exec_are_what_the_kernel_takes(corpus, firmware):
     module = dlmodule.exec(path)         # loaded, its main thread created, not yet run
     used = board.heap.info()[1] - used_at_boot
     replica = verify.boot_heap(firmware_info.describe(firmware)["heap"])
-    import kernel
+    from rtdl_device import kernel
     blocks = kernel.exec_blocks(module.image, True, board.memory.page_size, [path])
     addresses, failed = verify._take(replica, blocks)
     assert failed is None
@@ -359,9 +356,8 @@ def test_attribute_checks_agree_on_micropython(build_module, tmp_path):
                           ("m33.o", {"cpu": "cortex-m33", "relocatable": True})):
         shutil.copyfile(build_module("printf_float.c", **options), str(data / name))
     script = os.path.join(ROOT, "tests", "verify_corpus", "attributes_everywhere.py")
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "port", "modules"))
     cpython = subprocess.run([sys.executable, script, str(data)], capture_output=True,
-                             text=True, env=env, check=True).stdout
+                             text=True, check=True).stdout
     out = str(tmp_path / "frozen")
     frozen.compile_frozen(out)
     micropython = subprocess.run([node, os.path.join(ROOT, "tests", "mpy", "run_portable.mjs"),

@@ -12,11 +12,11 @@ Everything here is a thin layer over the board (port/board.py) and the device-si
 """
 import os
 
-import board as _board
-import dlfcn
-import dlmodule
-import kernel as _kernel
-from rterror import RtdlError
+from rtdl_board import board as _board
+from rtdl_device import dlfcn
+from rtdl_device import dlmodule
+from rtdl_device import kernel as _kernel
+from rtdl_device.rterror import RtdlError
 
 
 class ExecResult:

@@ -27,8 +27,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FIRMWARE_INCLUDE = REPO_ROOT / "firmware_stub" / "include"
+import rtdl_firmware
+
+FIRMWARE_INCLUDE = Path(rtdl_firmware.INCLUDE_DIR)
 
 #: Toolchain prefix; override with the environment variable RTDL_CROSS_COMPILE.
 DEFAULT_PREFIX = "arm-none-eabi-"

@@ -13,17 +13,18 @@ import struct
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
-import arm_attributes
-import board
-import elf32
-from rterror import RtdlError
+from rtdl_device import arm_attributes
+import rtdl_firmware
+from rtdl_board import board
+from rtdl_device import elf32
+from rtdl_device.rterror import RtdlError
 
 FORMAT_VERSION = 1
 _KINDS = {"STT_FUNC": "function", "STT_OBJECT": "object"}
 
 
 def _open(path):
-    path = path or board.DEFAULT_FIRMWARE
+    path = path or rtdl_firmware.default_firmware()
     try:
         stream = open(path, "rb")
     except OSError as error:

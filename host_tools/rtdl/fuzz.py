@@ -33,14 +33,14 @@ import threading
 import time
 import traceback
 
-import rtdl  # noqa: F401  (puts port/ and port/modules on sys.path)
+from rtdl import devtree
 from rtdl.api import Board
 from unicorn import UC_HOOK_MEM_WRITE
 from unicorn import arm_const
 
-import elf32
-import loader
-from rterror import ElfError, HeapCorruption, ModuleFault, RtdlError
+from rtdl_device import elf32
+from rtdl_device import loader
+from rtdl_device.rterror import ElfError, HeapCorruption, ModuleFault, RtdlError
 
 # (source, build options, file name inside the board)
 SEEDS = (
@@ -516,7 +516,7 @@ def relocatable_supported(data, name):
 def build_seeds(directory, relocatable=True):
     """Build the seed modules with `rtdl build` into `directory`: [Seed]."""
     from rtdl.build import build_module
-    sources = os.path.join(rtdl.REPO, "tests", "modules")
+    sources = devtree.TEST_MODULES
     seeds = []
     for source, options, name in SEEDS + (RELOCATABLE_SEEDS if relocatable else ()):
         out = os.path.join(directory, name)
@@ -688,7 +688,7 @@ def main(argv=None):
     p.add_argument("--minutes", type=float, default=10.0, help="run time (default 10)")
     p.add_argument("--cases", type=int, help="stop after this many cases instead")
     p.add_argument("--seed", type=int, help="random seed (default: from the clock, printed)")
-    p.add_argument("--out", default=os.path.join(rtdl.REPO, "tests", "fuzz-crashes"),
+    p.add_argument("--out", default=os.path.join(devtree.CHECKOUT, "tests", "fuzz-crashes"),
                    help="directory for failing inputs (default tests/fuzz-crashes)")
     p.add_argument("--firmware", help="firmware ELF (default build/firmware/firmware.elf)")
     p.add_argument("--replay", nargs="+", metavar="FILE", help="run saved inputs and report")

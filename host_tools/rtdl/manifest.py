@@ -18,7 +18,7 @@ rtdl needs, with the same path rules:
 """
 import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from rtdl.devtree import CHECKOUT as ROOT
 DEFAULT_MANIFEST = os.path.join(ROOT, "port", "manifest.py")
 
 

@@ -71,8 +71,10 @@ def _target_key(node):
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, allowed_modules, tree):
+    def __init__(self, allowed_modules, tree, package=None, siblings=()):
         self.allowed = allowed_modules
+        self.package = package                # the package a file belongs to, or None
+        self.siblings = frozenset(siblings)   # module names in that package
         self.findings = []
         self.struct_names = set(["struct"])   # names bound to the struct module
         self.struct_funcs = {}                # local name -> struct function (from-imports)
@@ -195,6 +197,10 @@ class _Checker(ast.NodeVisitor):
         top = name.split(".")[0]
         if top in FORBIDDEN_MODULES:
             self.report(node, "import of %s: %s" % (name, FORBIDDEN_MODULES[top]))
+        elif self.package is not None and name in self.siblings:
+            # Absolute `import kernel` inside rtdl_device finds no top-level kernel once frozen.
+            self.report(node, "import of %s: inside package %s, import it relatively "
+                              "(from . import %s)" % (name, self.package, name))
         elif name in self.allowed:
             return
         elif top in self.allowed:
@@ -212,8 +218,7 @@ class _Checker(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node):
         if node.level:
-            self.report(node, "relative import: frozen device modules are top-level; "
-                              "import them by name")
+            self._check_relative(node)
             return
         self._check_module(node, node.module)
         if node.module == "struct":
@@ -222,6 +227,20 @@ class _Checker(ast.NodeVisitor):
                     self.struct_funcs[alias.asname or alias.name] = alias.name
                 elif alias.name in ("Struct", "iter_unpack"):
                     self.report(node, "struct.%s does not exist on MicroPython" % alias.name)
+
+    def _check_relative(self, node):
+        if self.package is None:
+            self.report(node, "relative import outside a package (no __init__.py beside it)")
+            return
+        if node.level != 1:
+            self.report(node, "relative import of level %d: the device packages are flat; use "
+                              "`from . import name`" % node.level)
+            return
+        names = [node.module] if node.module else [a.name for a in node.names]
+        for name in names:
+            if name not in self.siblings:
+                self.report(node, "relative import of %s: no module %s.%s"
+                            % (name, self.package, name))
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -286,14 +305,16 @@ class _Checker(ast.NodeVisitor):
                         % (fname, value))
 
 
-def lint_source(source, filename="<string>", allowed_modules=()):
+def lint_source(source, filename="<string>", allowed_modules=(), package=None, siblings=()):
     """Findings [(line, message)] of one source text. `allowed_modules` is added to the
-    MicroPython builtins (normally the port/modules' own module names)."""
+    MicroPython builtins (normally the port/modules' own module names); `package` and
+    `siblings` say which package the file is in and what it may import relatively."""
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as e:
         return [(e.lineno or 0, "syntax error: %s" % e.msg)]
-    checker = _Checker(frozenset(BUILTIN_MODULES) | frozenset(allowed_modules), tree)
+    checker = _Checker(frozenset(BUILTIN_MODULES) | frozenset(allowed_modules), tree, package,
+                       siblings)
     checker.visit(tree)
     seen = set()
     out = []
@@ -316,13 +337,32 @@ def _py_files(path):
     return [path]
 
 
+def package_of(path):
+    """(package name, its module names) for a file in a folder with __init__.py, else None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.exists(os.path.join(folder, "__init__.py")):
+        return None
+    names = [fn[:-3] for fn in os.listdir(folder) if fn.endswith(".py") and fn != "__init__.py"]
+    return os.path.basename(folder), names
+
+
+def importable_name(path):
+    """What other files import a file as: "x" at top level, "pkg.x" in a package."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    package = package_of(path)
+    if package is None:
+        return stem
+    return package[0] if stem == "__init__" else package[0] + "." + stem
+
+
 def own_modules(files):
-    """Module names the linted files may import: port/modules plus the linted files."""
+    """Module names the linted files may import: port/modules plus the linted files, each
+    under its frozen name, and the packages themselves."""
     names = set()
-    for f in _py_files(DEFAULT_DIR) if os.path.isdir(DEFAULT_DIR) else []:
-        names.add(os.path.splitext(os.path.basename(f))[0])
-    for f in files:
-        names.add(os.path.splitext(os.path.basename(f))[0])
+    for f in (_py_files(DEFAULT_DIR) if os.path.isdir(DEFAULT_DIR) else []) + list(files):
+        name = importable_name(f)
+        names.add(name)
+        names.add(name.split(".")[0])
     return names
 
 
@@ -339,7 +379,8 @@ def lint_paths(paths=None, allow=()):
         shown = os.path.relpath(path)
         if shown.startswith(".."):
             shown = path
-        for line, message in lint_source(source, path, allowed):
+        package = package_of(path)
+        for line, message in lint_source(source, path, allowed, *(package or (None, ()))):
             out.append("%s:%d: %s" % (shown, line, message))
     return files, out
 

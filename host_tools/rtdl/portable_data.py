@@ -25,12 +25,12 @@ from elftools.elf.enums import (ENUM_E_TYPE, ENUM_SH_TYPE_ARM, ENUM_ST_INFO_BIND
                                 ENUM_ST_INFO_TYPE, ENUM_ST_SHNDX)
 from elftools.elf.relocation import RelocationSection
 
-from rtdl import REPO
+from rtdl import devtree
 from rtdl.build import BuildError, build_module
 from rtdl.firmware_info import read_exports
 
-SOURCES = os.path.join(REPO, "tests", "modules")
-DEFAULT_FIRMWARE = os.path.join(REPO, "build", "firmware", "firmware.elf")
+SOURCES = devtree.TEST_MODULES
+DEFAULT_FIRMWARE = devtree.BUILD_FIRMWARE
 INDEX = "index.json"
 FLASH_IMAGE = "firmware-flash.bin"
 

@@ -4,7 +4,7 @@ import os
 import sys
 
 from rtdl.api import Board
-from rterror import RtdlError
+from rtdl_device.rterror import RtdlError
 
 
 def add_arguments(p):
@@ -29,7 +29,7 @@ def _stdout_sink(data):
 
 
 def run(args):
-    from board import Console
+    from rtdl_board.console import Console
     if len(args.args) > 7:
         sys.stderr.write("rtdl run: error: %d arguments given; RT-Thread passes at most 8 "
                          "including the module name\n" % len(args.args))

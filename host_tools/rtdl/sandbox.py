@@ -11,8 +11,8 @@ the path, the root and what was expected; a missing file raises the OSError open
 """
 import os
 
-import msh
-from rterror import RtdlError
+from rtdl_device import msh
+from rtdl_device.rterror import RtdlError
 
 EACCES = 13
 

@@ -10,12 +10,12 @@ import code
 import os
 import sys
 
-import dlfcn
-import dlmodule
-import msh
+from rtdl_device import dlfcn
+from rtdl_device import dlmodule
+from rtdl_device import msh
 from rtdl.api import Board
 from rtdl.sandbox import SandboxFiles
-from rterror import RtdlError
+from rtdl_device.rterror import RtdlError
 
 PYTHON_HELP = "Python REPL (host: CPython; dlmodule, dlfcn imported); exit() returns."
 
@@ -100,7 +100,7 @@ def python_command(board):
 
 
 def run(args):
-    from board import Console
+    from rtdl_board.console import Console
     if not os.path.isdir(args.root):
         sys.stderr.write("rtdl shell: error: %s: no such directory (expected the directory "
                          "to serve as the device's /)\n" % args.root)

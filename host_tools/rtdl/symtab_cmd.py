@@ -15,7 +15,7 @@ import re
 import sys
 
 from rtdl import firmware_info
-from rterror import RtdlError
+from rtdl_device.rterror import RtdlError
 
 
 def add_arguments(p):

@@ -18,14 +18,14 @@ import os
 import re
 import sys
 
-import arm_attributes
-import board
-import elf32
-import kernel
-import loader
-import membus
-import rtheap
-from rterror import ElfError, HeapError, RelocationError, RtdlError, UnresolvedSymbolError
+from rtdl_device import arm_attributes
+from rtdl_board import memory as board_memory
+from rtdl_device import elf32
+from rtdl_device import kernel
+from rtdl_device import loader
+from rtdl_device import membus
+from rtdl_device import rtheap
+from rtdl_device.rterror import ElfError, HeapError, RelocationError, RtdlError, UnresolvedSymbolError
 
 from rtdl import firmware_info
 
@@ -40,7 +40,7 @@ LIBRARY = "library"
 # checked (odd: a Thumb function address, as a real export would be).
 _MISSING_IMPORT = 0x00000001
 # Where a module is planned when the firmware's heap is unknown: the start of RAM.
-_DEFAULT_BASE = board.RAM_BASE
+_DEFAULT_BASE = board_memory.RAM_BASE
 # The loader's relocation messages name the relocation in this one form (Linker._where).
 _RELOCATION_WHERE = re.compile(r"relocation #(\d+) \(([^)]*)\) in \[(\d+)\] (\S+) at offset "
                                r"0x([0-9a-fA-F]+)(?: against '([^']*)')?")

@@ -5,7 +5,7 @@
 //   node tests/mpy/run_portable.mjs [--frozen DIR] [--tests DIR] [--test NAME]...
 //                                   [--heapsize BYTES] [--script FILE] [DATA_PATH ...]
 //
-// The device side is imported ONLY as frozen bytecode: every DIR/*.mpy (default build/frozen,
+// The device side is imported ONLY as frozen bytecode: every DIR/**/*.mpy (default build/frozen,
 // made by `make frozen`) goes to /lib; no port/modules .py exists in MicroPython's filesystem.
 // tests/portable/*.py (harness + test_*.py) go to /tests. Each DATA_PATH goes to /data: a file
 // as /data/<basename>, a directory's contents recursively under /data/.
@@ -81,6 +81,16 @@ function copyIn(FS, hostPath, fsPath) {
   return 1;
 }
 
+function hostFiles(dir, rel) {
+  let out = [];
+  for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+    const r = rel ? rel + '/' + name : name;
+    if (fs.statSync(path.join(dir, r)).isDirectory()) out = out.concat(hostFiles(dir, r));
+    else out.push(r);
+  }
+  return out;
+}
+
 function walkFS(FS, dir, out) {
   for (const name of FS.readdir(dir)) {
     if (name === '.' || name === '..') continue;
@@ -101,7 +111,8 @@ async function main() {
 
   // --- what goes in -------------------------------------------------------------------------
   if (!fs.existsSync(opts.frozen)) die(`${opts.frozen}: no frozen modules (run \`make frozen\`)`);
-  const mpys = fs.readdirSync(opts.frozen).filter((n) => n.endsWith('.mpy')).sort();
+  // Relative paths: rtdl_device/kernel.mpy is the package's module, dlmodule.mpy a top-level one.
+  const mpys = hostFiles(opts.frozen, '').filter((n) => n.endsWith('.mpy')).sort();
   if (mpys.length === 0) die(`${opts.frozen}: no .mpy files (run \`make frozen\`)`);
   for (const n of mpys) {
     const head = fs.readFileSync(path.join(opts.frozen, n)).subarray(0, 2);
@@ -117,7 +128,8 @@ async function main() {
 
   const portModules = new Set(
     fs.existsSync(opts.modules)
-      ? fs.readdirSync(opts.modules).filter((n) => n.endsWith('.py')).map((n) => n.slice(0, -3))
+      ? hostFiles(opts.modules, '').filter((n) => n.endsWith('.py') && !n.endsWith('__init__.py'))
+        .map((n) => path.posix.basename(n).slice(0, -3))
       : []);
   for (const n of testFiles) {
     if (portModules.has(n.slice(0, -3))) die(`tests/portable/${n} shadows port/modules/${n}`);
@@ -145,7 +157,10 @@ async function main() {
   let nData = 0;
   try {
     mkdirs(FS, '/lib');
-    for (const n of mpys) FS.writeFile('/lib/' + n, fs.readFileSync(path.join(opts.frozen, n)));
+    for (const n of mpys) {
+      mkdirs(FS, path.posix.dirname('/lib/' + n));
+      FS.writeFile('/lib/' + n, fs.readFileSync(path.join(opts.frozen, n)));
+    }
     mkdirs(FS, '/tests');
     for (const n of testFiles) FS.writeFile('/tests/' + n, fs.readFileSync(path.join(opts.tests, n)));
     mkdirs(FS, '/data');
@@ -162,8 +177,10 @@ async function main() {
   if (leaked.length) die(`port/modules sources present in MicroPython's FS: ${leaked.join(' ')}`);
 
   const select = '[' + opts.select.map(pyStr).join(', ') + ']';
-  const probe = mpys.filter((n) => portModules.has(n.slice(0, -4)))[0] || mpys[0];
-  const probeName = probe.slice(0, -4);
+  // Probe a module of the package: it proves relative imports work from frozen bytecode too.
+  const probe = mpys.filter((n) => n.includes('/') && portModules.has(path.posix.basename(n).slice(0, -4)))[0]
+    || mpys[0];
+  const probeName = probe.slice(0, -4).split('/').join('.');
   const script = `
 import sys
 sys.path.append("/tests")

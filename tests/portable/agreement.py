@@ -17,8 +17,8 @@ tests/test_agreement.py runs this on both interpreters and requires identical ou
 import binascii
 import hashlib
 
-import harness  # noqa: F401  (on CPython: puts port/modules on sys.path, sets DATA)
-import loader
+import harness  # noqa: F401  (sets DATA)
+from rtdl_device import loader
 import testdata
 
 

@@ -3,7 +3,7 @@
 Imports every `test_*.py` of a directory, calls each `test_*` function (sorted by name), and
 prints `PASS module.test` / `FAIL module.test: Error: message` and finally `N passed, N failed`.
 
-    python tests/portable/harness.py [NAME ...]       (CPython; port/modules put on sys.path)
+    python tests/portable/harness.py [NAME ...]       (CPython, with rtdl installed)
     tests/mpy/run_portable.mjs                        (real MicroPython under Node)
 
 NAME selects modules ("test_smoke") or single tests ("test_smoke.test_services").
@@ -26,11 +26,6 @@ else:
     TESTS = os.path.dirname(os.path.abspath(__file__))
     ROOT = os.path.dirname(os.path.dirname(TESTS))
     DATA = os.environ.get("RTDL_PORTABLE_DATA") or os.path.join(ROOT, "build", "portable-data")
-    _MODULES = os.path.join(ROOT, "port", "modules")
-    if _MODULES not in sys.path:
-        sys.path.insert(0, _MODULES)
-    if TESTS not in sys.path:
-        sys.path.insert(0, TESTS)
 
 
 def data_path(name):

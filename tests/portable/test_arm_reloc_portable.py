@@ -3,9 +3,9 @@ tests/test_arm_reloc.py plus the short Thumb branches, the GOT forms and a prope
 table entry. Plain asserts, CPython and MicroPython alike."""
 import struct
 
-import arm_reloc
-from arm_reloc import RelocContext, read_addend, relocate
-from rterror import RelocationError
+from rtdl_device import arm_reloc
+from rtdl_device.arm_reloc import RelocContext, read_addend, relocate
+from rtdl_device.rterror import RelocationError
 from testdata import raises
 
 P = 0x20001000

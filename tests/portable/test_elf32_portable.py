@@ -3,8 +3,8 @@ and on copies corrupted here with bytearray edits. Portable: plain asserts, CPyt
 MicroPython alike."""
 import struct
 
-import elf32
-import rterror
+from rtdl_device import elf32
+from rtdl_device import rterror
 import testdata
 from testdata import raises
 

@@ -5,10 +5,10 @@ pyelftools read from the file on the host (index.json); failed loads leave the h
 before. Plain asserts, CPython and MicroPython alike."""
 import struct
 
-import arm_reloc
-import elf32
-import loader
-import rterror
+from rtdl_device import arm_reloc
+from rtdl_device import elf32
+from rtdl_device import loader
+from rtdl_device import rterror
 import testdata
 from testdata import raises
 

@@ -4,8 +4,8 @@ normalisation - the same text on CPython and MicroPython. Plain asserts."""
 import os
 
 import harness
-import kernel
-import msh
+from rtdl_device import kernel
+from rtdl_device import msh
 import testdata
 
 

@@ -2,9 +2,9 @@
 features, no CPython-only modules (runs on CPython and on MicroPython)."""
 import struct
 
-import membus
-import rtheap
-from rterror import HeapCorruption, HeapError, RtdlError
+from rtdl_device import membus
+from rtdl_device import rtheap
+from rtdl_device.rterror import HeapCorruption, HeapError, RtdlError
 
 RAM = 0x20000000
 HS = 16

@@ -4,8 +4,8 @@ Plain asserts only; runs under tests/portable/harness.py (CPython) and real Micr
 """
 import sys
 
-import rterror
-import services
+from rtdl_device import rterror
+from rtdl_device import services
 
 
 def _raises(exc_type, func, *args):
@@ -62,7 +62,7 @@ def test_service_names_unique():
 
 
 def test_membus_round_trip():
-    import membus
+    from rtdl_device import membus
     mem = membus.RamMemory(0x20000000, 256)
     assert mem.ram_start == 0x20000000 and mem.ram_end == 0x20000100
     mem.write32(0x20000000, 0x1234567890)           # masked to 32 bits

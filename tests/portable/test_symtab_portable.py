@@ -3,9 +3,9 @@ into a membus.RamMemory at the flash address, compared with the exports pyelftoo
 the firmware ELF on the host (index.json). Plain asserts, CPython and MicroPython alike."""
 import struct
 
-import membus
-import rterror
-import symtab
+from rtdl_device import membus
+from rtdl_device import rterror
+from rtdl_device import symtab
 import testdata
 from testdata import raises
 

@@ -7,9 +7,9 @@ Loaded once per interpreter and shared by the test files; runs on CPython and Mi
 import json
 
 import harness
-import membus
-import rtheap
-import symtab
+from rtdl_device import membus
+from rtdl_device import rtheap
+from rtdl_device import symtab
 
 RAM_BASE = 0x20000000
 RAM_SIZE = 0x10000

@@ -4,8 +4,8 @@ tests/test_verify.py runs it on both interpreters and compares the output."""
 import os
 import sys
 
-import arm_attributes
-import elf32
+from rtdl_device import arm_attributes
+from rtdl_device import elf32
 
 DATA = "/data" if sys.implementation.name == "micropython" else sys.argv[1]
 

@@ -7,8 +7,8 @@ import os
 import shutil
 import struct
 
-import arm_reloc
-import elf32
+from rtdl_device import arm_reloc
+from rtdl_device import elf32
 
 CORPUS = os.path.dirname(os.path.abspath(__file__))
 

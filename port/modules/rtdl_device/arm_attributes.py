@@ -6,8 +6,8 @@ Thumb-2 instruction faults, and a hard-float module on a soft-float firmware pas
 registers the firmware never reads. The loader (`Target.check`) and `rtdl verify`
 (`Target.problems`) share this one check. Imports: elf32, rterror.
 """
-import elf32
-from rterror import ElfError
+from . import elf32
+from .rterror import ElfError
 
 try:
     from micropython import const

@@ -6,7 +6,7 @@ naming the file, the item and what was expected. Imports: struct, rterror.
 """
 import struct
 
-from rterror import ElfError
+from .rterror import ElfError
 
 try:
     from micropython import const

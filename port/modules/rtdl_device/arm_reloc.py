@@ -12,7 +12,7 @@ caller adds the file, section, index, offset and symbol. Imports: struct, rterro
 """
 import struct
 
-from rterror import RelocationError
+from .rterror import RelocationError
 
 try:
     from micropython import const

@@ -5,7 +5,7 @@ written are masked to their width. Any access outside the range raises RtdlError
 
 import struct
 
-from rterror import RtdlError, EFAULT
+from .rterror import RtdlError, EFAULT
 
 
 class RamMemory:

@@ -16,12 +16,12 @@ Imports: struct, time, elf32 users (loader), rtheap, symtab, services, ipc, rter
 """
 import struct
 
-import ipc
-import loader
-import services
-from rterror import (HeapError, ModuleFault, ModuleStateError, RtdlError, StackOverflow,
+from . import ipc
+from . import loader
+from . import services
+from .rterror import (HeapError, ModuleFault, ModuleStateError, RtdlError, StackOverflow,
                      EINVAL, ENOENT)
-from symtab import read_cstring
+from .symtab import read_cstring
 
 try:
     from micropython import const

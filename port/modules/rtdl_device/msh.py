@@ -18,9 +18,9 @@ Imports: os, kernel, loader, rterror.
 """
 import os
 
-import kernel as _kernel
-import loader
-from rterror import RtdlError
+from . import kernel as _kernel
+from . import loader
+from .rterror import RtdlError
 
 RT_NAME_MAX = loader.RT_NAME_MAX
 _S_IFDIR = 0x4000

@@ -25,7 +25,7 @@ Deliberate differences from RT-Thread (each one keeps the heap checkable):
 
 import struct
 
-from rterror import HeapError, HeapCorruption, EINVAL
+from .rterror import HeapError, HeapCorruption, EINVAL
 
 try:
     from micropython import const

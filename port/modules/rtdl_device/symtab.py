@@ -7,7 +7,7 @@ linear strcmp scan. Imports: struct, rterror.
 """
 import struct
 
-from rterror import ElfError
+from .rterror import ElfError
 
 _ENTRY_SIZE = 8
 _MAX_NAME = 256

@@ -9,9 +9,9 @@ Imports: struct, elf32, arm_reloc, rterror.
 """
 import struct
 
-import arm_reloc
-import elf32
-from rterror import HeapError, RelocationError, UnresolvedSymbolError
+from . import arm_reloc
+from . import elf32
+from .rterror import HeapError, RelocationError, UnresolvedSymbolError
 
 RT_NAME_MAX = 8
 # No Cortex-M gives one module more: a bigger block is a damaged size field, refused before

@@ -1,0 +1,167 @@
+"""The board: a unicorn Cortex-M running the real firmware ELF, hosting the device side.
+
+CPython only (unicorn, pyelftools). It maps flash and SRAM, writes the firmware's PT_LOAD
+segments, finds RTMSymTab and the heap range from the firmware's own symbols, boots the
+kernel (rtdl_device.kernel) and dispatches `SVC #n` into it. It gives the device side the
+three interfaces of docs/ARCHITECTURE.md: memory (UnicornMemory), cpu (UnicornCpu) and console.
+No per-instruction hook is ever installed: module code runs at full emulator speed.
+"""
+import rtdl_firmware
+from elftools.elf.elffile import ELFFile
+from unicorn import (Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_HOOK_INTR, UC_PROT_ALL,
+                     UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_EXEC)
+from unicorn import arm_const as A
+
+from rtdl_device import arm_attributes
+from rtdl_device import kernel as kernel_mod
+from rtdl_device import rtheap
+from rtdl_device import symtab
+from rtdl_device.rterror import ModuleFault, RtdlError
+
+from .console import Console
+from .cpu import REGS, UnicornCpu
+from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
+
+CPU_MODELS = {
+    "cortex-m0": "UC_CPU_ARM_CORTEX_M0",
+    "cortex-m0plus": "UC_CPU_ARM_CORTEX_M0",
+    "cortex-m3": "UC_CPU_ARM_CORTEX_M3",
+    "cortex-m4": "UC_CPU_ARM_CORTEX_M4",
+    "cortex-m7": "UC_CPU_ARM_CORTEX_M7",
+    "cortex-m33": "UC_CPU_ARM_CORTEX_M33",
+}
+
+
+class FirmwareError(RtdlError):
+    """The firmware ELF is missing or lacks what the board needs."""
+
+
+class Board:
+    """An emulated Cortex-M board running `firmware` (default: rtdl_firmware.default_firmware())."""
+
+    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None):
+        self.firmware_path = firmware or rtdl_firmware.default_firmware()
+        if cpu not in CPU_MODELS:
+            raise RtdlError("unknown CPU '%s' (expected one of %s)"
+                            % (cpu, ", ".join(sorted(CPU_MODELS))))
+        self.cpu_name = cpu
+        self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB)
+        # The model must be chosen before anything else touches the engine.
+        import unicorn
+        self.uc.ctl_set_cpu_model(getattr(unicorn.arm_const, CPU_MODELS[cpu]))
+        self.uc.mem_map(FLASH_BASE, FLASH_SIZE, UC_PROT_READ | UC_PROT_EXEC)
+        self.uc.mem_map(RAM_BASE, RAM_SIZE, UC_PROT_ALL)
+        self.memory = UnicornMemory(self.uc)
+        self.console = console if console is not None else Console()
+        self.cpu = UnicornCpu(self)
+        self.firmware_symbols = {}
+        self._load_firmware()
+        self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
+        # Fires only on a bad access (never on the hot path): remembers the data address.
+        self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
+        self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),
+                                        self._sym("__heap_end"))
+        # The kernel stack (constructors, board.call) sits right above the heap: a write-
+        # protected page at its bottom makes an overflow fault instead of overwriting the
+        # heap's last blocks.
+        self.kernel_stack_guard = (self._sym("__heap_end"),
+                                   self._sym("__heap_end") + self.memory.page_size)
+        self.memory.protect(self.kernel_stack_guard[0], self.memory.page_size, False)
+        # Refuse modules built for a bigger CPU or the other float ABI (RT-Thread does not).
+        self.target = arm_attributes.Target(
+            cpu, arm_attributes.float_abi(self.firmware_flags, None))
+        self.exports = symtab.KernelSymbols(self.memory, self._sym("__rtmsymtab_start"),
+                                            self._sym("__rtmsymtab_end"))
+        self.kernel = kernel_mod.Kernel(self.memory, self.cpu, self.console, self.heap,
+                                        self.exports,
+                                        {"rt_module_main_return": self._sym("rt_module_main_return"),
+                                         "rt_thread_exit": self._sym("rt_thread_exit"),
+                                         "__rtdl_resume": self._sym("__rtdl_resume")},
+                                        files, self.target)
+        self.cpu.call(self._sym("rtdl_firmware_init"))
+
+    # ---------------------------------------------------------------- firmware --------
+    def _load_firmware(self):
+        try:
+            stream = open(self.firmware_path, "rb")
+        except OSError as error:
+            raise FirmwareError("%s: cannot open firmware (%s); run `make firmware`"
+                                % (self.firmware_path, error.strerror))
+        with stream:
+            elf = ELFFile(stream)
+            if elf["e_machine"] != "EM_ARM":
+                raise FirmwareError("%s: not an ARM firmware (machine %s)"
+                                    % (self.firmware_path, elf["e_machine"]))
+            self.firmware_flags = elf["e_flags"]
+            for seg in elf.iter_segments():
+                if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
+                    continue
+                data = seg.data()
+                self.uc.mem_write(seg["p_vaddr"], data)
+                if seg["p_memsz"] > len(data):
+                    self.uc.mem_write(seg["p_vaddr"] + len(data),
+                                      b"\0" * (seg["p_memsz"] - len(data)))
+            symtab_sec = elf.get_section_by_name(".symtab")
+            if symtab_sec is None:
+                raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
+            functions = []
+            for sym in symtab_sec.iter_symbols():
+                if sym.name and sym["st_shndx"] != "SHN_UNDEF":
+                    self.firmware_symbols.setdefault(sym.name, sym["st_value"])
+                    if sym["st_info"]["type"] == "STT_FUNC" and sym["st_size"]:
+                        functions.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
+            functions.sort()
+            self._functions = functions
+        self.kernel_stack_top = self._sym("__kernel_stack_top")
+        self.return_address = self._sym("__rtdl_return")
+
+    def _sym(self, name):
+        if name not in self.firmware_symbols:
+            raise FirmwareError("%s: firmware lacks the symbol '%s'" % (self.firmware_path, name))
+        return self.firmware_symbols[name]
+
+    def describe_address(self, addr):
+        """'function+0xNN in firmware', 'hello+0xNN' (module) or 'heap' for a fault report."""
+        addr &= ~1
+        for module in self.kernel.modules if hasattr(self, "kernel") else ():
+            if module.contains(addr):
+                return "%s+0x%x" % (module.name, addr - module.mem_space)
+        lo, hi = 0, len(self._functions)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._functions[mid][0] <= addr:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo:
+            start, size, name = self._functions[lo - 1]
+            if addr < start + size:
+                return "firmware %s+0x%x" % (name, addr - start)
+        return "outside any module or firmware function"
+
+    def describe_context(self):
+        kernel = getattr(self, "kernel", None)
+        if kernel is not None and kernel.current is not None:
+            return kernel.current.name
+        return "kernel"
+
+    # -------------------------------------------------------------- interrupts -------
+    def _on_bad_access(self, uc, access, address, size, value, user_data):
+        self.cpu.bad_access = (address, size)
+        return False
+
+    def _on_interrupt(self, uc, intno, user_data):
+        try:
+            if intno != 2:
+                raise ModuleFault("%s: CPU exception %d at pc=0x%08x (%s)"
+                                  % (self.describe_context(), intno, self.cpu.pc(),
+                                     self.describe_address(self.cpu.pc())))
+            pc = uc.reg_read(A.UC_ARM_REG_PC)
+            number = uc.mem_read(pc - 2, 1)[0]
+            args = [uc.reg_read(r) for r in REGS[:4]]
+            result = self.kernel.service(number, args)
+            if result is not None:
+                uc.reg_write(A.UC_ARM_REG_R0, result & 0xFFFFFFFF)
+        except Exception as error:       # re-raised by UnicornCpu after emu_start returns
+            self.cpu._hook_error = error
+            uc.emu_stop()

@@ -1,0 +1,178 @@
+"""UnicornCpu: the `cpu` interface - run saved thread contexts and call target functions.
+
+CPython only. No per-instruction hook: module code runs at full emulator speed, and time
+slices end through the shared SliceTimer. May import: unicorn, rtdl_device (errors), the
+board's own modules, the standard library.
+"""
+import struct
+
+from unicorn import (UcError, UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED,
+                     UC_ERR_FETCH_UNMAPPED, UC_ERR_WRITE_PROT, UC_ERR_INSN_INVALID,
+                     UC_ERR_FETCH_PROT, UC_ERR_READ_PROT)
+from unicorn import arm_const as A
+
+from rtdl_device.rterror import ModuleFault, RtdlError
+
+from .slice_timer import SLICE_TIMER
+
+REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, A.UC_ARM_REG_R4,
+        A.UC_ARM_REG_R5, A.UC_ARM_REG_R6, A.UC_ARM_REG_R7, A.UC_ARM_REG_R8, A.UC_ARM_REG_R9,
+        A.UC_ARM_REG_R10, A.UC_ARM_REG_R11, A.UC_ARM_REG_R12, A.UC_ARM_REG_SP,
+        A.UC_ARM_REG_LR, A.UC_ARM_REG_PC)
+_FRAME_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+               A.UC_ARM_REG_R12, A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC)
+_NEVER = 0xFFFFFFF0       # an even, unmapped `until` address that is never reached
+_FAULTS = {   # errno -> (access, what was there)
+    UC_ERR_READ_UNMAPPED: ("read", "unmapped memory"),
+    UC_ERR_WRITE_UNMAPPED: ("write", "unmapped memory"),
+    UC_ERR_FETCH_UNMAPPED: ("instruction fetch", "unmapped memory"),
+    UC_ERR_WRITE_PROT: ("write", "read-only memory"),
+    UC_ERR_READ_PROT: ("read", "protected memory"),
+    UC_ERR_FETCH_PROT: ("instruction fetch", "non-executable memory"),
+}
+
+
+class UnicornCpu:
+    """The `cpu` interface: run thread contexts and call target functions."""
+
+    def __init__(self, board):
+        self.board = board
+        self.uc = board.uc
+        self._stop_requested = False
+        self._hook_error = None
+        self.running = False
+        self.bad_access = None
+
+    # registers
+    def sp(self):
+        return self.uc.reg_read(A.UC_ARM_REG_SP)
+
+    def lr(self):
+        return self.uc.reg_read(A.UC_ARM_REG_LR)
+
+    def pc(self):
+        return self.uc.reg_read(A.UC_ARM_REG_PC)
+
+    def stop(self):
+        self._stop_requested = True
+        self.uc.emu_stop()
+
+    def fail(self, error):
+        """From an emulator hook (which cannot raise): stop the CPU so that the running
+        call() or run() raises `error`; the first error of a run wins."""
+        if self._hook_error is None:
+            self._hook_error = error
+        self.uc.emu_stop()
+
+    def save_call_frame(self):
+        return [self.uc.reg_read(r) for r in _FRAME_REGS]
+
+    def restore_call_frame(self, frame):
+        for reg, value in zip(_FRAME_REGS, frame):
+            self.uc.reg_write(reg, value if reg != A.UC_ARM_REG_PC else value | 1)
+
+    def redirect(self, fn, args, return_to):
+        """From inside a service: make the current thread call fn(*args), returning to
+        `return_to` (the __rtdl_resume veneer)."""
+        for i, value in enumerate(args[:4]):
+            self.uc.reg_write(REGS[i], value & 0xFFFFFFFF)
+        self.uc.reg_write(A.UC_ARM_REG_LR, return_to | 1)
+        self.uc.reg_write(A.UC_ARM_REG_PC, fn | 1)
+
+    def _start(self, begin, until, timeout_us):
+        self._stop_requested = False
+        self._hook_error = None
+        self.bad_access = None
+        self.running = True
+        try:
+            self.uc.emu_start(begin | 1, until, timeout=timeout_us)
+        except UcError as error:
+            if self._hook_error is None:
+                raise self._fault(error)
+        finally:
+            self.running = False
+        if self._hook_error is not None:
+            error, self._hook_error = self._hook_error, None
+            raise error
+
+    def _fault(self, error):
+        pc = self.pc()
+        where = self.board.describe_address(pc)
+        address = None
+        if error.errno == UC_ERR_INSN_INVALID:
+            reason = "invalid or undefined instruction"
+        elif error.errno in _FAULTS and self.bad_access is not None:
+            address, size = self.bad_access
+            guard = getattr(self.board, "kernel_stack_guard", (0, 0))
+            what = ("guard page: kernel stack overflow" if guard[0] <= address < guard[1]
+                    else _FAULTS[error.errno][1])
+            reason = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
+                                                       what)
+        elif error.errno in _FAULTS:
+            reason = "%s in %s" % _FAULTS[error.errno]
+        else:
+            reason = str(error)
+        return ModuleFault("%s: %s at pc=0x%08x (%s), lr=0x%08x"
+                           % (self.board.describe_context(), reason, pc, where, self.lr()),
+                           address)
+
+    def run(self, context, timeout_us=0):
+        """Resume a thread context until a service stops it (True) or `timeout_us` of host
+        time has passed (False: the time slice ran out; 0: no limit). The context - r0-r12,
+        sp, lr, pc, xpsr, then one slot this cpu keeps for itself - is updated in place.
+
+        A slice can end at any instruction, so the whole state goes with the thread: xPSR
+        (condition flags N Z C V Q, the IT state of a Thumb IT block; GE through
+        XPSR_NZCVQG) in context[16], and in context[17] unicorn's saved CPU context, which
+        holds the rest of the register file (s0-s31 and FPSCR of softfp code)."""
+        if self.running:
+            raise RtdlError("cpu.run called while the CPU is already running")
+        uc = self.uc
+        if len(context) > 17 and context[17] is not None:
+            uc.context_restore(context[17])
+        for reg, value in zip(REGS, context):
+            uc.reg_write(reg, value)
+        uc.reg_write(A.UC_ARM_REG_XPSR, context[16])
+        uc.reg_write(A.UC_ARM_REG_XPSR_NZCVQG, context[16])
+        token = SLICE_TIMER.arm(uc, timeout_us) if timeout_us else None
+        try:
+            self._start(context[15], _NEVER, 0)
+        finally:
+            if token is not None:
+                SLICE_TIMER.disarm(token)
+            for i, reg in enumerate(REGS):
+                context[i] = uc.reg_read(reg)
+            context[16] = uc.reg_read(A.UC_ARM_REG_XPSR)
+            if len(context) > 17:
+                if context[17] is None:
+                    context[17] = uc.context_save()
+                else:
+                    uc.context_update(context[17])
+        return self._stop_requested
+
+    def call(self, fn, args=(), timeout_us=0):
+        """Call a target function on the kernel stack and return r0."""
+        if self.running:
+            raise RtdlError("cpu.call cannot run while the CPU is running (use a service "
+                            "generator)")
+        board = self.board
+        for i in range(13):
+            self.uc.reg_write(REGS[i], 0)
+        for i, value in enumerate(args[:4]):
+            self.uc.reg_write(REGS[i], value & 0xFFFFFFFF)
+        sp = board.kernel_stack_top
+        extra = list(args[4:])
+        if extra:
+            sp -= 4 * len(extra)
+            sp &= ~7
+            board.memory.write(sp, struct.pack("<%dI" % len(extra),
+                                               *[v & 0xFFFFFFFF for v in extra]))
+        self.uc.reg_write(A.UC_ARM_REG_SP, sp)
+        self.uc.reg_write(A.UC_ARM_REG_LR, board.return_address | 1)
+        self._start(fn, board.return_address & ~1, timeout_us)
+        if self._stop_requested:
+            raise ModuleFault("%s: the function at 0x%08x tried to end its module while being "
+                              "called by the kernel" % (board.describe_context(), fn))
+        if (self.pc() & ~1) != (board.return_address & ~1):
+            raise ModuleFault("%s: call of 0x%08x timed out" % (board.describe_context(), fn))
+        return self.uc.reg_read(A.UC_ARM_REG_R0)

@@ -1,0 +1,61 @@
+"""The board's memory map and the `memory` interface over unicorn's address space.
+
+CPython only. May import: unicorn, the standard library.
+"""
+import struct
+
+from unicorn import UC_PROT_ALL, UC_PROT_WRITE
+
+FLASH_BASE = 0x00000000
+FLASH_SIZE = 512 * 1024
+RAM_BASE = 0x20000000
+RAM_SIZE = 512 * 1024
+
+
+class UnicornMemory:
+    """The `memory` interface over the emulator's address space."""
+
+    def __init__(self, uc):
+        self.uc = uc
+        self.ram_start = RAM_BASE
+        self.ram_end = RAM_BASE + RAM_SIZE
+        self.page_size = uc.ctl_get_page_size()
+
+    def protect(self, addr, size, writable):
+        """Make whole pages read-only or writable again (the MPU of a real board)."""
+        self.uc.mem_protect(addr, size, UC_PROT_ALL if writable else UC_PROT_ALL & ~UC_PROT_WRITE)
+
+    def read(self, addr, size):
+        return bytes(self.uc.mem_read(addr, size))
+
+    def write(self, addr, data):
+        self.uc.mem_write(addr, bytes(data))
+
+    def read8(self, addr):
+        return self.uc.mem_read(addr, 1)[0]
+
+    def read16(self, addr):
+        return struct.unpack("<H", self.uc.mem_read(addr, 2))[0]
+
+    def read32(self, addr):
+        return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
+
+    def write8(self, addr, value):
+        self.uc.mem_write(addr, bytes((value & 0xFF,)))
+
+    def write16(self, addr, value):
+        self.uc.mem_write(addr, struct.pack("<H", value & 0xFFFF))
+
+    def write32(self, addr, value):
+        self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
+
+    def invalidate(self, addr, size):
+        # Translated blocks of code that ran before are cached: drop them over new code.
+        # One page at a time: unicorn turns the start address into a RAM-block offset and adds
+        # `size` to it, which misses pages once mem_protect (stack guards) has split the RAM
+        # mapping into several blocks - stale code then runs (tests/test_coverage_matrix.py).
+        page = self.page_size
+        start = addr - addr % page
+        while start < addr + size:
+            self.uc.ctl_remove_cache(max(start, addr), min(start + page, addr + size))
+            start += page

@@ -1,0 +1,68 @@
+"""SliceTimer: the one process-wide thread that ends time slices with `emu_stop`.
+
+CPython only. May import: the standard library.
+"""
+import threading
+import time
+
+
+class SliceTimer:
+    """Ends time slices: one daemon thread per process calls `emu_stop` on an engine whose
+    deadline has passed. It replaces emu_start's own `timeout=`, which starts, polls and joins
+    a new host thread on every call (about 190 us per emu_start here, against 13 us without;
+    `count=` costs 4x in speed): arming this one is a lock and a dictionary entry, and the
+    translated code still runs with no hook at all. Resolution: POLL_S. A stop that lands
+    before emu_start has begun is repeated at every poll until the run is disarmed, and a
+    stop after emu_start returned is a no-op (unicorn ignores it once emulation is done);
+    disarming takes the lock, so no stop can reach a later run."""
+
+    POLL_S = 0.001
+    LINGER_POLLS = 50        # keep polling this long after the last run before sleeping
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.wakeup = threading.Condition(self.lock)
+        self.armed = {}          # token -> [uc, deadline, fired]
+        self.thread = None
+        self.next_token = 0
+
+    def arm(self, uc, timeout_us):
+        with self.lock:
+            self.next_token += 1
+            token = self.next_token
+            self.armed[token] = [uc, time.monotonic() + timeout_us / 1e6, False]
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="rtdl-slice-timer",
+                                               daemon=True)
+                self.thread.start()
+            else:
+                self.wakeup.notify()
+            return token
+
+    def disarm(self, token):
+        """True when the deadline stopped the run."""
+        with self.lock:
+            entry = self.armed.pop(token, None)
+        return entry is not None and entry[2]
+
+    def _loop(self):
+        idle = 0
+        with self.lock:
+            while True:
+                if not self.armed:
+                    idle += 1
+                    if idle > self.LINGER_POLLS:
+                        self.wakeup.wait()       # until the next arm(); no polling
+                        idle = 0
+                        continue
+                else:
+                    idle = 0
+                    now = time.monotonic()
+                    for entry in self.armed.values():
+                        if now >= entry[1]:
+                            entry[2] = True
+                            entry[0].emu_stop()
+                self.wakeup.wait(self.POLL_S)
+
+
+SLICE_TIMER = SliceTimer()

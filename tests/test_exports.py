@@ -89,6 +89,10 @@ def test_module_imports_are_exported_and_weak_absent_ones_left_out(build_module)
     names = [name for _, name in ENTRY.findall(text)]
     assert "atoi" in names
     assert "maybe" not in names
+    relocatable = build_module("globals.c", relocatable=True)
+    assert "_GLOBAL_OFFSET_TABLE_" in open(relocatable, "rb").read().decode("latin-1")
+    text = exports.generate(modules=[relocatable], from_libs=True)
+    assert "RTDL_FUNCTION(printf)" in text and "_GLOBAL_OFFSET_TABLE_" not in text
 
 
 def test_name_no_library_defines_fails_naming_the_module(tmp_path, capsys):

@@ -10,7 +10,7 @@ gets a declaration of the right kind. The output depends only on the set of name
 kinds: sorted, deduplicated, the same bytes for the same inputs.
 
 Stand-alone (standard library and pyelftools only) so the firmware build runs it as a script:
-  python host_tools/rtdl/exports.py --list a.list --from-libs --defined-in obj/*.o -o exports.c
+  python host_tools/rtdl/exports.py --list a.list --from-libs --defined-in obj/a.o -o exports.c
 """
 import argparse
 import os
@@ -32,6 +32,8 @@ RT_THREAD_DEFAULT = (
 )
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The loader builds an ET_REL module's GOT itself (loader.GOT_SYMBOL): not an import.
+_LOADER_PROVIDED = ("_GLOBAL_OFFSET_TABLE_",)
 # nm letters of global definitions that are data; every other defined letter is code.
 _OBJECT_LETTERS = set("BDRGSCV")
 
@@ -90,7 +92,8 @@ def module_imports(path):
             imports = {}
             for sym in table.iter_symbols():
                 bind = sym["st_info"]["bind"]
-                if sym.name and sym["st_shndx"] == "SHN_UNDEF" and bind != "STB_LOCAL":
+                if (sym.name and sym["st_shndx"] == "SHN_UNDEF" and bind != "STB_LOCAL"
+                        and sym.name not in _LOADER_PROVIDED):
                     imports[sym.name] = bind == "STB_WEAK"
             return imports
         except ELFError as error:
@@ -220,11 +223,12 @@ def add_arguments(p):
     p.add_argument("--list", action="append", default=[], metavar="FILE",
                    help="list file: one symbol a line, # comments, @rt-thread-default")
     p.add_argument("--only", nargs="+", default=[], metavar="MODULE",
-                   help="export only what these modules import (of what the lists offer)")
+                   help="export only what these modules import (of what the lists offer); "
+                        "put it after the other modules")
     p.add_argument("--from-libs", action="store_true",
                    help="check names against newlib's libc.a, libm.a and libgcc.a for --arch")
-    p.add_argument("--defined-in", nargs="+", default=[], metavar="OBJ",
-                   help="the firmware's own objects: what they define counts as defined")
+    p.add_argument("--defined-in", action="append", default=[], metavar="OBJ",
+                   help="one of the firmware's own objects (repeat): what it defines counts")
     p.add_argument("--arch", default=DEFAULT_ARCH, metavar="FLAGS",
                    help="target flags picking the libraries (default '%s')" % DEFAULT_ARCH)
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default stdout)")

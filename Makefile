@@ -22,8 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-firmware: $(STAMP)
-	$(MAKE) -C firmware_stub BUILD=$(abspath $(BUILD)/firmware) PYTHON=$(abspath $(PY))
+# EXPORTS=build/a.mo ...: a firmware exporting only what those modules import.
+firmware: $(STAMP) $(EXPORTS)
+	$(MAKE) -C firmware_stub BUILD=$(abspath $(BUILD)/firmware) PYTHON=$(abspath $(PY)) \
+	  EXPORTS="$(abspath $(EXPORTS))"
 
 $(BUILD)/hello.mo: tests/modules/hello.c $(STAMP)
 	$(RTDL) build $< -o $@

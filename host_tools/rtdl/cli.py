@@ -4,32 +4,51 @@ import argparse
 import os
 import sys
 
-from rtdl import build, exports, run_cmd, shell_cmd, symtab_cmd, verify
+import importlib
 
+# (command, module in the rtdl package, help). Modules are imported only for the command that
+# runs: `rtdl verify` must not pay for unicorn, nor `rtdl build` for pyelftools.
 COMMANDS = (
-    ("build", build, "compile and link a module (.mo program or .so library)"),
-    ("run", run_cmd, "run a module on the emulated board, as dlmodule_exec would"),
-    ("symtab", symtab_cmd, "list the firmware's exported symbols (RTMSymTab)"),
-    ("verify", verify, "check ahead of time that modules load on one exact firmware"),
-    ("exports", exports, "write the C source of an RTM_EXPORT table for lists and modules"),
-    ("shell", shell_cmd, "RT-Thread's msh on the emulated board, its / a host directory"),
+    ("build", "build", "compile and link a module (.mo program or .so library)"),
+    ("run", "run_cmd", "run a module on the emulated board, as dlmodule_exec would"),
+    ("symtab", "symtab_cmd", "list the firmware's exported symbols (RTMSymTab)"),
+    ("verify", "verify", "check ahead of time that modules load on one exact firmware"),
+    ("exports", "exports", "write the C source of an RTM_EXPORT table for lists and modules"),
+    ("shell", "shell_cmd", "RT-Thread's msh on the emulated board, its / a host directory"),
 )
 
 
-def parser():
+def command_module(module_name):
+    return importlib.import_module("rtdl." + module_name)
+
+
+def parser(selected=None):
+    """The argument parser; only `selected` (a command name, None: all) gets its options."""
     top = argparse.ArgumentParser(prog="rtdl", description="RT-Thread dynamic modules on an "
                                   "emulated Cortex-M: build, run, inspect, verify.")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name, module, help_text in COMMANDS:
+    for name, module_name, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(p)
-        p.set_defaults(handler=module.run)
+        if selected is None or selected == name:
+            module = command_module(module_name)
+            module.add_arguments(p)
+            p.set_defaults(handler=module.run)
     return top
 
 
+def _selected_command(argv):
+    names = [c[0] for c in COMMANDS]
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in names else None
+    return None
+
+
 def main(argv=None):
-    args = parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = parser(_selected_command(argv)).parse_args(argv)
     try:
         return args.handler(args)
     except KeyboardInterrupt:

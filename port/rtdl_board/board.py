@@ -1,18 +1,18 @@
 """The board: a unicorn Cortex-M running the real firmware ELF, hosting the device side.
 
-CPython only (unicorn, pyelftools). It maps flash and SRAM, writes the firmware's PT_LOAD
+CPython only (unicorn). It maps flash and SRAM, writes the firmware's PT_LOAD
 segments, finds RTMSymTab and the heap range from the firmware's own symbols, boots the
 kernel (rtdl_device.kernel) and dispatches `SVC #n` into it. It gives the device side the
 three interfaces of docs/ARCHITECTURE.md: memory (UnicornMemory), cpu (UnicornCpu) and console.
 No per-instruction hook is ever installed: module code runs at full emulator speed.
 """
 import rtdl_firmware
-from elftools.elf.elffile import ELFFile
 from unicorn import (Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_HOOK_INTR, UC_PROT_ALL,
                      UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_EXEC)
 from unicorn import arm_const as A
 
 from rtdl_device import arm_attributes
+from rtdl_device import elf32
 from rtdl_device import kernel as kernel_mod
 from rtdl_device import rtheap
 from rtdl_device import symtab
@@ -82,36 +82,37 @@ class Board:
 
     # ---------------------------------------------------------------- firmware --------
     def _load_firmware(self):
+        # The device side's own struct-based reader: pyelftools spent most of a boot walking
+        # the firmware's symbols one construct parse at a time.
         try:
-            stream = open(self.firmware_path, "rb")
+            with open(self.firmware_path, "rb") as stream:
+                data = stream.read()
         except OSError as error:
             raise FirmwareError("%s: cannot open firmware (%s); run `make firmware`"
                                 % (self.firmware_path, error.strerror))
-        with stream:
-            elf = ELFFile(stream)
-            if elf["e_machine"] != "EM_ARM":
-                raise FirmwareError("%s: not an ARM firmware (machine %s)"
-                                    % (self.firmware_path, elf["e_machine"]))
-            self.firmware_flags = elf["e_flags"]
-            for seg in elf.iter_segments():
-                if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
-                    continue
-                data = seg.data()
-                self.uc.mem_write(seg["p_vaddr"], data)
-                if seg["p_memsz"] > len(data):
-                    self.uc.mem_write(seg["p_vaddr"] + len(data),
-                                      b"\0" * (seg["p_memsz"] - len(data)))
-            symtab_sec = elf.get_section_by_name(".symtab")
-            if symtab_sec is None:
-                raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
-            functions = []
-            for sym in symtab_sec.iter_symbols():
-                if sym.name and sym["st_shndx"] != "SHN_UNDEF":
-                    self.firmware_symbols.setdefault(sym.name, sym["st_value"])
-                    if sym["st_info"]["type"] == "STT_FUNC" and sym["st_size"]:
-                        functions.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
-            functions.sort()
-            self._functions = functions
+        try:
+            elf = elf32.ElfFile(data, self.firmware_path)
+        except RtdlError as error:
+            raise FirmwareError("%s: not a firmware ELF this board can run (%s)"
+                                % (self.firmware_path, error))
+        self.firmware_flags = elf.header.flags
+        for seg in elf.load_segments():
+            if seg.memsz == 0:
+                continue
+            self.uc.mem_write(seg.vaddr, data[seg.offset:seg.offset + seg.filesz])
+            if seg.memsz > seg.filesz:
+                self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
+        symtab_sec = elf.section_by_name(".symtab")
+        if symtab_sec is None:
+            raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
+        functions = []
+        for sym in elf.symbols(symtab_sec):
+            if sym.name and sym.defined:
+                self.firmware_symbols.setdefault(sym.name, sym.value)
+                if sym.type == elf32.STT_FUNC and sym.size:
+                    functions.append((sym.value & ~1, sym.size, sym.name))
+        functions.sort()
+        self._functions = functions
         self.kernel_stack_top = self._sym("__kernel_stack_top")
         self.return_address = self._sym("__rtdl_return")
 

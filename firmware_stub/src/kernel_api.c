@@ -119,23 +119,6 @@ void __assert_func(const char *file, int line, const char *func, const char *exp
         __builtin_trap();
 }
 
-/* Direct console output, not through stdio's buffer (like RT-Thread's console). */
-int rt_kprintf(const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return n;
-    if (n > (int)sizeof buf - 1)
-        n = (int)sizeof buf - 1;
-    return __rtdl_console_write(buf, (size_t)n);
-}
-
 void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
 {
     __rtdl_memory_info(total, used, max_used);

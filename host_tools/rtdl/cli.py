@@ -4,13 +4,14 @@ import argparse
 import os
 import sys
 
-from rtdl import build, run_cmd, shell_cmd, symtab_cmd, verify
+from rtdl import build, run_cmd, sdk, shell_cmd, symtab_cmd, verify
 
 COMMANDS = (
     ("build", build, "compile and link a module (.mo program or .so library)"),
     ("run", run_cmd, "run a module on the emulated board, as dlmodule_exec would"),
     ("symtab", symtab_cmd, "list the firmware's exported symbols (RTMSymTab)"),
     ("verify", verify, "check ahead of time that modules load on one exact firmware"),
+    ("sdk", sdk, "export headers, Makefile fragment, CMake toolchain and rtua.py to a directory"),
     ("shell", shell_cmd, "RT-Thread's msh on the emulated board, its / a host directory"),
 )
 

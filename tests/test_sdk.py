@@ -6,6 +6,7 @@ Byte equality is the honest bar: the compiler writes only the source's base name
 the build directory, object names or include path spelling.
 """
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -257,3 +258,16 @@ def test_a_file_in_the_way_is_named(tmp_path):
     result = rtdl("sdk", tmp_path / "sdk")
     assert result.returncode == 1
     assert result.stderr == "rtdl sdk: error: %s exists and is not a directory\n" % (tmp_path / "sdk")
+
+
+def test_a_file_an_earlier_sdk_wrote_and_this_one_does_not_is_removed(tmp_path):
+    sdk = tmp_path / "sdk"
+    assert rtdl("sdk", sdk).returncode == 0
+    marker = json.loads((sdk / "rtdl-sdk.json").read_text())
+    marker["files"].append("include/dropped.h")               # as if the firmware had it once
+    (sdk / "rtdl-sdk.json").write_text(json.dumps(marker))
+    (sdk / "include" / "dropped.h").write_text("")
+    (sdk / "include" / "users.h").write_text("")               # never the SDK's: stays
+    assert rtdl("sdk", sdk).returncode == 0
+    assert not (sdk / "include" / "dropped.h").exists()
+    assert (sdk / "include" / "users.h").exists()

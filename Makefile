@@ -15,6 +15,8 @@ setup: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	@command -v arm-none-eabi-gcc >/dev/null && test -d /usr/lib/arm-none-eabi/newlib || { \
 	  apt-get update && apt-get install -y --no-install-recommends gcc-arm-none-eabi libnewlib-arm-none-eabi; }
+	@command -v cmake >/dev/null || { \
+	  apt-get update && apt-get install -y --no-install-recommends cmake; }
 	@command -v node >/dev/null && command -v npm >/dev/null || { \
 	  apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
 	test -x $(PY) || python3 -m venv $(VENV)

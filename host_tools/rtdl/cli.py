@@ -14,6 +14,7 @@ COMMANDS = (
     ("symtab", "symtab_cmd", "list the firmware's exported symbols (RTMSymTab)"),
     ("verify", "verify", "check ahead of time that modules load on one exact firmware"),
     ("exports", "exports", "write the C source of an RTM_EXPORT table for lists and modules"),
+    ("sdk", "sdk", "export headers, Makefile fragment, CMake toolchain and rtua.py to a directory"),
     ("shell", "shell_cmd", "RT-Thread's msh on the emulated board, its / a host directory"),
 )
 

@@ -1,13 +1,20 @@
 """`rtdl shell [--root DIR]`: RT-Thread's msh on the emulated board, the device's `/` being DIR.
 
-Reads command lines from stdin until EOF or `exit`, runs each with msh.Msh (port/modules/msh.py)
-and streams everything the board prints to stdout. When stdin is not a terminal each line is
+Reads command lines from stdin until EOF or `exit`, runs each with msh.Msh (rtdl_device/msh.py)
+and streams everything the board prints to stdout. At a terminal, readline edits the line,
+keeps history and completes with Tab (terminal.py). When stdin is not a terminal each line is
 echoed after the prompt, as a device's console echoes what it receives, so a piped session
-reads like a serial transcript. `python` opens a Python REPL on the interpreter that runs the
-device side - on the host that is CPython, with dlmodule, dlfcn, kernel and board imported.
+reads like a serial transcript. `-c "cmd; cmd"` runs those commands, with neither prompt nor
+echo, and exits with the last one's status.
+
+Ctrl-C while a module runs stops that module (msh.interrupt) and the shell goes on; at a
+terminal's prompt it abandons the line. `python` opens a Python REPL on the interpreter that
+runs the device side - on the host that is CPython, with dlmodule, dlfcn, kernel and board
+imported.
 """
 import code
 import os
+import signal
 import sys
 
 from rtdl_device import dlfcn
@@ -17,6 +24,7 @@ from rtdl.api import Board
 from rtdl.sandbox import SandboxFiles
 from rtdl_device.rterror import RtdlError
 
+EXIT_INTERRUPTED = msh.EXIT_INTERRUPTED
 PYTHON_HELP = "Python REPL (host: CPython; dlmodule, dlfcn imported); exit() returns."
 
 
@@ -27,6 +35,8 @@ def add_arguments(p):
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds a module may run (0: no limit; default 60)")
+    p.add_argument("-c", dest="commands", metavar="COMMANDS",
+                   help="run these ';'-separated commands, then exit with the last one's status")
 
 
 def _emit(data):
@@ -81,7 +91,7 @@ class _Repl(code.InteractiveConsole):
         return line
 
 
-def python_command(board):
+def python_command(board, terminal):
     """The `python` msh command: an InteractiveConsole over the device-side modules."""
     def run(argv):
         board.activate()
@@ -89,14 +99,53 @@ def python_command(board):
         namespace = {"dlmodule": dlmodule, "dlfcn": dlfcn, "kernel": board.kernel,
                      "board": board, "exit": leave, "quit": leave}
         console = _Repl(namespace, sys.stdin.isatty())
+        if terminal is not None:
+            terminal.use_python_completion(namespace)
         try:
             console.interact(banner="Python %s on the device side (CPython on the host); "
                              "dlmodule, dlfcn, kernel, board imported; exit() returns to msh"
                              % sys.version.split()[0], exitmsg="")
         except SystemExit:
             pass
+        finally:
+            if terminal is not None:
+                terminal.use_msh_completion()
         return 0
     return run
+
+
+def split_commands(text):
+    """`-c`'s "cmd; cmd": split at ';' outside double quotes (msh's own quoting)."""
+    commands, current, quoted = [], "", False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            commands.append(current)
+            current = ""
+        else:
+            current += ch
+    commands.append(current)
+    return [c.strip() for c in commands if c.strip()]
+
+
+def _execute(shell, line, interactive):
+    """One command line with Ctrl-C bound to msh.interrupt while it runs: a module is
+    stopped at its next time slice; anything else (a built-in, the REPL) gets the usual
+    KeyboardInterrupt. Returns the command's value (None when interrupted)."""
+    def on_sigint(signum, frame):
+        if not shell.interrupt():
+            raise KeyboardInterrupt
+        if interactive:
+            _write_text("\n")      # the terminal echoed ^C; the message goes on a line of its own
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        return shell.execute(line)
+    except KeyboardInterrupt:
+        _write_text("\n")
+        return None
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run(args):
@@ -112,12 +161,38 @@ def run(args):
         sys.stderr.write("rtdl shell: error: %s\n" % error)
         return 1
     shell = msh.Msh(board.kernel, _write_text, files, int(args.timeout * 1000000))
-    shell.add_command("python", python_command(board), PYTHON_HELP)
     interactive = sys.stdin.isatty()
-    while not shell.exited:
-        line = _read_line(shell.prompt(), interactive)
-        if line is None:
-            _write_text("\n")
-            break
-        shell.execute(line)
+    terminal = None
+    if interactive and args.commands is None:
+        from rtdl.terminal import Terminal
+        terminal = Terminal(shell)
+    shell.add_command("python", python_command(board, terminal), PYTHON_HELP)
+    if args.commands is not None:
+        return _run_commands(shell, split_commands(args.commands))
+    try:
+        while not shell.exited:
+            if terminal is not None:
+                line = terminal.read_line(shell.prompt())
+            else:
+                line = _read_line(shell.prompt(), False)
+            if line is None:
+                _write_text("\n")
+                break
+            _execute(shell, line, interactive)
+    except KeyboardInterrupt:
+        # Ctrl-C at the prompt of a piped session: nobody can type a new line, so leave
+        _write_text("\n")
+        return EXIT_INTERRUPTED
     return 0
+
+
+def _run_commands(shell, commands):
+    value = 0
+    for line in commands:
+        if shell.exited:
+            break
+        value = _execute(shell, line, sys.stdin.isatty())
+        if value is None:
+            return EXIT_INTERRUPTED
+    # an exit status is one byte: msh's -1 (not found, error) reads 255
+    return value & 0xFF

@@ -1080,15 +1080,20 @@ class Kernel:
         return module
 
     def resolve_library_path(self, path):
-        """RT-Thread prefixes relative dlopen paths with /modules/; on a host board a relative
-        path that exists as given is taken as given."""
+        """dlopen.c's rule: a relative path is joined under /modules/ ("lib.so" ->
+        "/modules/lib.so", "modules/lib.so" -> "/modules/modules/lib.so"). Files with a
+        working directory (getcwd) are a device file system, where that rule is exact; the
+        default FileReader reads host paths (`rtdl run`), where there is no /modules/, so a
+        relative path that exists as given is taken as given first."""
         if path.startswith("/"):
             return path
-        try:
-            self.files.read(path)
-            return path
-        except OSError:
-            return "/modules/" + path
+        if not hasattr(self.files, "getcwd"):
+            try:
+                self.files.read(path)
+                return path
+            except OSError:
+                pass
+        return "/modules/" + path
 
     def _dlopen_service(self, path):
         module = yield from self.open_steps(path)

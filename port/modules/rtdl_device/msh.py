@@ -9,7 +9,8 @@ A line whose first word is no built-in command runs a module, as msh_exec_module
 `hello` tries `hello.mo` in the working directory, then `/bin/hello.mo`; a word containing
 `.mo` is tried as given, then under `/bin/`. Unlike RT-Thread, whose shell returns while the
 module's thread runs on, the module runs to its end (kernel.run) before execute returns, and
-execute returns main's exit code.
+execute returns main's exit code. `interrupt()` (Ctrl-C) stops that module: it ends as a
+faulting one does, with a message naming it, and execute returns 130.
 
 Files come from `files` (default: the kernel's): `read`, `listdir`, `isdir`, `isfile`, `size`,
 `chdir`, `getcwd`, with device paths ('/' is the device's root; relative paths start at the
@@ -20,7 +21,7 @@ import os
 
 from . import kernel as _kernel
 from . import loader
-from .rterror import RtdlError
+from .rterror import ModuleFault, RtdlError
 
 RT_NAME_MAX = loader.RT_NAME_MAX
 _S_IFDIR = 0x4000
@@ -30,9 +31,19 @@ _S_IFMT = 0xF000
 _THREAD_STATES = {0: " init   ", 1: " ready  ", 2: " suspend", 3: " running", 4: " close  "}
 
 
-def normalize_path(cwd, path):
+# RT-Thread's default finsh and idle threads (finsh Kconfig FINSH_THREAD_PRIORITY/STACK_SIZE,
+# src/Kconfig IDLE_THREAD_STACK_SIZE, idle.c names "tidle%d" per CPU, priority
+# RT_THREAD_PRIORITY_MAX - 1): (name, priority, status, stack size)
+_SYSTEM_THREADS = (("tshell", 20, 3, 4096), ("tidle0", 31, 1, 256))
+
+# 128 + SIGINT, what a POSIX shell reports for a program ended by Ctrl-C
+EXIT_INTERRUPTED = 130
+
+
+def normalize_path(cwd, path, clamp=False):
     """dfs_normalize_path: `path` made absolute against `cwd`, with '.', '..' and repeated
-    '/' resolved; None when '..' climbs above '/' (RT-Thread returns NULL there too)."""
+    '/' resolved. A '..' above '/' gives None, unless `clamp`: then it stays at '/', as
+    dfs_normalize_path keeps the topmost root (what `cd ..` at '/' needs)."""
     if not path.startswith("/"):
         path = cwd + "/" + path
     parts = []
@@ -41,11 +52,35 @@ def normalize_path(cwd, path):
             continue
         if part == "..":
             if not parts:
+                if clamp:
+                    continue
                 return None
             parts.pop()
         else:
             parts.append(part)
     return "/" + "/".join(parts)
+
+
+class _StoppableCpu:
+    """The kernel's CPU while msh runs a module: after `Msh.interrupt()` the next slice of
+    any thread faults before it starts, so the kernel ends the module by its fault path
+    (threads released, memory freed) at a point where its own state is consistent."""
+
+    def __init__(self, cpu, shell):
+        self._cpu = cpu
+        self._shell = shell
+
+    def __getattr__(self, name):
+        return getattr(self._cpu, name)
+
+    def run(self, context, timeout_us=0):
+        shell = self._shell
+        if shell.interrupted:
+            thread = shell.kernel.current
+            name = thread.module.name if thread is not None and thread.module else "kernel"
+            raise ModuleFault("%s: stopped by Ctrl-C (thread '%s' killed)"
+                                      % (name, thread.name if thread else "?"))
+        return self._cpu.run(context, timeout_us)
 
 
 class OsFiles:
@@ -95,6 +130,8 @@ class Msh:
         self.files = files if hasattr(files, "listdir") else OsFiles()
         self.timeout_us = timeout_us
         self.exited = False
+        self.interrupted = False
+        self.running = False         # a module is loading or running (interrupt() applies)
         # (name, handler(argv) -> int, description): RT-Thread's descriptions, help's order
         self.commands = [
             ("help", self.cmd_help, "RT-Thread shell help."),
@@ -109,6 +146,13 @@ class Msh:
             ("pwd", self.cmd_pwd, "Print the name of the current working directory."),
             ("exit", self.cmd_exit, "Leave msh."),
         ]
+
+    def interrupt(self):
+        """Ctrl-C: stop the module that is running (safe to call from a signal handler: it
+        only sets a flag the next time slice looks at). True when a module was running."""
+        if self.running:
+            self.interrupted = True
+        return self.running
 
     def add_command(self, name, handler, description):
         """Register a command (MSH_CMD_EXPORT): handler(argv) -> int."""
@@ -158,19 +202,29 @@ class Msh:
     def run_module(self, path, line):
         """dlmodule_exec(path, line) and run the module to its end; main's exit code."""
         k = self.kernel
+        cpu = k.cpu
+        k.cpu = _StoppableCpu(cpu, self)
+        self.interrupted = False
+        self.running = True
         try:
-            module = k.drive(k.load_steps(path))
             try:
-                k.create_main_thread(module, line)
-            except RtdlError:
-                k.drive(k.destroy_steps(module))
+                module = k.drive(k.load_steps(path))
+                try:
+                    k.create_main_thread(module, line)
+                except RtdlError:
+                    k.drive(k.destroy_steps(module))
+                    raise
+            except RtdlError as error:
+                k.set_error(error)
                 raise
-        except RtdlError as error:
-            k.set_error(error)
-            raise
-        k.run(self.timeout_us)
+            k.run(self.timeout_us)
+        finally:
+            self.running = False
+            k.cpu = cpu
         if module.fault is not None:
             self.write("%s\n" % module.fault)
+        if self.interrupted:
+            return EXIT_INTERRUPTED
         return module.ret_code
 
     # ---------------------------------------------------------------- built-ins ---------
@@ -198,6 +252,12 @@ class Msh:
             self.write("%-*.*s %3d %s 0x%08x 0x%08x\n"
                        % (RT_NAME_MAX, RT_NAME_MAX, thread.name, thread.priority,
                           _THREAD_STATES.get(thread.state, " ?      "), used, thread.stack_size))
+        # RT-Thread lists the newest thread first, so the shell and idle threads, made at
+        # boot, come last. Here they are entries, not threads: no stack to measure, sp 0.
+        for name, priority, state, stack_size in _SYSTEM_THREADS:
+            self.write("%-*.*s %3d %s 0x%08x 0x%08x\n"
+                       % (RT_NAME_MAX, RT_NAME_MAX, name, priority, _THREAD_STATES[state],
+                          0, stack_size))
         return 0
 
     def cmd_list_module(self, argv):
@@ -256,8 +316,10 @@ class Msh:
         if len(argv) == 1:
             self.write("%s\n" % self.files.getcwd())
         elif len(argv) == 2:
+            # dfs_normalize_path keeps the topmost root: `cd ..` at '/' stays at '/'
+            target = normalize_path(self.files.getcwd(), argv[1], True)
             try:
-                self.files.chdir(argv[1])
+                self.files.chdir(target)
             except (OSError, RtdlError):
                 self.write("No such directory: %s\n" % argv[1])
         return 0

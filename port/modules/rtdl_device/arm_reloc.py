@@ -176,17 +176,13 @@ def _decode_arm_mov(image, off):
     return _signed(((insn >> 4) & _ARM_MOV_IMM4) | (insn & _ARM_MOV_IMM12), 16)
 
 
-def _encode_arm_mov(image, off, imm):
-    insn = _u32(image, off) & _ARM_MOV_KEEP
-    _put32(image, off, insn | ((imm & _ARM_MOV_IMM4) << 4) | (imm & _ARM_MOV_IMM12))
-
-
-def _encode_arm_movw(image, off, value):
-    _encode_arm_mov(image, off, value)
-
-
-def _encode_arm_movt(image, off, value):
-    _encode_arm_mov(image, off, value >> 16)
+def _arm_mov_encoder(shift):
+    # MOVW takes the low half of the value, MOVT (shift 16) the high half.
+    def encode(image, off, value):
+        imm = value >> shift
+        insn = _u32(image, off) & _ARM_MOV_KEEP
+        _put32(image, off, insn | ((imm & _ARM_MOV_IMM4) << 4) | (imm & _ARM_MOV_IMM12))
+    return encode
 
 
 def _decode_thm_mov(image, off):
@@ -196,20 +192,16 @@ def _decode_thm_mov(image, off):
     return _signed(imm, 16)
 
 
-def _encode_thm_mov(image, off, imm):
-    hi = ((_u16(image, off) & _THM_MOV_HI_KEEP) | ((imm >> 12) & _THM_MOV_IMM4)
-          | (((imm >> 11) & 1) << 10))
-    lo = (_u16(image, off + 2) & _THM_MOV_LO_KEEP) | (((imm >> 8) & 7) << 12) | (imm & _THM_MOV_IMM8)
-    _put16(image, off, hi)
-    _put16(image, off + 2, lo)
-
-
-def _encode_thm_movw(image, off, value):
-    _encode_thm_mov(image, off, value)
-
-
-def _encode_thm_movt(image, off, value):
-    _encode_thm_mov(image, off, value >> 16)
+def _thm_mov_encoder(shift):
+    def encode(image, off, value):
+        imm = value >> shift
+        hi = ((_u16(image, off) & _THM_MOV_HI_KEEP) | ((imm >> 12) & _THM_MOV_IMM4)
+              | (((imm >> 11) & 1) << 10))
+        lo = ((_u16(image, off + 2) & _THM_MOV_LO_KEEP) | (((imm >> 8) & 7) << 12)
+              | (imm & _THM_MOV_IMM8))
+        _put16(image, off, hi)
+        _put16(image, off + 2, lo)
+    return encode
 
 
 def _decode_prel31(image, off):
@@ -249,10 +241,10 @@ ARM_B24 = Field(4, _decode_arm_b24, _encode_arm_b24, 26, 4, "ARM branch")
 THM_B25 = Field(4, _decode_thm_b25, _encode_thm_b25, 25, 2, "Thumb-2 branch")
 THM_B12 = Field(2, _decode_thm_b12, _encode_thm_b12, 12, 2, "Thumb B (11-bit)")
 THM_B9 = Field(2, _decode_thm_b9, _encode_thm_b9, 9, 2, "Thumb B<cond> (8-bit)")
-ARM_MOVW = Field(4, _decode_arm_mov, _encode_arm_movw)
-ARM_MOVT = Field(4, _decode_arm_mov, _encode_arm_movt)
-THM_MOVW = Field(4, _decode_thm_mov, _encode_thm_movw)
-THM_MOVT = Field(4, _decode_thm_mov, _encode_thm_movt)
+ARM_MOVW = Field(4, _decode_arm_mov, _arm_mov_encoder(0))
+ARM_MOVT = Field(4, _decode_arm_mov, _arm_mov_encoder(16))
+THM_MOVW = Field(4, _decode_thm_mov, _thm_mov_encoder(0))
+THM_MOVT = Field(4, _decode_thm_mov, _thm_mov_encoder(16))
 PREL31 = Field(4, _decode_prel31, _encode_prel31)
 V4BX = Field(4, _decode_nothing, _encode_v4bx)
 THM_ALU0 = Field(2, _decode_thm_alu, _thm_alu_encoder(0))

@@ -156,6 +156,6 @@ def test_place_outside_image_is_an_error():
 
 
 def test_table_names_are_unique_and_prefixed():
-    names = [entry[0] for entry in arm_reloc.RELOCATIONS.values()]
+    names = [recipe.name for recipe in arm_reloc.RELOCATIONS.values()]
     assert len(set(names)) == len(names)
     assert all(name.startswith("R_ARM_") for name in names)

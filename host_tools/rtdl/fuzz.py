@@ -507,7 +507,7 @@ def relocatable_supported(data, name):
     try:
         loader.parse(data, name)
     except ElfError as error:
-        if "ELF type" in str(error):
+        if error.field == "e_type":
             return False
         raise
     return True

@@ -15,7 +15,6 @@ is a problem found); 2 usage error, or a file or firmware that cannot be opened 
 import difflib
 import json
 import os
-import re
 import sys
 
 from rtdl_device import arm_attributes
@@ -41,9 +40,6 @@ LIBRARY = "library"
 _MISSING_IMPORT = 0x00000001
 # Where a module is planned when the firmware's heap is unknown: the start of RAM.
 _DEFAULT_BASE = board_memory.RAM_BASE
-# The loader's relocation messages name the relocation in this one form (Linker._where).
-_RELOCATION_WHERE = re.compile(r"relocation #(\d+) \(([^)]*)\) in \[(\d+)\] (\S+) at offset "
-                               r"0x([0-9a-fA-F]+)(?: against '([^']*)')?")
 
 
 class UsageError(Exception):
@@ -209,19 +205,18 @@ def _take(heap, blocks):
     return addresses, None
 
 
-def _location_of(message):
-    match = _RELOCATION_WHERE.search(message)
-    if match is None:
+def _location_of(error):
+    if error.index is None:
         return {}
-    return {"section": match.group(4), "relocation": int(match.group(1)),
-            "type": match.group(2), "offset": int(match.group(5), 16),
-            "symbol": match.group(6) or ""}
+    return {"section": error.section, "relocation": error.index,
+            "type": error.relocation_type, "offset": error.offset,
+            "symbol": error.symbol or ""}
 
 
-def _relocation_code(message):
-    if "unsupported relocation type" in message:
+def _relocation_code(error):
+    if error.kind == RelocationError.UNSUPPORTED:
         return "relocation-type"
-    if "out of range" in message:
+    if error.kind == RelocationError.OUT_OF_RANGE:
         return "branch-range"
     return "relocation"
 
@@ -333,13 +328,13 @@ def _link(report, elf, placement, base, firmware):
             image = loader.prepare(elf, placement, base, resolve, [], True)
     except (ElfError, RelocationError) as error:
         for collected in errors:
-            report.add(ERROR, _relocation_code(collected.message), collected.message,
-                       _location_of(collected.message))
+            report.add(ERROR, _relocation_code(collected), collected.message,
+                       _location_of(collected))
         report.add(ERROR, "elf", error.message)
         return None, missing
     for collected in errors:
-        report.add(ERROR, _relocation_code(collected.message), collected.message,
-                   _location_of(collected.message))
+        report.add(ERROR, _relocation_code(collected), collected.message,
+                   _location_of(collected))
     return image, missing
 
 

@@ -165,7 +165,7 @@ def test_every_entry_writes_only_its_place():
     got = 0x20002000
     ctx = RelocContext(base=0x20000000, got_origin=got, got_slot=lambda index: got + 4 * index)
     for rtype in arm_reloc.RELOCATIONS:
-        name = arm_reloc.RELOCATIONS[rtype][0]
+        name = arm_reloc.RELOCATIONS[rtype].name
         assert name.startswith("R_ARM_"), name
         size = arm_reloc.place_size(rtype)
         image = bytearray(b"\xaa" * 12)
@@ -173,5 +173,5 @@ def test_every_entry_writes_only_its_place():
         assert image[:4] == b"\xaa" * 4 and image[4 + size:] == b"\xaa" * (8 - size), name
         if size == 0:
             assert image == b"\xaa" * 12, name
-    names = [entry[0] for entry in arm_reloc.RELOCATIONS.values()]
+    names = [recipe.name for recipe in arm_reloc.RELOCATIONS.values()]
     assert len(names) == len(set(names))

@@ -1,14 +1,18 @@
 """ARM relocations: ONE table shared by the device loader and the host verifier (`rtdl verify`).
 
-Each supported type is a recipe `type -> (name, field, calc)`:
-  field - where the addend lives and how the result is written back (a 32-bit word, the
-          imm24 of an ARM branch, the S:J1:J2:imm10:imm11 of a Thumb-2 BL/B.W, a MOVW/MOVT
-          immediate ...), with the range and alignment that field can hold;
+Each supported type is a `Recipe` (name, field, calc, flags), in the style of pyelftools'
+relocation recipes:
+  field - a `Field`: how many bytes the place has, how the addend is read from it, how a result
+          is encoded back (a 32-bit word, the imm24 of an ARM branch, the S:J1:J2:imm10:imm11 of
+          a Thumb-2 BL/B.W, a MOVW/MOVT immediate ...) and the range and alignment it can hold;
   calc  - what is computed from S (symbol address, Thumb bit included), A (addend), P (place),
-          B (load bias) and the GOT.
+          B (load bias) and the GOT;
+  flags - THUMB_BRANCH, NEEDS_GOT, NEEDS_GOT_ORIGIN, VENEER_ELIGIBLE: what the loader must do
+          around the calculation.
 Formulas follow "ELF for the ARM Architecture" (AAELF32). REL entries read their addend from the
-place; RELA entries pass it. Errors raise rterror.RelocationError with a short reason; the
-caller adds the file, section, index, offset and symbol. Imports: struct, rterror.
+place; RELA entries pass it. Errors raise rterror.RelocationError with a short reason (and kind
+OUT_OF_RANGE or UNSUPPORTED); the linker adds the file, section, index, offset and symbol.
+Imports: struct, rterror.
 """
 import struct
 
@@ -20,115 +24,42 @@ except ImportError:
     def const(x):
         return x
 
-# field kinds
-_WORD32 = const(0)
-_ARM_B24 = const(1)
-_THM_B25 = const(2)
-_THM_B12 = const(3)
-_THM_B9 = const(4)
-_ARM_MOVW = const(5)
-_ARM_MOVT = const(6)
-_THM_MOVW = const(7)
-_THM_MOVT = const(8)
-_PREL31 = const(9)
-_V4BX = const(10)
-_THM_ALU0 = const(11)
-_THM_ALU1 = const(12)
-_THM_ALU2 = const(13)
-_THM_ALU3 = const(14)
-_NONE = const(15)
-
-# calculations
-_C_NONE = const(0)
-_C_ABS = const(1)        # S + A
-_C_REL = const(2)        # S + A - P
-_C_RELATIVE = const(3)   # B + A
-_C_SYM = const(4)        # S          (GLOB_DAT, JUMP_SLOT: the place is overwritten)
-_C_BASE_PREL = const(5)  # GOT_ORG + A - P
-_C_GOT_BREL = const(6)   # GOT(S) + A - GOT_ORG
-_C_GOT_PREL = const(7)   # GOT(S) + A - P
-_C_BASE_ABS = const(8)   # GOT_ORG + A
-
 R_ARM_NONE = const(0)
 R_ARM_ABS32 = const(2)
 R_ARM_GLOB_DAT = const(21)
 R_ARM_JUMP_SLOT = const(22)
 R_ARM_RELATIVE = const(23)
 
-# type -> (name, field, calc). Keep this the only list of supported relocations.
-RELOCATIONS = {
-    0: ("R_ARM_NONE", _NONE, _C_NONE),
-    1: ("R_ARM_PC24", _ARM_B24, _C_REL),
-    2: ("R_ARM_ABS32", _WORD32, _C_ABS),
-    3: ("R_ARM_REL32", _WORD32, _C_REL),
-    10: ("R_ARM_THM_CALL", _THM_B25, _C_REL),
-    21: ("R_ARM_GLOB_DAT", _WORD32, _C_SYM),
-    22: ("R_ARM_JUMP_SLOT", _WORD32, _C_SYM),
-    23: ("R_ARM_RELATIVE", _WORD32, _C_RELATIVE),
-    25: ("R_ARM_BASE_PREL", _WORD32, _C_BASE_PREL),
-    26: ("R_ARM_GOT_BREL", _WORD32, _C_GOT_BREL),
-    27: ("R_ARM_PLT32", _ARM_B24, _C_REL),
-    28: ("R_ARM_CALL", _ARM_B24, _C_REL),
-    29: ("R_ARM_JUMP24", _ARM_B24, _C_REL),
-    30: ("R_ARM_THM_JUMP24", _THM_B25, _C_REL),
-    31: ("R_ARM_BASE_ABS", _WORD32, _C_BASE_ABS),
-    38: ("R_ARM_TARGET1", _WORD32, _C_ABS),
-    40: ("R_ARM_V4BX", _V4BX, _C_NONE),
-    41: ("R_ARM_TARGET2", _WORD32, _C_REL),
-    42: ("R_ARM_PREL31", _PREL31, _C_REL),
-    43: ("R_ARM_MOVW_ABS_NC", _ARM_MOVW, _C_ABS),
-    44: ("R_ARM_MOVT_ABS", _ARM_MOVT, _C_ABS),
-    45: ("R_ARM_MOVW_PREL_NC", _ARM_MOVW, _C_REL),
-    46: ("R_ARM_MOVT_PREL", _ARM_MOVT, _C_REL),
-    47: ("R_ARM_THM_MOVW_ABS_NC", _THM_MOVW, _C_ABS),
-    48: ("R_ARM_THM_MOVT_ABS", _THM_MOVT, _C_ABS),
-    49: ("R_ARM_THM_MOVW_PREL_NC", _THM_MOVW, _C_REL),
-    50: ("R_ARM_THM_MOVT_PREL", _THM_MOVT, _C_REL),
-    96: ("R_ARM_GOT_PREL", _WORD32, _C_GOT_PREL),
-    102: ("R_ARM_THM_JUMP11", _THM_B12, _C_REL),
-    103: ("R_ARM_THM_JUMP8", _THM_B9, _C_REL),
-    132: ("R_ARM_THM_ALU_ABS_G0_NC", _THM_ALU0, _C_ABS),
-    133: ("R_ARM_THM_ALU_ABS_G1_NC", _THM_ALU1, _C_ABS),
-    134: ("R_ARM_THM_ALU_ABS_G2_NC", _THM_ALU2, _C_ABS),
-    135: ("R_ARM_THM_ALU_ABS_G3", _THM_ALU3, _C_ABS),
-}
+# Recipe flags.
+THUMB_BRANCH = const(1)       # the place branches: the target must be Thumb code, bit 0 dropped
+NEEDS_GOT = const(2)          # the symbol needs a GOT slot (the loader builds one for ET_REL)
+NEEDS_GOT_ORIGIN = const(4)   # the calculation uses the GOT origin
+VENEER_ELIGIBLE = const(8)    # a BL/B.W (+-16 MiB) that may reach a far import via a veneer
 
-# Types whose place receives a branch: the target must be Thumb code on a Cortex-M.
-THUMB_BRANCHES = (10, 30, 102, 103)
-# Types that need a GOT slot for their symbol (the loader builds one for ET_REL files).
-GOT_TYPES = (26, 96)
-# Types that need the GOT origin.
-GOT_ORIGIN_TYPES = (25, 26, 31)
-
-
-def type_name(rtype):
-    entry = RELOCATIONS.get(rtype)
-    if entry is None:
-        return "type %d" % rtype
-    return entry[0]
-
-
-def place_size(rtype):
-    """Bytes at the place that a relocation of this type reads and writes."""
-    field = RELOCATIONS[rtype][1]
-    if field == _NONE:
-        return 0
-    if field in (_THM_B12, _THM_B9, _THM_ALU0, _THM_ALU1, _THM_ALU2, _THM_ALU3):
-        return 2
-    return 4
-
-
-class RelocContext:
-    """What a calculation needs besides S, A and P.
-
-    base: the load bias B (where vaddr 0 of the file lands); got_origin: address of the GOT;
-    got_slot(symbol_index) -> address of that symbol's GOT entry.
-    """
-
-    def __init__(self, base=0, got_origin=0, got_slot=None):
-        self.base = base
-        self.got_origin = got_origin
-        self.got_slot = got_slot
+# Bits of the instructions that the encodings below keep or fill.
+_ARM_B_IMM24 = const(0xFFFFFF)
+_ARM_B_KEEP = const(0xFF000000)
+_THM_BL_IMM10 = const(0x3FF)
+_THM_BL_IMM11 = const(0x7FF)
+_THM_BL_HI_KEEP = const(0xF800)       # first halfword: 11110, then S, imm10
+_THM_BL_LO_KEEP = const(0xD000)       # second halfword: 1, J1, 1/0, J2, imm11
+_THM_B11_IMM = const(0x7FF)
+_THM_B11_KEEP = const(0xF800)
+_THM_B8_IMM = const(0xFF)
+_THM_B8_KEEP = const(0xFF00)
+_ARM_MOV_IMM12 = const(0xFFF)
+_ARM_MOV_IMM4 = const(0xF000)         # imm4 at bits 16..19, moved down to 12..15
+_ARM_MOV_KEEP = const(0xFFF0F000)
+_THM_MOV_IMM4 = const(0xF)
+_THM_MOV_HI_KEEP = const(0xFBF0)      # first halfword without i (bit 10) and imm4
+_THM_MOV_LO_KEEP = const(0x8F00)      # second halfword without imm3 (bits 12..14) and imm8
+_THM_MOV_IMM8 = const(0xFF)
+_PREL31_VALUE = const(0x7FFFFFFF)
+_PREL31_KEEP = const(0x80000000)
+_V4BX_KEEP = const(0xF000000F)        # condition and Rm of BX Rm
+_V4BX_MOV_PC = const(0x01A0F000)      # MOV PC, Rm
+_THM_ALU_IMM8 = const(0xFF)
+_THM_ALU_KEEP = const(0xFF00)
 
 
 def _signed(value, bits):
@@ -155,111 +86,300 @@ def _put32(image, off, value):
     struct.pack_into("<I", image, off, value & 0xFFFFFFFF)
 
 
-def read_addend(rtype, image, off):
-    """The implicit (REL) addend stored at the place, as a signed integer."""
-    field = RELOCATIONS[rtype][1]
-    if field == _WORD32:
-        return _signed(_u32(image, off), 32)
-    if field == _ARM_B24:
-        return _signed(_u32(image, off) & 0xFFFFFF, 24) << 2
-    if field == _THM_B25:
-        hi, lo = _u16(image, off), _u16(image, off + 2)
-        s = (hi >> 10) & 1
-        i1 = 1 - (((lo >> 13) & 1) ^ s)
-        i2 = 1 - (((lo >> 11) & 1) ^ s)
-        imm = (s << 24) | (i1 << 23) | (i2 << 22) | ((hi & 0x3FF) << 12) | ((lo & 0x7FF) << 1)
-        return _signed(imm, 25)
-    if field == _THM_B12:
-        return _signed((_u16(image, off) & 0x7FF) << 1, 12)
-    if field == _THM_B9:
-        return _signed((_u16(image, off) & 0xFF) << 1, 9)
-    if field == _ARM_MOVW or field == _ARM_MOVT:
-        insn = _u32(image, off)
-        return _signed(((insn >> 4) & 0xF000) | (insn & 0xFFF), 16)
-    if field == _THM_MOVW or field == _THM_MOVT:
-        hi, lo = _u16(image, off), _u16(image, off + 2)
-        imm = ((hi & 0xF) << 12) | (((hi >> 10) & 1) << 11) | (((lo >> 12) & 7) << 8) | (lo & 0xFF)
-        return _signed(imm, 16)
-    if field == _PREL31:
-        return _signed(_u32(image, off), 31)
-    if field in (_THM_ALU0, _THM_ALU1, _THM_ALU2, _THM_ALU3):
-        return _u16(image, off) & 0xFF
+class Field:
+    """Where a relocation's value lives: `size` bytes at the place, `decode(image, off)` -> the
+    implicit addend, `encode(image, off, value)` writes a result. A branch field has `bits`
+    (sign bit included) and `align`, checked before encoding; `what` names it in errors."""
+
+    def __init__(self, size, decode, encode, bits=0, align=1, what=""):
+        self.size = size
+        self.decode = decode
+        self.encode = encode
+        self.bits = bits
+        self.align = align
+        self.what = what
+
+    def check(self, value):
+        if not self.bits:
+            return
+        limit = 1 << (self.bits - 1)
+        if value < -limit or value >= limit:
+            raise RelocationError("%s offset %d is out of range (+-%d bytes)"
+                                  % (self.what, value, limit), RelocationError.OUT_OF_RANGE)
+        if value & (self.align - 1):
+            raise RelocationError("%s offset %d is not %d-byte aligned"
+                                  % (self.what, value, self.align))
+
+
+def _decode_nothing(image, off):
     return 0
 
 
-def _calculate(calc, S, A, P, ctx, sym_index):
-    if calc == _C_NONE:
-        return 0
-    if calc == _C_ABS:
-        return S + A
-    if calc == _C_REL:
-        return S + A - P
-    if calc == _C_RELATIVE:
-        return ctx.base + A
-    if calc == _C_SYM:
-        return S
-    if calc == _C_BASE_PREL:
-        return ctx.got_origin + A - P
-    if calc == _C_BASE_ABS:
-        return ctx.got_origin + A
-    if ctx.got_slot is None:
-        raise RelocationError("needs a GOT, which this file has none of")
-    if calc == _C_GOT_BREL:
-        return ctx.got_slot(sym_index) + A - ctx.got_origin
-    return ctx.got_slot(sym_index) + A - P      # _C_GOT_PREL
+def _encode_nothing(image, off, value):
+    pass
 
 
-def _check_branch(value, bits, align, what):
-    # `bits` counts the sign bit: a B.W/BL reaches -2**24 .. 2**24-2.
-    limit = 1 << (bits - 1)
-    if value < -limit or value >= limit:
-        raise RelocationError("%s offset %d is out of range (+-%d bytes)" % (what, value, limit))
-    if value & (align - 1):
-        raise RelocationError("%s offset %d is not %d-byte aligned" % (what, value, align))
+def _decode_word(image, off):
+    return _signed(_u32(image, off), 32)
 
 
-def _write(field, image, off, value):
-    if field == _WORD32:
-        _put32(image, off, value)
-    elif field == _ARM_B24:
-        _check_branch(value, 26, 4, "ARM branch")
-        insn = _u32(image, off)
-        _put32(image, off, (insn & 0xFF000000) | ((value >> 2) & 0xFFFFFF))
-    elif field == _THM_B25:
-        _check_branch(value, 25, 2, "Thumb-2 branch")
-        s = (value >> 24) & 1
-        j1 = (1 - ((value >> 23) & 1)) ^ s
-        j2 = (1 - ((value >> 22) & 1)) ^ s
-        hi, lo = _u16(image, off), _u16(image, off + 2)
-        _put16(image, off, (hi & 0xF800) | (s << 10) | ((value >> 12) & 0x3FF))
-        _put16(image, off + 2, (lo & 0xD000) | (j1 << 13) | (j2 << 11) | ((value >> 1) & 0x7FF))
-    elif field == _THM_B12:
-        _check_branch(value, 12, 2, "Thumb B (11-bit)")
-        _put16(image, off, (_u16(image, off) & 0xF800) | ((value >> 1) & 0x7FF))
-    elif field == _THM_B9:
-        _check_branch(value, 9, 2, "Thumb B<cond> (8-bit)")
-        _put16(image, off, (_u16(image, off) & 0xFF00) | ((value >> 1) & 0xFF))
-    elif field == _ARM_MOVW or field == _ARM_MOVT:
-        imm = (value >> 16) if field == _ARM_MOVT else value
-        insn = _u32(image, off) & 0xFFF0F000
-        _put32(image, off, insn | ((imm & 0xF000) << 4) | (imm & 0xFFF))
-    elif field == _THM_MOVW or field == _THM_MOVT:
-        imm = (value >> 16) if field == _THM_MOVT else value
-        hi = (_u16(image, off) & 0xFBF0) | ((imm >> 12) & 0xF) | (((imm >> 11) & 1) << 10)
-        lo = (_u16(image, off + 2) & 0x8F00) | (((imm >> 8) & 7) << 12) | (imm & 0xFF)
+def _encode_word(image, off, value):
+    _put32(image, off, value)
+
+
+def _decode_arm_b24(image, off):
+    return _signed(_u32(image, off) & _ARM_B_IMM24, 24) << 2
+
+
+def _encode_arm_b24(image, off, value):
+    _put32(image, off, (_u32(image, off) & _ARM_B_KEEP) | ((value >> 2) & _ARM_B_IMM24))
+
+
+def _decode_thm_b25(image, off):
+    hi, lo = _u16(image, off), _u16(image, off + 2)
+    s = (hi >> 10) & 1
+    i1 = 1 - (((lo >> 13) & 1) ^ s)
+    i2 = 1 - (((lo >> 11) & 1) ^ s)
+    imm = ((s << 24) | (i1 << 23) | (i2 << 22) | ((hi & _THM_BL_IMM10) << 12)
+           | ((lo & _THM_BL_IMM11) << 1))
+    return _signed(imm, 25)
+
+
+def _encode_thm_b25(image, off, value):
+    s = (value >> 24) & 1
+    j1 = (1 - ((value >> 23) & 1)) ^ s
+    j2 = (1 - ((value >> 22) & 1)) ^ s
+    hi, lo = _u16(image, off), _u16(image, off + 2)
+    _put16(image, off, (hi & _THM_BL_HI_KEEP) | (s << 10) | ((value >> 12) & _THM_BL_IMM10))
+    _put16(image, off + 2, (lo & _THM_BL_LO_KEEP) | (j1 << 13) | (j2 << 11)
+           | ((value >> 1) & _THM_BL_IMM11))
+
+
+def _decode_thm_b12(image, off):
+    return _signed((_u16(image, off) & _THM_B11_IMM) << 1, 12)
+
+
+def _encode_thm_b12(image, off, value):
+    _put16(image, off, (_u16(image, off) & _THM_B11_KEEP) | ((value >> 1) & _THM_B11_IMM))
+
+
+def _decode_thm_b9(image, off):
+    return _signed((_u16(image, off) & _THM_B8_IMM) << 1, 9)
+
+
+def _encode_thm_b9(image, off, value):
+    _put16(image, off, (_u16(image, off) & _THM_B8_KEEP) | ((value >> 1) & _THM_B8_IMM))
+
+
+def _decode_arm_mov(image, off):
+    insn = _u32(image, off)
+    return _signed(((insn >> 4) & _ARM_MOV_IMM4) | (insn & _ARM_MOV_IMM12), 16)
+
+
+def _arm_mov_encoder(shift):
+    # MOVW takes the low half of the value, MOVT (shift 16) the high half.
+    def encode(image, off, value):
+        imm = value >> shift
+        insn = _u32(image, off) & _ARM_MOV_KEEP
+        _put32(image, off, insn | ((imm & _ARM_MOV_IMM4) << 4) | (imm & _ARM_MOV_IMM12))
+    return encode
+
+
+def _decode_thm_mov(image, off):
+    hi, lo = _u16(image, off), _u16(image, off + 2)
+    imm = (((hi & _THM_MOV_IMM4) << 12) | (((hi >> 10) & 1) << 11) | (((lo >> 12) & 7) << 8)
+           | (lo & _THM_MOV_IMM8))
+    return _signed(imm, 16)
+
+
+def _thm_mov_encoder(shift):
+    def encode(image, off, value):
+        imm = value >> shift
+        hi = ((_u16(image, off) & _THM_MOV_HI_KEEP) | ((imm >> 12) & _THM_MOV_IMM4)
+              | (((imm >> 11) & 1) << 10))
+        lo = ((_u16(image, off + 2) & _THM_MOV_LO_KEEP) | (((imm >> 8) & 7) << 12)
+              | (imm & _THM_MOV_IMM8))
         _put16(image, off, hi)
         _put16(image, off + 2, lo)
-    elif field == _PREL31:
-        if value < -(1 << 30) or value >= (1 << 30):
-            raise RelocationError("PREL31 offset %d is out of range (+-1 GiB)" % value)
-        _put32(image, off, (_u32(image, off) & 0x80000000) | (value & 0x7FFFFFFF))
-    elif field == _V4BX:
-        _put32(image, off, (_u32(image, off) & 0xF000000F) | 0x01A0F000)
-    elif field in (_THM_ALU0, _THM_ALU1, _THM_ALU2, _THM_ALU3):
-        if field == _THM_ALU3 and (value >> 32):
+    return encode
+
+
+def _decode_prel31(image, off):
+    return _signed(_u32(image, off), 31)
+
+
+def _encode_prel31(image, off, value):
+    if value < -(1 << 30) or value >= (1 << 30):
+        raise RelocationError("PREL31 offset %d is out of range (+-1 GiB)" % value,
+                              RelocationError.OUT_OF_RANGE)
+    _put32(image, off, (_u32(image, off) & _PREL31_KEEP) | (value & _PREL31_VALUE))
+
+
+def _encode_v4bx(image, off, value):
+    _put32(image, off, (_u32(image, off) & _V4BX_KEEP) | _V4BX_MOV_PC)
+
+
+def _decode_thm_alu(image, off):
+    return _u16(image, off) & _THM_ALU_IMM8
+
+
+def _thm_alu_encoder(group):
+    # Group g of an ADDS/MOVS immediate sequence takes bits 8g..8g+7 of the value.
+    shift = 8 * group
+
+    def encode(image, off, value):
+        if group == 3 and (value >> 32):
             raise RelocationError("value 0x%x does not fit 32 bits" % value)
-        byte = (value >> (8 * (field - _THM_ALU0))) & 0xFF
-        _put16(image, off, (_u16(image, off) & 0xFF00) | byte)
+        _put16(image, off, (_u16(image, off) & _THM_ALU_KEEP)
+               | ((value >> shift) & _THM_ALU_IMM8))
+    return encode
+
+
+NONE = Field(0, _decode_nothing, _encode_nothing)
+WORD32 = Field(4, _decode_word, _encode_word)
+ARM_B24 = Field(4, _decode_arm_b24, _encode_arm_b24, 26, 4, "ARM branch")
+THM_B25 = Field(4, _decode_thm_b25, _encode_thm_b25, 25, 2, "Thumb-2 branch")
+THM_B12 = Field(2, _decode_thm_b12, _encode_thm_b12, 12, 2, "Thumb B (11-bit)")
+THM_B9 = Field(2, _decode_thm_b9, _encode_thm_b9, 9, 2, "Thumb B<cond> (8-bit)")
+ARM_MOVW = Field(4, _decode_arm_mov, _arm_mov_encoder(0))
+ARM_MOVT = Field(4, _decode_arm_mov, _arm_mov_encoder(16))
+THM_MOVW = Field(4, _decode_thm_mov, _thm_mov_encoder(0))
+THM_MOVT = Field(4, _decode_thm_mov, _thm_mov_encoder(16))
+PREL31 = Field(4, _decode_prel31, _encode_prel31)
+V4BX = Field(4, _decode_nothing, _encode_v4bx)
+THM_ALU0 = Field(2, _decode_thm_alu, _thm_alu_encoder(0))
+THM_ALU1 = Field(2, _decode_thm_alu, _thm_alu_encoder(1))
+THM_ALU2 = Field(2, _decode_thm_alu, _thm_alu_encoder(2))
+THM_ALU3 = Field(2, _decode_thm_alu, _thm_alu_encoder(3))
+
+
+class RelocContext:
+    """What a calculation needs besides S, A and P.
+
+    base: the load bias B (where vaddr 0 of the file lands); got_origin: address of the GOT;
+    got_slot(symbol_index) -> address of that symbol's GOT entry.
+    """
+
+    def __init__(self, base=0, got_origin=0, got_slot=None):
+        self.base = base
+        self.got_origin = got_origin
+        self.got_slot = got_slot
+
+
+def _got_slot(ctx, sym_index):
+    if ctx.got_slot is None:
+        raise RelocationError("needs a GOT, which this file has none of")
+    return ctx.got_slot(sym_index)
+
+
+def _calc_none(S, A, P, ctx, sym_index):
+    return 0
+
+
+def _calc_abs(S, A, P, ctx, sym_index):
+    return S + A
+
+
+def _calc_rel(S, A, P, ctx, sym_index):
+    return S + A - P
+
+
+def _calc_relative(S, A, P, ctx, sym_index):
+    return ctx.base + A
+
+
+def _calc_sym(S, A, P, ctx, sym_index):
+    # GLOB_DAT, JUMP_SLOT: the place is overwritten with the symbol's address.
+    return S
+
+
+def _calc_base_prel(S, A, P, ctx, sym_index):
+    return ctx.got_origin + A - P
+
+
+def _calc_base_abs(S, A, P, ctx, sym_index):
+    return ctx.got_origin + A
+
+
+def _calc_got_brel(S, A, P, ctx, sym_index):
+    return _got_slot(ctx, sym_index) + A - ctx.got_origin
+
+
+def _calc_got_prel(S, A, P, ctx, sym_index):
+    return _got_slot(ctx, sym_index) + A - P
+
+
+class Recipe:
+    """One relocation type: its `name`, `field`, `calc(S, A, P, ctx, sym_index)` and flags,
+    also readable as `thumb_branch`, `needs_got`, `needs_got_origin`, `veneer_eligible`."""
+
+    def __init__(self, name, field, calc, flags=0):
+        self.name = name
+        self.field = field
+        self.calc = calc
+        self.flags = flags
+        self.thumb_branch = bool(flags & THUMB_BRANCH)
+        self.needs_got = bool(flags & NEEDS_GOT)
+        self.needs_got_origin = bool(flags & NEEDS_GOT_ORIGIN)
+        self.veneer_eligible = bool(flags & VENEER_ELIGIBLE)
+
+
+_BL = THUMB_BRANCH | VENEER_ELIGIBLE
+
+# Keep this the only list of supported relocations.
+RELOCATIONS = {
+    0: Recipe("R_ARM_NONE", NONE, _calc_none),
+    1: Recipe("R_ARM_PC24", ARM_B24, _calc_rel),
+    2: Recipe("R_ARM_ABS32", WORD32, _calc_abs),
+    3: Recipe("R_ARM_REL32", WORD32, _calc_rel),
+    10: Recipe("R_ARM_THM_CALL", THM_B25, _calc_rel, _BL),
+    21: Recipe("R_ARM_GLOB_DAT", WORD32, _calc_sym),
+    22: Recipe("R_ARM_JUMP_SLOT", WORD32, _calc_sym),
+    23: Recipe("R_ARM_RELATIVE", WORD32, _calc_relative),
+    25: Recipe("R_ARM_BASE_PREL", WORD32, _calc_base_prel, NEEDS_GOT_ORIGIN),
+    26: Recipe("R_ARM_GOT_BREL", WORD32, _calc_got_brel, NEEDS_GOT | NEEDS_GOT_ORIGIN),
+    27: Recipe("R_ARM_PLT32", ARM_B24, _calc_rel),
+    28: Recipe("R_ARM_CALL", ARM_B24, _calc_rel),
+    29: Recipe("R_ARM_JUMP24", ARM_B24, _calc_rel),
+    30: Recipe("R_ARM_THM_JUMP24", THM_B25, _calc_rel, _BL),
+    31: Recipe("R_ARM_BASE_ABS", WORD32, _calc_base_abs, NEEDS_GOT_ORIGIN),
+    38: Recipe("R_ARM_TARGET1", WORD32, _calc_abs),
+    40: Recipe("R_ARM_V4BX", V4BX, _calc_none),
+    41: Recipe("R_ARM_TARGET2", WORD32, _calc_rel),
+    42: Recipe("R_ARM_PREL31", PREL31, _calc_rel),
+    43: Recipe("R_ARM_MOVW_ABS_NC", ARM_MOVW, _calc_abs),
+    44: Recipe("R_ARM_MOVT_ABS", ARM_MOVT, _calc_abs),
+    45: Recipe("R_ARM_MOVW_PREL_NC", ARM_MOVW, _calc_rel),
+    46: Recipe("R_ARM_MOVT_PREL", ARM_MOVT, _calc_rel),
+    47: Recipe("R_ARM_THM_MOVW_ABS_NC", THM_MOVW, _calc_abs),
+    48: Recipe("R_ARM_THM_MOVT_ABS", THM_MOVT, _calc_abs),
+    49: Recipe("R_ARM_THM_MOVW_PREL_NC", THM_MOVW, _calc_rel),
+    50: Recipe("R_ARM_THM_MOVT_PREL", THM_MOVT, _calc_rel),
+    96: Recipe("R_ARM_GOT_PREL", WORD32, _calc_got_prel, NEEDS_GOT),
+    102: Recipe("R_ARM_THM_JUMP11", THM_B12, _calc_rel, THUMB_BRANCH),
+    103: Recipe("R_ARM_THM_JUMP8", THM_B9, _calc_rel, THUMB_BRANCH),
+    132: Recipe("R_ARM_THM_ALU_ABS_G0_NC", THM_ALU0, _calc_abs),
+    133: Recipe("R_ARM_THM_ALU_ABS_G1_NC", THM_ALU1, _calc_abs),
+    134: Recipe("R_ARM_THM_ALU_ABS_G2_NC", THM_ALU2, _calc_abs),
+    135: Recipe("R_ARM_THM_ALU_ABS_G3", THM_ALU3, _calc_abs),
+}
+
+
+def type_name(rtype):
+    recipe = RELOCATIONS.get(rtype)
+    if recipe is None:
+        return "type %d" % rtype
+    return recipe.name
+
+
+def place_size(rtype):
+    """Bytes at the place that a relocation of this type reads and writes."""
+    return RELOCATIONS[rtype].field.size
+
+
+def read_addend(rtype, image, off):
+    """The implicit (REL) addend stored at the place, as a signed integer."""
+    return RELOCATIONS[rtype].field.decode(image, off)
 
 
 def relocate(rtype, image, off, P, S, ctx, addend=None, target_is_func=False, sym_index=0):
@@ -269,19 +389,21 @@ def relocate(rtype, image, off, P, S, ctx, addend=None, target_is_func=False, sy
     included for Thumb functions; 0 for no symbol or an undefined weak one). Returns the value
     written into the field (before encoding), for dry-run plans.
     """
-    entry = RELOCATIONS.get(rtype)
-    if entry is None:
-        raise RelocationError("unsupported relocation type %d" % rtype)
-    name, field, calc = entry
-    size = place_size(rtype)
-    if off < 0 or off + size > len(image):
+    recipe = RELOCATIONS.get(rtype)
+    if recipe is None:
+        raise RelocationError("unsupported relocation type %d" % rtype,
+                              RelocationError.UNSUPPORTED)
+    field = recipe.field
+    if off < 0 or off + field.size > len(image):
         raise RelocationError("place offset 0x%x (+%d bytes) is outside the module image of %d bytes"
-                              % (off, size, len(image)))
-    if rtype in THUMB_BRANCHES and target_is_func and S and not (S & 1):
-        raise RelocationError("branch target 0x%08x is ARM code; a Cortex-M runs Thumb code only" % S)
-    A = read_addend(rtype, image, off) if addend is None else addend
-    if rtype in THUMB_BRANCHES:
+                              % (off, field.size, len(image)))
+    if recipe.thumb_branch:
+        if target_is_func and S and not (S & 1):
+            raise RelocationError("branch target 0x%08x is ARM code; a Cortex-M runs Thumb code "
+                                  "only" % S)
         S &= ~1
-    value = _calculate(calc, S, A, P, ctx, sym_index)
-    _write(field, image, off, value)
+    A = field.decode(image, off) if addend is None else addend
+    value = recipe.calc(S, A, P, ctx, sym_index)
+    field.check(value)
+    field.encode(image, off, value)
     return value & 0xFFFFFFFF

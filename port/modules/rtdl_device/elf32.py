@@ -157,8 +157,8 @@ class ElfFile:
         self.sections = self._read_sections()
 
     # -- errors and raw access ---------------------------------------------------------
-    def error(self, message):
-        return ElfError("%s: %s" % (self.name, message))
+    def error(self, message, field=None, expected=None):
+        return ElfError(message, self.name, field, expected)
 
     def _unpack(self, fmt, size, offset, what):
         if offset < 0 or offset + size > len(self.data):

@@ -31,23 +31,74 @@ class RtdlError(Exception):
         return self.message
 
 
+def _in_file(file, text):
+    return "%s: %s" % (file, text) if file else text
+
+
 class ElfError(RtdlError):
-    """The file is not a well-formed ELF this loader accepts (header, segment, section, symbol)."""
+    """The file is not a well-formed ELF this loader accepts (header, segment, section, symbol).
+
+    Fields: `file` (its name, or None), `reason` (what is wrong), `field` (the ELF field at
+    fault, e.g. "e_type", when one check is about one field), `expected` (what that field
+    should hold). The message is "file: reason (expected ...)".
+    """
     errno = ENOEXEC
+
+    def __init__(self, reason, file=None, field=None, expected=None):
+        self.file = file
+        self.reason = reason
+        self.field = field
+        self.expected = expected
+        if expected is not None:
+            reason = "%s (expected %s)" % (reason, expected)
+        super().__init__(_in_file(file, reason))
 
 
 class RelocationError(RtdlError):
-    """A relocation cannot be applied: unknown type, result out of range, bad target."""
+    """A relocation cannot be applied: unknown type, result out of range, bad target.
+
+    Fields (None when not known where the error is raised; the linker fills them in):
+    `file`, `section` (name of the relocation section), `section_index`, `index` (of the
+    relocation in its section), `relocation_type` (its name, e.g. "R_ARM_THM_CALL"),
+    `offset` (r_offset), `symbol` (name, "" for none), `reason` and `kind` (UNSUPPORTED,
+    OUT_OF_RANGE or None for any other problem). The message is
+    "file: relocation #index (type) in [section_index] section at offset 0x.. against
+    'symbol': reason".
+    """
     errno = ENOEXEC
+    UNSUPPORTED = "unsupported"
+    OUT_OF_RANGE = "out-of-range"
+
+    def __init__(self, reason, kind=None, file=None, section=None, section_index=None,
+                 index=None, relocation_type=None, offset=None, symbol=None):
+        self.reason = reason
+        self.kind = kind
+        self.file = file
+        self.section = section
+        self.section_index = section_index
+        self.index = index
+        self.relocation_type = relocation_type
+        self.offset = offset
+        self.symbol = symbol
+        if index is not None:
+            where = "relocation #%d (%s) in [%d] %s at offset 0x%x" % (
+                index, relocation_type, section_index, section, offset)
+            if symbol:
+                where += " against '%s'" % symbol
+            reason = "%s: %s" % (where, reason)
+        super().__init__(_in_file(file, reason))
 
 
 class UnresolvedSymbolError(RtdlError):
-    """One or more imports are exported neither by the firmware nor by the module."""
+    """One or more imports are exported neither by the firmware nor by the module.
+    Fields: `file`, `names` (every unresolved name, in order of first use)."""
     errno = ENOENT
 
-    def __init__(self, message, names):
-        super().__init__(message)
+    def __init__(self, file, names):
+        self.file = file
         self.names = names
+        super().__init__("%s: undefined symbol%s not exported by the firmware: %s"
+                         % (file, "s" if len(names) > 1 else "", ", ".join(names)))
 
 
 class HeapError(RtdlError):

@@ -1,0 +1,109 @@
+"""Install, the last phase (Zephyr llext's copy/relocate/init steps): `prepare` builds the
+linked image for a base address (copy the layout's contents, entry point, link, dlsym table,
+init/fini functions and main-thread settings); `load_image` takes a heap block, prepares the
+image there, writes it into target memory and invalidates translated code. The kernel then runs
+.init_array and module_init.
+Imports: struct, link, load, rterror.
+"""
+import struct
+
+from .link import Image, Linker
+from .load import parse, place
+from .rterror import HeapError
+
+RT_NAME_MAX = 8
+
+# Symbols RT-Thread reads from a module to configure its main thread.
+SYM_PRIORITY = "dlmodule_thread_priority"
+SYM_STACKSIZE = "dlmodule_thread_stacksize"
+SYM_INIT = "module_init"
+SYM_CLEANUP = "module_cleanup"
+
+
+def module_name(path):
+    """RT-Thread's rule: basename without its last extension, at most RT_NAME_MAX characters.
+
+    Unlike RT-Thread, a '.' in a directory name or a leading '.' cannot produce a negative
+    length, and the name never overruns its buffer.
+    """
+    base = path.replace("\\", "/").split("/")[-1]
+    dot = base.rfind(".")
+    if dot > 0:
+        base = base[:dot]
+    return base[:RT_NAME_MAX]
+
+
+def _read_config(image):
+    """init/fini hooks and arrays, main-thread priority and stack size, from the linked image."""
+    elf = image.elf
+    image.init_func = image.symbols.get(SYM_INIT, 0)
+    image.cleanup_func = image.symbols.get(SYM_CLEANUP, 0)
+    for name, fn in ((SYM_INIT, image.init_func), (SYM_CLEANUP, image.cleanup_func)):
+        # the kernel calls these: a data object of that name must not be run as code
+        if fn and not (fn & 1 and image.in_code(fn)):
+            raise elf.error("symbol '%s' is 0x%08x (expected a Thumb function inside the "
+                            "module's code)" % (name, fn))
+    image.init_array, image.fini_array = image.placement.init_fini(image)
+    for name, size in ((SYM_PRIORITY, 2), (SYM_STACKSIZE, 4)):
+        addr = image.symbols.get(name)
+        if addr is None:
+            continue
+        vaddr = (addr - image.bias) & 0xFFFFFFFF
+        if not image.inside(vaddr, size):
+            raise elf.error("symbol '%s' at 0x%x is not inside the module" % (name, vaddr))
+        off = vaddr - image.placement.vstart
+        value = struct.unpack_from("<H" if size == 2 else "<I", image.data, off)[0]
+        if name == SYM_PRIORITY:
+            image.priority = value
+        else:
+            image.stack_size = value
+
+
+def prepare(elf, placement, base, resolve, errors=None, plan=False):
+    """Build the linked image of `elf` for load address `base` (a bytearray, nothing written).
+    `errors` and `plan` are the Linker's."""
+    image = Image(elf, placement, base)
+    for offset, file_offset, size in placement.contents:
+        image.data[offset:offset + size] = elf.data[file_offset:file_offset + size]
+    image.entry = placement.entry(image)
+    Linker(resolve, errors, plan).link(image)
+    for name, address in placement.exports(image):
+        if name not in image.symbols:
+            image.symbols[name] = address
+    _read_config(image)
+    return image
+
+
+def load_image(data, name, heap, memory, resolve, owner=None, target=None):
+    """Load into the heap: allocate one block, link there, write it to target memory.
+
+    `target` (an arm_attributes.Target) refuses code for another CPU or float ABI.
+    On any failure the block is freed again, so the heap is exactly as before.
+    """
+    elf = parse(data, name)
+    if target is not None:
+        target.check(elf)
+    total, used, _ = heap.info()
+    placement = place(elf, total - used)
+    aligned = placement.align > 8
+    if aligned:
+        base = heap.malloc_align(placement.size, placement.align)
+    else:
+        base = heap.malloc(placement.size, owner)
+    if not base:
+        total, used, _ = heap.info()
+        raise HeapError("%s: needs %d bytes of memory, the heap has %d of %d bytes free"
+                        " (not in one block, or not at all)"
+                        % (name, placement.size, total - used, total))
+    try:
+        image = prepare(elf, placement, base, resolve)
+        memory.write(base, bytes(image.data))
+        memory.invalidate(base, placement.size)
+    except Exception:
+        if aligned:
+            heap.free_align(base)
+        else:
+            heap.free(base)
+        raise
+    image.aligned_block = aligned
+    return image

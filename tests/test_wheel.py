@@ -61,7 +61,7 @@ def user_env(tmp_path, installed):
     return env
 
 
-def test_the_wheel_ships_every_firmware_file(installed):
+def test_the_wheel_ships_every_firmware_file_and_the_pytest_plugin(installed):
     with zipfile.ZipFile(installed[1]) as wheel:
         names = set(wheel.namelist())
         entry_points = [wheel.read(n).decode() for n in names
@@ -77,6 +77,7 @@ def test_the_wheel_ships_every_firmware_file(installed):
     assert expected - names == set()
     assert "rtdl_firmware/include/rtthread.h" in names
     assert len(entry_points) == 1
+    assert "[pytest11]\nrtdl = rtdl.pytest_plugin" in entry_points[0]
     assert "rtdl = rtdl.cli:main" in entry_points[0]
 
 

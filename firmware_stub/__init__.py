@@ -11,6 +11,7 @@ veneer generator runs in a child `python -m rtdl.gen_veneers`).
 """
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -93,6 +94,8 @@ def cached_firmware(arch=DEFAULT_ARCH):
             build(staging, arch)
             for name in ("firmware.map", "firmware.elf"):   # the ELF last: it marks "done"
                 os.replace(os.path.join(staging, name), os.path.join(directory, name))
+            # Only the ELF and its map are kept: the objects would double the cache's size.
+            shutil.rmtree(staging)
     return elf
 
 

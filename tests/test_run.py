@@ -95,6 +95,16 @@ def test_null_write_faults_and_is_reported(board, build_module):
     assert board.heap.snapshot() == before
 
 
+def test_abort_and_failed_assert_end_the_module_with_exit_code_134(board, build_module):
+    result = run(board, build_module, "abort_call.c")
+    assert result.output == "abort_call: abort\n"
+    assert result.fault.kind == "abort" and "abort called (module aborted)" in str(result.fault)
+    assert result.exit_code == kernel.EXIT_ABORT == 134
+    result = run(board, build_module, "abort_call.c", "assert")
+    assert result.fault.kind == "abort" and "assert -> abort" in str(result.fault)
+    assert result.exit_code == kernel.EXIT_ABORT
+
+
 def test_stack_overflow_is_caught_and_named(board, build_module):
     before = board.heap.snapshot()
     result = run(board, build_module, "stack_hog.c")
@@ -115,6 +125,7 @@ def test_endless_loop_times_out(board, build_module):
     board.run(timeout=0.2)
     assert module.fault is not None and "timed out" in str(module.fault)
     assert module.ret_code == kernel.EXIT_TIMEOUT
+    assert module.fault.kind == "timeout"
 
 
 def test_module_objects_follow_rt_thread(board, build_module):

@@ -167,6 +167,7 @@ def test_every_thread_blocked_for_ever_is_reported_at_once(board, build_module):
     # no timeout needed: the deadlock is found as soon as nothing can run
     result = run_clean(board, build_module("thr_deadlock.c"), timeout=0.5)
     assert result.exit_code == kernel.EXIT_DEADLOCK
+    assert result.fault.kind == "deadlock"
     message = str(result.fault)
     assert message.startswith("thr_dead: deadlock: every thread is blocked")
     assert "timed out" not in message
@@ -188,6 +189,7 @@ def test_the_timeout_is_a_budget_for_the_whole_run(board, build_module):
     output = board.console.take()
     assert hello.ret_code == 0 and hello.fault is None
     assert spin.ret_code == stuck.ret_code == kernel.EXIT_TIMEOUT
+    assert spin.fault.kind == stuck.fault.kind == "timeout"
     assert str(spin.fault) == ("spin: timed out when the run's 300 ms ran out: thread 'spin' "
                                "still running")
     message = str(stuck.fault)

@@ -174,5 +174,6 @@ class UnicornCpu:
             raise ModuleFault("%s: the function at 0x%08x tried to end its module while being "
                               "called by the kernel" % (board.describe_context(), fn))
         if (self.pc() & ~1) != (board.return_address & ~1):
-            raise ModuleFault("%s: call of 0x%08x timed out" % (board.describe_context(), fn))
+            raise ModuleFault("%s: call of 0x%08x timed out" % (board.describe_context(), fn),
+                              None, "timeout")
         return self.uc.reg_read(A.UC_ARM_REG_R0)

@@ -75,3 +75,41 @@ def test_membus_round_trip():
     e = _raises(rterror.RtdlError, mem.read32, 0x200000FE)
     assert e.errno == rterror.EFAULT
     _raises(rterror.RtdlError, mem.read8, 0x1FFFFFFF)
+
+
+def test_membus_protect_refuses_writes_until_made_writable_again():
+    from rtdl_device import membus
+    mem = membus.RamMemory(0x20000000, 4096, 1024)
+    assert mem.page_size == 1024
+    mem.protect(0x20000400, 1024, False)
+    e = _raises(rterror.RtdlError, mem.write32, 0x200007FC, 1)
+    assert e.errno == rterror.EFAULT and "read-only" in str(e)
+    _raises(rterror.RtdlError, mem.write, 0x200003FE, b"\0\0\0\0")   # straddles the page
+    mem.write32(0x200003FC, 5)                      # the page below is writable
+    assert mem.read32(0x20000400) == 0              # reads still work
+    mem.protect(0x20000400, 1024, True)
+    mem.write32(0x200007FC, 7)
+    assert mem.read32(0x200007FC) == 7
+    _raises(rterror.RtdlError, mem.protect, 0x20000010, 1024, False)  # not a whole page
+    assert membus.RamMemory(0x20000000, 16).page_size == 0
+
+
+class _Group:
+    def __init__(self, names):
+        self.names = names
+
+    def handlers(self):
+        return [(name, self) for name in self.names]
+
+
+def test_kernel_binds_every_service_by_number_and_refuses_gaps_and_strays():
+    from rtdl_device import kernel
+    names = [entry[0] for entry in services.SERVICES]
+    table = kernel.bind_services([_Group(names[:10]), _Group(names[10:])])
+    assert len(table) == len(services.SERVICES)
+    e = _raises(rterror.RtdlError, kernel.bind_services, [_Group(names[1:])])
+    assert "no handler" in str(e) and names[0] in str(e)
+    e = _raises(rterror.RtdlError, kernel.bind_services, [_Group(names + ["rt_nothing"])])
+    assert "rt_nothing" in str(e) and "not a service" in str(e)
+    e = _raises(rterror.RtdlError, kernel.bind_services, [_Group(names), _Group(names[:1])])
+    assert "two handlers" in str(e)

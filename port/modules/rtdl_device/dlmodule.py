@@ -54,7 +54,7 @@ def exit(code):
     module = k.self_module()
     if module is None:
         raise ModuleStateError("dlmodule.exit: no module thread is running")
-    k.svc_rtdl_exit([code & 0xFFFFFFFF])
+    k.exit(code)
 
 
 def find(name):

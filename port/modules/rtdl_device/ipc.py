@@ -1,11 +1,12 @@
 """RT-Thread's inter-thread communication objects: semaphore, mutex, event set and mailbox.
 
-Plain classes holding each object's state and its queue of waiting threads. They never block
-or wake anything themselves: an operation that cannot complete returns "wait" to the kernel
-(kernel.py), which blocks the calling thread and enqueues it with `wait()`; an operation that
-satisfies waiters returns them as `(thread, result, value)` wakeups, which the kernel resumes
-(result into r0, value stored through the thread's out pointer when there is one). A thread
-only needs `priority`, `wait_value` (what it waits with) and `name`. Imports nothing.
+Plain classes holding each object's state and its queue of waiting threads. They never block or
+wake anything themselves: an operation that cannot complete returns "wait" to the kernel
+(svc_ipc.py, scheduler.py), which blocks the calling thread and enqueues it with `wait()`; an
+operation that satisfies waiters returns them as `(thread, result, value)` wakeups, which the
+kernel resumes (result into r0, value stored through the thread's out pointer when there is
+one). A thread only needs `priority`, `wait_value` (what it waits with) and `name`. Imports
+nothing.
 """
 
 try:

@@ -113,12 +113,14 @@ class HeapCorruption(HeapError):
 
 class ModuleFault(RtdlError):
     """Module code faulted: bad memory access, invalid instruction, stack overflow, abort.
-    `address` is the data address of a bad memory access, when known."""
+    `address` is the data address of a bad memory access, when known. `kind` says how the
+    module died: "fault", "abort", "timeout" or "deadlock" (its exit code follows from it)."""
     errno = EFAULT
 
-    def __init__(self, message, address=None):
+    def __init__(self, message, address=None, kind="fault"):
         super().__init__(message)
         self.address = address
+        self.kind = kind
 
 
 class StackOverflow(ModuleFault):

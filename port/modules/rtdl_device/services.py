@@ -2,8 +2,9 @@
 
 One list is the single source of truth: the SVC number of a service is its index here. At
 firmware build time `rtdl.gen_veneers` turns this list into assembler veneers (`svc #n; bx lr`,
-one global label per name and alias); at run time the kernel binds each number to its handler
-method `svc_<name>`. Imports nothing.
+one global label per name and alias); at run time the kernel binds each number to the handler a
+service group (svc_*.py, steps.py) gives for the name, and refuses to start with a service
+unhandled or a handler for no service. Imports nothing.
 """
 
 # (service name, aliases...). The name is also the veneer's symbol; aliases are extra global
@@ -38,7 +39,7 @@ SERVICES = (
     ("__rtdl_memory_info",),            # (total*, used*, max_used*)
     ("__rtdl_atexit",),                 # (func, arg, dso): C++ static destructor registration
     ("__rtdl_resume",),                 # (r0 of a finished target call): continue a service
-    # threads and IPC (kernel.py, ipc.py); 5th/6th arguments are read from the caller's stack
+    # threads and IPC (svc_thread.py, svc_ipc.py); 5th/6th arguments come from the caller's stack
     ("__rtdl_thread_exit",),            # a thread's entry returned (rt_thread_exit trampoline)
     ("rt_thread_create",),              # (name, entry, parameter, stack_size, priority, tick)
     ("rt_thread_startup",),

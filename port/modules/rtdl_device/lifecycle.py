@@ -1,0 +1,230 @@
+"""Module lifecycle: finding modules, loading one and running its constructors, starting its
+main thread, reference counting, running its destructors and freeing everything it owns.
+Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
+Loading and unloading run target code, so they are step generators (see steps.py).
+Imports: struct, argv, loader, records, stacks, rterror.
+"""
+import struct
+
+from . import loader
+from . import stacks
+from .argv import argv_bytes, split_command, write_argv
+from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
+                      RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
+from .rterror import HeapError, RtdlError, EINVAL, ENOENT
+
+MODULE_STRUCT_SIZE = 44        # struct rt_dlmodule, see firmware_stub/include/dlmodule.h
+
+
+def config_error(image, path):
+    """The RtdlError for a main-thread priority or stack size the kernel refuses, or None."""
+    if image.priority is not None and image.priority >= RT_THREAD_PRIORITY_MAX:
+        return RtdlError("%s: dlmodule_thread_priority %d (expected 0..%d)"
+                         % (path, image.priority, RT_THREAD_PRIORITY_MAX - 1))
+    if image.stack_size is not None and image.stack_size < MIN_STACK_SIZE:
+        return RtdlError("%s: dlmodule_thread_stacksize %d (expected at least %d)"
+                         % (path, image.stack_size, MIN_STACK_SIZE))
+    return None
+
+
+def exec_blocks(image, program, page_size, argv):
+    """The heap blocks [(what, size, alignment)] the kernel takes for `image` before any of its
+    code runs, in its order: the module object and the image (dlmodule_load), then for a
+    program the argument vector, the main thread's stack and its control block
+    (dlmodule_exec). `rtdl verify` takes them from the firmware's heap at boot."""
+    align = image.placement.align
+    blocks = [("module object", MODULE_STRUCT_SIZE, 0),
+              ("module image", image.size, align if align > 8 else 0)]
+    if program:
+        stack = image.stack_size if image.stack_size is not None else DEFAULT_STACK_SIZE
+        size, align = stacks.stack_block(stack, page_size)
+        blocks += [("argument vector", argv_bytes(argv), 0),
+                   ("main thread stack", size, align),
+                   ("thread control block", stacks.TCB_SIZE, 0)]
+    return blocks
+
+
+class FileReader:
+    """Files on the device's file system: plain open() on CPython and MicroPython alike."""
+
+    def read(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+
+class Lifecycle:
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    # ------------------------------------------------------------- finding modules ------
+    def find(self, name):
+        for module in self.kernel.modules:
+            if module.name == name and module.state != STAT_CLOSED:
+                return module
+        return None
+
+    def by_handle(self, handle):
+        for module in self.kernel.modules:
+            if module.handle == handle and module.state != STAT_CLOSED:
+                return module
+        return None
+
+    def module_at(self, addr):
+        for module in self.kernel.modules:
+            if module.contains(addr):
+                return module
+        return None
+
+    def write_struct(self, module):
+        """Refresh the module's struct rt_dlmodule in target memory (its C handle)."""
+        if not module.handle:
+            return
+        name = module.name.encode()[:loader.RT_NAME_MAX]
+        raw = struct.pack("<12sBBHHHIiIIII", name, module.state, 0, module.nref & 0xFFFF,
+                          module.priority, len(module.symbols) & 0xFFFF, module.stack_size,
+                          module.ret_code, module.mem_space, module.mem_size, module.entry, 0)
+        self.kernel.memory.write(module.handle, raw)
+
+    # ------------------------------------------------------------------- loading --------
+    def load_steps(self, path):
+        """See Kernel.load_steps."""
+        kernel = self.kernel
+        name = loader.module_name(path)
+        try:
+            data = kernel.files.read(path)
+        except OSError as error:
+            raise RtdlError("%s: cannot read file (%s)" % (path, error), ENOENT)
+        module = Module(name, path)
+        handle = kernel.heap.malloc(MODULE_STRUCT_SIZE)
+        if not handle:
+            raise HeapError("%s: no memory for the module object" % path)
+        try:
+            module.image = loader.load_image(data, path, kernel.heap, kernel.memory,
+                                             kernel.symbols.find, None, kernel.target)
+        except Exception:
+            kernel.heap.free(handle)
+            raise
+        module.handle = handle
+        image = module.image
+        error = config_error(image, path)
+        if error is not None:
+            self.free_memory(module)
+            raise error
+        if image.priority is not None:
+            module.priority = image.priority
+        if image.stack_size is not None:
+            module.stack_size = image.stack_size   # RT-Thread's inverted test never did this
+        module.nref = 1
+        kernel.modules.append(module)
+        self.write_struct(module)
+        previous = kernel.initializing
+        kernel.initializing = module
+        try:
+            for fn in image.init_array:
+                yield (fn, ())
+            if image.init_func:
+                yield (image.init_func, (module.handle,))
+        except Exception:
+            self.free_memory(module)
+            raise
+        finally:
+            kernel.initializing = previous
+        return module
+
+    def open_steps(self, path):
+        """See Kernel.open_steps."""
+        module = self.find(loader.module_name(path))
+        if module is not None:
+            module.nref += 1
+            self.write_struct(module)
+            return module
+        module = yield from self.kernel.load_steps(self.resolve_library_path(path))
+        return module
+
+    def resolve_library_path(self, path):
+        """dlopen.c's rule: a relative path is joined under /modules/ ("lib.so" ->
+        "/modules/lib.so", "modules/lib.so" -> "/modules/modules/lib.so"). Files with a
+        working directory (getcwd) are a device file system, where that rule is exact; the
+        default FileReader reads host paths (`rtdl run`), where there is no /modules/, so a
+        relative path that exists as given is taken as given first."""
+        if path.startswith("/"):
+            return path
+        if not hasattr(self.kernel.files, "getcwd"):
+            try:
+                self.kernel.files.read(path)
+                return path
+            except OSError:
+                pass
+        return "/modules/" + path
+
+    def create_main_thread(self, module, cmd):
+        """See Kernel.create_main_thread."""
+        kernel = self.kernel
+        if not module.entry:
+            raise RtdlError("%s: has no entry point (expected a program linked with -e main)"
+                            % module.path, EINVAL)
+        argv = split_command(cmd)
+        if not argv:
+            argv = [module.name]
+        thread = Thread(module.name, module, module.entry, module.stack_size, module.priority)
+        try:
+            argv_block = write_argv(kernel.memory, kernel.heap, argv)
+            thread.blocks.append(argv_block)
+            stacks.allocate(kernel, thread, (len(argv), argv_block),
+                            kernel.addresses["rt_module_main_return"])
+        except Exception:
+            kernel.scheduler.release_thread(thread)
+            raise
+        kernel.scheduler.add(thread)
+        module.state = STAT_RUNNING
+        self.write_struct(module)
+        return thread
+
+    # ----------------------------------------------------------------- unloading -------
+    def release(self, module):
+        """See Kernel.release."""
+        if module.nref > 0:
+            module.nref -= 1
+        self.write_struct(module)
+        if module.nref == 0 and not module.has_live_threads():
+            yield from self.kernel.destroy_steps(module)
+
+    def destroy_steps(self, module):
+        """See Kernel.destroy_steps."""
+        module.state = STAT_CLOSING
+        self.write_struct(module)
+        try:
+            if module.image is not None:
+                if module.image.cleanup_func:
+                    yield (module.image.cleanup_func, (module.handle,))
+                while module.atexit:
+                    fn, arg = module.atexit.pop()
+                    yield (fn, (arg,))
+                for fn in reversed(module.image.fini_array):
+                    yield (fn, ())
+        except Exception:
+            # a faulting destructor still leaves nothing of the module behind
+            self.free_memory(module)
+            raise
+        self.free_memory(module)
+
+    def free_memory(self, module):
+        """Free everything of the module without running any of its code: its threads, its
+        kernel objects, the heap blocks it owns, its image and its struct."""
+        kernel = self.kernel
+        for thread in list(module.threads):
+            kernel.scheduler.release_thread(thread)
+        for obj in list(module.objects):
+            kernel.ipc_services.destroy_object(obj)
+        kernel.ownership.reclaim(module)
+        if module.image is not None:
+            if getattr(module.image, "aligned_block", False):
+                kernel.heap.free_align(module.image.base)
+            else:
+                kernel.heap.free(module.image.base)
+        if module.handle:
+            kernel.heap.free(module.handle)
+            module.handle = 0
+        module.state = STAT_CLOSED
+        if module in kernel.modules:
+            kernel.modules.remove(module)

@@ -1,0 +1,114 @@
+"""What the kernel keeps per thread and per module (RT-Thread's struct rt_thread and
+struct rt_dlmodule, plus the kernel's own bookkeeping), their states and defaults.
+Imports nothing.
+"""
+try:
+    from micropython import const
+except ImportError:
+    def const(x):
+        return x
+
+# module states (dlmodule.h)
+STAT_INIT = const(0)
+STAT_RUNNING = const(1)
+STAT_CLOSING = const(2)
+STAT_CLOSED = const(3)
+STATE_NAMES = ("INIT", "RUNNING", "CLOSING", "CLOSED")
+
+# thread states (rtdef.h: INIT, READY, SUSPEND, RUNNING, CLOSE)
+THREAD_INIT = const(0)
+THREAD_READY = const(1)
+THREAD_BLOCKED = const(2)
+THREAD_RUNNING = const(3)
+THREAD_CLOSED = const(4)
+
+DEFAULT_TICK = 10              # a thread's time slice in ticks (dlmodule's main thread: 10)
+RT_THREAD_PRIORITY_MAX = 32
+DEFAULT_PRIORITY = 20          # RT-Thread uses MAX-1, the idle thread's priority (defect 14)
+# RT-Thread's 2048 bytes does not hold newlib's printf of a double plus the module's frames.
+DEFAULT_STACK_SIZE = 8192
+MIN_STACK_SIZE = 256
+
+
+class Thread:
+    def __init__(self, name, module, entry, stack_size, priority, tick=DEFAULT_TICK):
+        self.name = name
+        self.module = module
+        self.priority = priority     # current: raised by priority inheritance
+        self.base_priority = priority
+        self.slice = tick            # time slice in ticks
+        self.stack_size = stack_size
+        self.state = THREAD_READY
+        self.wait = None             # the ipc object a BLOCKED thread waits on (None: sleep)
+        self.wake_tick = None        # tick at which a BLOCKED thread times out (None: never)
+        self.wait_value = None       # what it waits with (value to send, event set/option)
+        self.wait_ptr = 0            # where the value it receives goes (mailbox, event)
+        self.held = []               # mutexes it owns
+        self.blocks = []         # heap blocks that die with the thread (stack, argv, tcb)
+        self.pending = []        # generator-driven services waiting for a target call to return
+        self.stack = 0           # lowest usable stack address (the canary words)
+        self.stack_block = 0
+        self.aligned_stack = False
+        self.guard = None        # (start, end) of the write-protected page below the stack
+        self.stack_top = 0
+        self.tcb = 0
+        self.context = None
+        self.entry = entry
+
+    def who(self):
+        """How reports name the thread: the module's name for its main thread."""
+        if self.module is None:
+            return "thread '%s'" % self.name
+        if self.name == self.module.name:
+            return self.name
+        return "%s: thread '%s'" % (self.module.name, self.name)
+
+
+class Module:
+    """A loaded module: RT-Thread's struct rt_dlmodule plus what the kernel tracks for it."""
+
+    def __init__(self, name, path):
+        self.name = name
+        self.path = path
+        self.state = STAT_INIT
+        self.nref = 0
+        self.ret_code = 0
+        self.fault = None
+        self.image = None
+        self.handle = 0          # address of the struct rt_dlmodule in target memory
+        self.threads = []
+        self.objects = []        # ipc objects it created (destroyed with it)
+        self.atexit = []         # (function, argument) from __cxa_atexit / __aeabi_atexit
+        self.reclaimed = 0       # leaked heap blocks freed when the module was destroyed
+        self.priority = DEFAULT_PRIORITY
+        self.stack_size = DEFAULT_STACK_SIZE
+
+    @property
+    def mem_space(self):
+        return self.image.base if self.image else 0
+
+    @property
+    def mem_size(self):
+        return self.image.size if self.image else 0
+
+    @property
+    def entry(self):
+        return self.image.entry if self.image else 0
+
+    @property
+    def symbols(self):
+        return self.image.symbols if self.image else {}
+
+    def contains(self, addr):
+        image = self.image
+        return image is not None and image.base <= addr < image.base + image.size
+
+    def has_live_threads(self):
+        for thread in self.threads:
+            if thread.state != THREAD_CLOSED:
+                return True
+        return False
+
+    def __repr__(self):
+        return "<module %s %s nref=%d at 0x%08x>" % (self.name, STATE_NAMES[self.state],
+                                                      self.nref, self.mem_space)

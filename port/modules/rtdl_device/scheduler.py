@@ -1,0 +1,275 @@
+"""Threads and the scheduler: the run loop (priorities, round-robin time slices, virtual
+time, the run's budget), blocking and waking threads on ipc objects, priority inheritance,
+preemption at a service, and ending threads.
+
+A slice is a host-time limit on cpu.run; a blocking service stops the CPU and leaves r0 to be
+written when the thread is woken or times out. Module deaths (fault, deadlock, timeout) are
+in faults.py. Imports: time, ipc, records, stacks, faults, rterror.
+"""
+from . import faults
+from . import ipc
+from . import stacks
+from .records import (THREAD_BLOCKED, THREAD_CLOSED, THREAD_READY, THREAD_RUNNING,
+                      STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
+from .rterror import ModuleFault, ModuleStateError
+
+try:
+    from time import ticks_us, ticks_diff
+except ImportError:
+    from time import perf_counter
+
+    def ticks_us():
+        return int(perf_counter() * 1000000)
+
+    def ticks_diff(a, b):
+        return a - b
+
+
+class Scheduler:
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.finished = []           # threads deleted by a service, freed by run()
+        self.resched = False         # a service made a thread ready: check preemption
+
+    # ---------------------------------------------------------------- the run loop -----
+    def run(self, timeout_us=0):
+        """See Kernel.run."""
+        kernel = self.kernel
+        started = ticks_us()
+        while True:
+            self.reap()
+            left = 0
+            if timeout_us:
+                left = timeout_us - ticks_diff(ticks_us(), started)
+                if left <= 0:
+                    faults.out_of_time(kernel, timeout_us)
+                    timeout_us = 0       # everything left has ended
+                    continue
+            self.wake_due()
+            thread = self.pick()
+            if thread is None:
+                if self.idle():
+                    continue
+                return
+            run_us = thread.slice * kernel.tick_us
+            last = False
+            if timeout_us and left <= run_us:
+                run_us, last = left, True
+            kernel.current = thread
+            thread.state = THREAD_RUNNING
+            fault = None
+            try:
+                stopped = kernel.cpu.run(thread.context, run_us)
+                if thread.state == THREAD_RUNNING:
+                    thread.state = THREAD_READY
+                    if not stopped and not last:
+                        # the slice ran out: it took that much time; the next of its
+                        # priority goes first
+                        kernel.tick += thread.slice
+                        self.to_back(thread)
+                    # (cut short by the budget: the next round ends it with the others)
+                if thread.state == THREAD_CLOSED:
+                    stacks.check(kernel.memory, thread)
+            except ModuleFault as error:
+                fault = error
+            kernel.current = None
+            if fault is not None:
+                faults.kill(kernel, thread, fault)
+            elif thread.state == THREAD_CLOSED:
+                self.thread_finished(thread)
+
+    def reap(self):
+        """Free the threads services deleted while another thread was running."""
+        while self.finished:
+            self.thread_finished(self.finished.pop(0))
+
+    def wake_due(self):
+        """Threads whose delay or wait timeout has come: a delay returns RT_EOK, a wait on
+        an object -RT_ETIMEOUT."""
+        kernel = self.kernel
+        for thread in list(kernel.threads):
+            if thread.state == THREAD_BLOCKED and thread.wake_tick is not None and \
+                    thread.wake_tick <= kernel.tick:
+                if thread.wait is None:
+                    self.wake(thread, ipc.RT_EOK, None)
+                else:
+                    self.leave_wait(thread)
+                    self.wake(thread, -ipc.RT_ETIMEOUT, None)
+
+    def idle(self):
+        """Nothing is ready: jump the tick to the next wake-up (True), or end every module
+        whose threads all wait for ever (True), or report that nothing is left (False)."""
+        kernel = self.kernel
+        wake = None
+        stuck = []
+        for thread in kernel.threads:
+            if thread.state == THREAD_BLOCKED:
+                if thread.wake_tick is None:
+                    stuck.append(thread)
+                elif wake is None or thread.wake_tick < wake:
+                    wake = thread.wake_tick
+        if wake is not None:
+            if wake > kernel.tick:
+                kernel.tick = wake
+            return True
+        if not stuck:
+            return False
+        faults.deadlock(kernel, stuck)
+        return True
+
+    def pick(self):
+        """The first READY thread of the highest priority (0 is the highest); the order of
+        kernel.threads among equals is the round-robin order."""
+        best = None
+        for thread in self.kernel.threads:
+            if thread.state == THREAD_READY and (best is None or thread.priority < best.priority):
+                best = thread
+        return best
+
+    def to_back(self, thread):
+        """Behind every other thread of its priority (yield, an expired slice, a wake-up)."""
+        threads = self.kernel.threads
+        if thread in threads:
+            threads.remove(thread)
+            threads.append(thread)
+
+    # ------------------------------------------------------------ ending threads -------
+    def add(self, thread):
+        self.kernel.threads.append(thread)
+        if thread.module is not None:
+            thread.module.threads.append(thread)
+
+    def release_thread(self, thread):
+        """End a thread now: out of every wait, its mutexes passed on, its memory freed."""
+        kernel = self.kernel
+        thread.state = THREAD_CLOSED
+        self.leave_wait(thread)
+        while thread.held:      # a mutex whose owner ends passes to its next waiter
+            mutex = thread.held.pop()
+            self.apply(mutex.hand_over(), mutex)
+        if thread.pending:
+            kernel.steps.abandon_pending(thread.pending, ModuleStateError(
+                "thread '%s' ended while a service it called was running target code"
+                % thread.name))
+        stacks.free(kernel, thread)
+        if thread in kernel.threads:
+            kernel.threads.remove(thread)
+        if thread.module is not None and thread in thread.module.threads:
+            thread.module.threads.remove(thread)
+
+    def delete_later(self, thread):
+        """A service ended a thread that is not on the CPU: run() frees it."""
+        self.leave_wait(thread)
+        thread.state = THREAD_CLOSED
+        self.finished.append(thread)
+
+    def thread_finished(self, thread):
+        kernel = self.kernel
+        module = thread.module
+        self.release_thread(thread)
+        if module is None or module.state == STAT_CLOSED:
+            return
+        if module.state == STAT_RUNNING and not module.threads:
+            # every thread of the program ended (deleted) without main returning: it ends
+            module.state = STAT_CLOSING
+        if module.state == STAT_CLOSING and not module.has_live_threads():
+            module.nref = 0
+            kernel.drive(kernel.destroy_steps(module))
+
+    # --------------------------------------------------------- blocking and waking -----
+    def block(self, obj, timeout, value=None, ptr=0, sender=False):
+        """The calling thread waits on `obj` (None: a plain delay) for `timeout` ticks (< 0:
+        for ever). The CPU stops after the service; r0 is written when the thread wakes.
+        Outside any thread (a constructor the kernel runs) nothing can wait: that is a fault."""
+        kernel = self.kernel
+        thread = kernel.current
+        if thread is None or thread.state != THREAD_RUNNING:
+            raise ModuleFault("kernel: a call made outside any thread would block on %s "
+                              "(expected a non-blocking call or one from a module thread)"
+                              % (obj.describe() if obj is not None else "a delay"))
+        thread.state = THREAD_BLOCKED
+        thread.wait = obj
+        thread.wake_tick = None if timeout < 0 else kernel.tick + timeout
+        thread.wait_value = value
+        thread.wait_ptr = ptr
+        if sender:
+            obj.wait_send(thread)
+        elif obj is not None:
+            obj.wait(thread)
+        kernel.cpu.stop()
+        return None
+
+    def wake(self, thread, result, value):
+        """Resume a BLOCKED thread: `result` becomes its service's r0, `value` goes through
+        its out pointer; it goes behind the READY threads of its priority."""
+        if value is not None and thread.wait_ptr:
+            self.kernel.memory.write32(thread.wait_ptr, value)
+        thread.context[0] = result & 0xFFFFFFFF
+        thread.wait = None
+        thread.wake_tick = None
+        thread.wait_value = None
+        thread.wait_ptr = 0
+        thread.state = THREAD_READY
+        self.to_back(thread)
+        self.resched = True
+
+    def make_ready(self, thread):
+        """A started thread: READY behind its equals; a higher-priority one runs at once."""
+        thread.state = THREAD_READY
+        self.to_back(thread)
+        self.resched = True
+
+    def apply(self, wakeups, obj):
+        """Wake the (thread, result, value) an ipc object's operation released."""
+        for thread, result, value in wakeups:
+            if thread.state != THREAD_BLOCKED:
+                continue
+            if isinstance(obj, ipc.Mutex) and result == ipc.RT_EOK:
+                thread.held.append(obj)
+                self.update_priority(thread)
+            self.wake(thread, result, value)
+        if isinstance(obj, ipc.Mutex) and obj.owner is not None:
+            self.update_priority(obj.owner)
+
+    def leave_wait(self, thread):
+        """A waiting thread stops waiting without being satisfied (timeout, deletion)."""
+        obj = thread.wait
+        if obj is None:
+            return
+        obj.remove(thread)
+        thread.wait = None
+        if isinstance(obj, ipc.Mutex) and obj.owner is not None:
+            self.update_priority(obj.owner)
+
+    def update_priority(self, thread, depth=0):
+        """Priority inheritance: a mutex owner runs at the best priority of the threads
+        waiting for its mutexes, and back at its own once they are gone; passed along a
+        chain of owners blocked on further mutexes."""
+        priority = thread.base_priority
+        for mutex in thread.held:
+            for waiter in mutex.waiters:
+                if waiter.priority < priority:
+                    priority = waiter.priority
+        if priority == thread.priority:
+            return
+        thread.priority = priority
+        self.resched = True
+        obj = thread.wait
+        if thread.state == THREAD_BLOCKED and obj is not None:
+            obj.requeue(thread)
+            if isinstance(obj, ipc.Mutex) and obj.owner is not None and depth < 16:
+                self.update_priority(obj.owner, depth + 1)
+
+    def preempt(self):
+        """After a service made threads ready: a READY thread of a higher priority than the
+        caller takes the CPU now (the caller stops once the service has returned its r0)."""
+        kernel = self.kernel
+        self.resched = False
+        thread = kernel.current
+        if thread is None or thread.state != THREAD_RUNNING:
+            return
+        for other in kernel.threads:
+            if other.state == THREAD_READY and other.priority < thread.priority:
+                thread.state = THREAD_READY
+                kernel.cpu.stop()
+                return

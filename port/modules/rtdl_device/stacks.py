@@ -1,0 +1,94 @@
+"""Thread stacks and control blocks in the heap: [guard page][canary][stack], the register
+context a new thread starts from, the canary check, and freeing it all again.
+Imports: struct, loader (RT_NAME_MAX), rterror.
+"""
+import struct
+
+from .loader import RT_NAME_MAX
+from .rterror import HeapError, StackOverflow
+
+STACK_GUARD = 64               # canary bytes at the bottom of every thread stack
+_GUARD_WORD = 0xDEADBEEF
+TCB_SIZE = 16
+_CANARY = struct.pack("<I", _GUARD_WORD) * (STACK_GUARD // 4)
+
+
+def stack_block(stack_size, page_size):
+    """(size, alignment) of a thread's stack block: [guard page][canary][stack]; alignment 0
+    is a plain rt_malloc (no page to protect)."""
+    return page_size + STACK_GUARD + stack_size, page_size
+
+
+def allocate(kernel, thread, args, lr):
+    """Give `thread` its stack, control block and a context that calls its entry with `args`
+    and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release."""
+    memory, heap = kernel.memory, kernel.heap
+    # The page stops an overflow before it reaches a heap header (an MPU stack guard on
+    # a device); the canary, checked on every kernel entry, catches it where there is no
+    # protection.
+    size, page = stack_block(thread.stack_size, memory.page_size)
+    stack = heap.malloc_align(size, page) if page else heap.malloc(size)
+    if not stack:
+        raise HeapError("%s: no memory for a %d-byte thread stack"
+                        % (thread.name, thread.stack_size))
+    thread.blocks.append(stack)
+    thread.stack_block = stack
+    thread.aligned_stack = bool(page)
+    if page:
+        memory.protect(stack, page, False)
+        thread.guard = (stack, stack + page)
+    thread.stack = stack + page
+    memory.write(thread.stack, _CANARY)
+    thread.stack_top = (thread.stack + STACK_GUARD + thread.stack_size) & ~7
+    tcb = heap.malloc(TCB_SIZE)
+    if not tcb:
+        raise HeapError("%s: no memory for the thread control block" % thread.name)
+    thread.blocks.append(tcb)
+    thread.tcb = tcb
+    memory.write(tcb, struct.pack("<12sI", thread.name.encode()[:RT_NAME_MAX],
+                                  thread.module.handle if thread.module else 0))
+    # r0-r12, sp, lr, pc, xpsr (Thumb bit set), then a slot the cpu keeps for itself
+    # (the rest of the register file: FPU registers of softfp code)
+    regs = [0] * 17 + [None]
+    for i in range(len(args)):
+        regs[i] = args[i] & 0xFFFFFFFF
+    regs[13] = thread.stack_top
+    regs[14] = lr | 1
+    regs[15] = thread.entry
+    regs[16] = 0x01000000
+    thread.context = regs
+
+
+def free(kernel, thread):
+    """Return the thread's stack, control block and other blocks to the heap."""
+    if thread.guard is not None:
+        kernel.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)
+        thread.guard = None
+    for block in thread.blocks:
+        if block == thread.stack_block and thread.aligned_stack:
+            kernel.heap.free_align(block)
+        else:
+            kernel.heap.free(block)
+    thread.blocks = []
+
+
+def check(memory, thread, sp=None):
+    """Raise StackOverflow when the thread's guard words are damaged or SP is below them."""
+    if not thread.stack:
+        return
+    bottom = thread.stack + STACK_GUARD
+    if memory.read(thread.stack, STACK_GUARD) != _CANARY or (sp is not None and sp < bottom):
+        raise StackOverflow("%s: stack overflow in thread '%s' (stack of %d bytes at "
+                            "0x%08x; raise dlmodule_thread_stacksize)"
+                            % (thread.module.name if thread.module else "kernel",
+                               thread.name, thread.stack_size, bottom))
+
+
+def overflow_at(thread, address):
+    """The StackOverflow for a fault at `address` inside the thread's guard page, or None."""
+    if thread.guard is None or address is None or \
+            not thread.guard[0] <= address < thread.guard[1]:
+        return None
+    return StackOverflow("%s: stack overflow in thread '%s': write to 0x%08x below "
+                         "its %d-byte stack (raise dlmodule_thread_stacksize)"
+                         % (thread.module.name, thread.name, address, thread.stack_size))

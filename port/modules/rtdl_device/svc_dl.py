@@ -1,0 +1,111 @@
+"""Module services for C code: RT-Thread's dlmodule_* calls and POSIX libdl (dlopen, dlsym,
+dlclose, dlerror), with the same rules as the Python-level dlmodule.py and dlfcn.py.
+Loading and closing run target code, so those services return step generators.
+Imports: steps, symtab, rterror.
+"""
+from .steps import guarded
+from .rterror import ModuleStateError, RtdlError, ENOENT
+from .symtab import read_cstring
+
+
+class DlServices:
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    def handlers(self):
+        return (("dlmodule_self", self.dlmodule_self),
+                ("dlmodule_find", self.dlmodule_find),
+                ("dlmodule_load", self.dlmodule_load),
+                ("dlmodule_exec", self.dlmodule_exec),
+                ("dlmodule_symbol_find", self.dlmodule_symbol_find),
+                ("dlopen", self.dlopen),
+                ("dlsym", self.dlsym),
+                ("dlclose", self.dlclose),
+                ("dlerror", self.dlerror))
+
+    def _string(self, ptr):
+        return read_cstring(self.kernel.memory, ptr)
+
+    def dlmodule_self(self, args):
+        module = self.kernel.self_module()
+        return module.handle if module else 0
+
+    def dlmodule_find(self, args):
+        module = self.kernel.find(self._string(args[0]))
+        return module.handle if module else 0
+
+    def dlmodule_symbol_find(self, args):
+        return self.kernel.symbols.find(self._string(args[0]))
+
+    def _load(self, path):
+        module = yield from self.kernel.load_steps(path)
+        return module.handle
+
+    def dlmodule_load(self, args):
+        return guarded(self.kernel, self._load(self._string(args[0])))
+
+    def _exec(self, path, cmd):
+        module = yield from self.kernel.load_steps(path)
+        self.kernel.create_main_thread(module, cmd)
+        return module.handle
+
+    def dlmodule_exec(self, args):
+        memory = self.kernel.memory
+        path = self._string(args[0])
+        cmd = str(memory.read(args[1], args[2]), "utf-8") if args[1] and args[2] else path
+        return guarded(self.kernel, self._exec(path, cmd))
+
+    def _open(self, path):
+        module = yield from self.kernel.open_steps(path)
+        return module.handle
+
+    def dlopen(self, args):
+        if not args[0]:
+            self.kernel.set_error(RtdlError("dlopen: NULL path"))
+            return 0
+        return guarded(self.kernel, self._open(self._string(args[0])))
+
+    def dlsym(self, args):
+        kernel = self.kernel
+        module = kernel.by_handle(args[0])
+        name = self._string(args[1]) if args[1] else ""
+        if module is None:
+            kernel.set_error(ModuleStateError("dlsym: 0x%08x is not an open module handle"
+                                              % args[0]))
+            return 0
+        addr = module.symbols.get(name, 0)
+        if not addr:
+            kernel.set_error(RtdlError("dlsym: %s: undefined symbol '%s'" % (module.name, name),
+                                       ENOENT))
+        return addr
+
+    def _close(self, module):
+        yield from self.kernel.release(module)
+        return 0
+
+    def dlclose(self, args):
+        module = self.kernel.by_handle(args[0])
+        if module is None:
+            self.kernel.set_error(ModuleStateError("dlclose: 0x%08x is not an open module "
+                                                   "handle" % args[0]))
+            return -1 & 0xFFFFFFFF
+        return guarded(self.kernel, self._close(module))
+
+    def dlerror(self, args):
+        """The last error as a C string (NULL when none), cleared by reading, as POSIX says."""
+        kernel = self.kernel
+        if kernel._dlerror_block:
+            kernel.ownership.untrack(kernel._dlerror_block)
+            kernel.heap.free(kernel._dlerror_block)
+            kernel._dlerror_block = 0
+        if not kernel.last_error:
+            return 0
+        text = kernel.last_error.encode()[:255] + b"\0"
+        # The string belongs to the module that asked: it goes with the next dlerror() or
+        # with that module, so a module's last dlerror() does not outlive it in the heap.
+        block = kernel.ownership.track(kernel.heap.malloc(len(text)))
+        if block:
+            kernel.memory.write(block, text)
+            kernel._dlerror_block = block
+        kernel.last_error = ""
+        return block

@@ -1,0 +1,228 @@
+"""IPC services for C code: semaphores, mutexes, events and mailboxes (state and wait queues
+in ipc.py; blocking and waking in scheduler.py). Each object's C handle is a control block in
+the heap; the object belongs to the module that created it and is destroyed with it.
+Imports: struct, ipc, loader (RT_NAME_MAX), svc_thread (caller names), symtab, rterror.
+"""
+import struct
+
+from . import ipc
+from .loader import RT_NAME_MAX
+from .rterror import HeapError, ModuleFault, RtdlError
+from .svc_thread import caller, creator, signed
+from .symtab import read_cstring
+
+_OBJECT_SIZE = 16              # name[8], type, flag, pad, owning module's handle
+
+
+class IpcServices:
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    def handlers(self):
+        return (("rt_sem_create", self.sem_create),
+                ("rt_sem_delete", self.sem_delete),
+                ("rt_sem_take", self.sem_take),
+                ("rt_sem_trytake", self.sem_trytake),
+                ("rt_sem_release", self.sem_release),
+                ("rt_mutex_create", self.mutex_create),
+                ("rt_mutex_delete", self.mutex_delete),
+                ("rt_mutex_take", self.mutex_take),
+                ("rt_mutex_trytake", self.mutex_trytake),
+                ("rt_mutex_release", self.mutex_release),
+                ("rt_event_create", self.event_create),
+                ("rt_event_delete", self.event_delete),
+                ("rt_event_send", self.event_send),
+                ("rt_event_recv", self.event_recv),
+                ("rt_mb_create", self.mb_create),
+                ("rt_mb_delete", self.mb_delete),
+                ("rt_mb_send", self.mb_send),
+                ("rt_mb_send_wait", self.mb_send_wait),
+                ("rt_mb_recv", self.mb_recv))
+
+    # ------------------------------------------------------------------ objects ---------
+    def _object(self, handle, cls, service):
+        obj = self.kernel.objects.get(handle)
+        if obj is None or not isinstance(obj, cls):
+            raise ModuleFault("%s: %s: 0x%08x is not a %s (%s)"
+                              % (caller(self.kernel), service, handle, cls.kind,
+                                 "it is %s" % obj.describe() if obj is not None else
+                                 "deleted, or never created"))
+        return obj
+
+    def _new_object(self, cls, name_ptr, flag, *extra):
+        """The object's control block in target memory (struct rt_object: name, type, flag,
+        plus the owning module's handle) is its C handle; 0 when the heap is full."""
+        kernel = self.kernel
+        name = read_cstring(kernel.memory, name_ptr)[:RT_NAME_MAX] if name_ptr else ""
+        module = creator(kernel)
+        handle = kernel.heap.malloc(_OBJECT_SIZE)
+        if not handle:
+            kernel.set_error(HeapError("%s: no memory for %s '%s'" % (caller(kernel),
+                                                                       cls.kind, name)))
+            return 0
+        kernel.memory.write(handle, struct.pack("<8sBBHI", name.encode(), cls.object_class,
+                                                flag & 0xFF, 0, module.handle if module else 0))
+        obj = cls(name, flag & 0xFF, handle, module, *extra)
+        kernel.objects[handle] = obj
+        if module is not None:
+            module.objects.append(obj)
+        return handle
+
+    def destroy_object(self, obj):
+        """Delete an object: its waiters wake with -RT_ERROR, its control block is freed."""
+        kernel = self.kernel
+        scheduler = kernel.scheduler
+        wakeups = obj.destroy()
+        if isinstance(obj, ipc.Mutex) and obj.owner is not None:
+            owner = obj.owner
+            if obj in owner.held:
+                owner.held.remove(obj)
+            obj.owner = None
+            scheduler.update_priority(owner)
+        scheduler.apply(wakeups, obj)
+        if obj.handle in kernel.objects:
+            del kernel.objects[obj.handle]
+            kernel.heap.free(obj.handle)
+        if obj.module is not None and obj in obj.module.objects:
+            obj.module.objects.remove(obj)
+
+    def _delete(self, args, cls, service):
+        self.destroy_object(self._object(args[0], cls, service))
+        return ipc.RT_EOK
+
+    def _wait(self, obj, timeout, value=None, ptr=0, sender=False):
+        """The caller cannot have `obj` now: -RT_ETIMEOUT at once for a timeout of 0, else
+        it blocks (timeout in ticks, negative: RT_WAITING_FOREVER)."""
+        timeout = signed(timeout)
+        if timeout == 0:
+            return -ipc.RT_ETIMEOUT
+        return self.kernel.scheduler.block(obj, timeout, value, ptr, sender)
+
+    def _released(self, obj, result, wakeups):
+        self.kernel.scheduler.apply(wakeups, obj)
+        return result
+
+    # --------------------------------------------------------------- semaphores ---------
+    def sem_create(self, args):
+        if args[1] > ipc.RT_SEM_VALUE_MAX:
+            self.kernel.set_error(RtdlError("%s: rt_sem_create: value %d (expected 0..%d)"
+                                            % (caller(self.kernel), args[1],
+                                               ipc.RT_SEM_VALUE_MAX)))
+            return 0
+        return self._new_object(ipc.Semaphore, args[0], args[2], args[1])
+
+    def sem_delete(self, args):
+        return self._delete(args, ipc.Semaphore, "rt_sem_delete")
+
+    def sem_take(self, args):
+        sem = self._object(args[0], ipc.Semaphore, "rt_sem_take")
+        if sem.take():
+            return ipc.RT_EOK
+        return self._wait(sem, args[1])
+
+    def sem_trytake(self, args):
+        return self.sem_take([args[0], 0])
+
+    def sem_release(self, args):
+        sem = self._object(args[0], ipc.Semaphore, "rt_sem_release")
+        result, wakeups = sem.release()
+        return self._released(sem, result, wakeups)
+
+    # ------------------------------------------------------------------ mutexes ---------
+    def mutex_create(self, args):
+        return self._new_object(ipc.Mutex, args[0], args[1])
+
+    def mutex_delete(self, args):
+        return self._delete(args, ipc.Mutex, "rt_mutex_delete")
+
+    def mutex_take(self, args):
+        mutex = self._object(args[0], ipc.Mutex, "rt_mutex_take")
+        thread = self.kernel.current
+        if thread is None:
+            raise ModuleFault("kernel: rt_mutex_take of %s outside any thread (a mutex is "
+                              "owned by a thread)" % mutex.describe())
+        result = mutex.take(thread)
+        if result is not None:
+            if result == ipc.RT_EOK and mutex.hold == 1:
+                thread.held.append(mutex)
+            return result
+        result = self._wait(mutex, args[1])
+        if result is None:
+            # the owner inherits the waiter's priority
+            self.kernel.scheduler.update_priority(mutex.owner)
+        return result
+
+    def mutex_trytake(self, args):
+        return self.mutex_take([args[0], 0])
+
+    def mutex_release(self, args):
+        mutex = self._object(args[0], ipc.Mutex, "rt_mutex_release")
+        thread = self.kernel.current
+        result, wakeups = mutex.release(thread)
+        if result == ipc.RT_EOK and mutex.owner is not thread:
+            thread.held.remove(mutex)
+            self.kernel.scheduler.update_priority(thread)
+        return self._released(mutex, result, wakeups)
+
+    # ------------------------------------------------------------------- events ---------
+    def event_create(self, args):
+        return self._new_object(ipc.Event, args[0], args[1])
+
+    def event_delete(self, args):
+        return self._delete(args, ipc.Event, "rt_event_delete")
+
+    def event_send(self, args):
+        event = self._object(args[0], ipc.Event, "rt_event_send")
+        if args[1] == 0:
+            return -ipc.RT_ERROR
+        result, wakeups = event.send(args[1])
+        return self._released(event, result, wakeups)
+
+    def event_recv(self, args):
+        """(event, set, option, timeout; recved* is the 5th argument, on the stack)."""
+        kernel = self.kernel
+        event = self._object(args[0], ipc.Event, "rt_event_recv")
+        wanted, option = args[1], args[2]
+        ptr = kernel.memory.read32(kernel.cpu.sp())
+        if wanted == 0 or not option & (ipc.RT_EVENT_FLAG_AND | ipc.RT_EVENT_FLAG_OR):
+            return -ipc.RT_ERROR
+        got = event.recv(wanted, option)
+        if got:
+            if ptr:
+                kernel.memory.write32(ptr, got)
+            return ipc.RT_EOK
+        return self._wait(event, args[3], (wanted, option), ptr)
+
+    # ---------------------------------------------------------------- mailboxes ---------
+    def mb_create(self, args):
+        if args[1] == 0 or args[1] > 0x10000:
+            self.kernel.set_error(RtdlError("%s: rt_mb_create: size %d (expected 1..65536 "
+                                            "entries)" % (caller(self.kernel), args[1])))
+            return 0
+        return self._new_object(ipc.Mailbox, args[0], args[2], args[1])
+
+    def mb_delete(self, args):
+        return self._delete(args, ipc.Mailbox, "rt_mb_delete")
+
+    def mb_send(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_send")
+        result, wakeups = mailbox.send(args[1])
+        return self._released(mailbox, result, wakeups)
+
+    def mb_send_wait(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_send_wait")
+        result, wakeups = mailbox.send(args[1])
+        self.kernel.scheduler.apply(wakeups, mailbox)
+        if result != -ipc.RT_EFULL:
+            return result
+        return self._wait(mailbox, args[2], args[1] & 0xFFFFFFFF, 0, True)
+
+    def mb_recv(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_recv")
+        ok, value, wakeups = mailbox.recv()
+        if ok:
+            if args[1]:
+                self.kernel.memory.write32(args[1], value)
+            self.kernel.scheduler.apply(wakeups, mailbox)
+            return ipc.RT_EOK
+        return self._wait(mailbox, args[2], None, args[1])

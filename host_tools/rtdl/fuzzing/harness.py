@@ -279,7 +279,7 @@ class Harness:
             problems.append("modules left in the kernel: %r" % (kernel.modules,))
         if kernel.threads:
             problems.append("threads left in the kernel: %d" % len(kernel.threads))
-        if getattr(kernel, "pending", None):
+        if kernel.pending:
             problems.append("service generators left pending: %d" % len(kernel.pending))
         if problems:
             detail = outcome.detail

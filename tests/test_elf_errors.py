@@ -12,50 +12,46 @@ import pytest
 
 from rtdl_device import dlfcn
 from rtdl_device import elf32
+from rtdl_device.elf_fields import DYN, EHDR, PHDR, REL, SHDR, SYM
 from rtdl_device import loader
 from rtdl_device.rterror import ElfError, HeapError, RelocationError, RtdlError, UnresolvedSymbolError
 
-# ELF header fields (offset, struct format)
-EI_CLASS = (4, "<B")
-EI_DATA = (5, "<B")
-EI_VERSION = (6, "<B")
-E_TYPE = (16, "<H")
-E_MACHINE = (18, "<H")
-E_VERSION = (20, "<I")
-E_ENTRY = (24, "<I")
-E_PHOFF = (28, "<I")
-E_SHOFF = (32, "<I")
-E_EHSIZE = (40, "<H")
-E_PHENTSIZE = (42, "<H")
-E_PHNUM = (44, "<H")
-E_SHENTSIZE = (46, "<H")
-E_SHNUM = (48, "<H")
-E_SHSTRNDX = (50, "<H")
-# program header fields (offset inside the 32-byte entry)
-P_TYPE = (0, "<I")
-P_OFFSET = (4, "<I")
-P_VADDR = (8, "<I")
-P_FILESZ = (16, "<I")
-P_MEMSZ = (20, "<I")
-P_ALIGN = (28, "<I")
-# section header fields (offset inside the 40-byte entry)
-SH_NAME = (0, "<I")
-SH_TYPE = (4, "<I")
-SH_OFFSET = (16, "<I")
-SH_SIZE = (20, "<I")
-SH_LINK = (24, "<I")
-SH_INFO = (28, "<I")
-SH_ADDRALIGN = (32, "<I")
-SH_ENTSIZE = (36, "<I")
-# symbol fields (offset inside the 16-byte entry)
-ST_NAME = (0, "<I")
-ST_VALUE = (4, "<I")
-ST_SHNDX = (14, "<H")
-# relocation fields (offset inside the 8-byte REL entry)
-R_OFFSET = (0, "<I")
-R_TYPE = (4, "<B")
-R_SYM = (5, "<I")          # 3 bytes: written with R_SYM_BYTES
-
+# the fields the tests edit, from the one ELF field table
+EI_CLASS = EHDR["EI_CLASS"]
+EI_DATA = EHDR["EI_DATA"]
+EI_VERSION = EHDR["EI_VERSION"]
+E_TYPE = EHDR["e_type"]
+E_MACHINE = EHDR["e_machine"]
+E_VERSION = EHDR["e_version"]
+E_ENTRY = EHDR["e_entry"]
+E_PHOFF = EHDR["e_phoff"]
+E_SHOFF = EHDR["e_shoff"]
+E_EHSIZE = EHDR["e_ehsize"]
+E_PHENTSIZE = EHDR["e_phentsize"]
+E_PHNUM = EHDR["e_phnum"]
+E_SHENTSIZE = EHDR["e_shentsize"]
+E_SHNUM = EHDR["e_shnum"]
+E_SHSTRNDX = EHDR["e_shstrndx"]
+P_TYPE = PHDR["p_type"]
+P_VADDR = PHDR["p_vaddr"]
+P_FILESZ = PHDR["p_filesz"]
+P_MEMSZ = PHDR["p_memsz"]
+P_ALIGN = PHDR["p_align"]
+SH_NAME = SHDR["sh_name"]
+SH_TYPE = SHDR["sh_type"]
+SH_SIZE = SHDR["sh_size"]
+SH_LINK = SHDR["sh_link"]
+SH_INFO = SHDR["sh_info"]
+SH_ADDRALIGN = SHDR["sh_addralign"]
+SH_ENTSIZE = SHDR["sh_entsize"]
+ST_NAME = SYM["st_name"]
+ST_VALUE = SYM["st_value"]
+ST_SHNDX = SYM["st_shndx"]
+R_OFFSET = REL["r_offset"]
+R_TYPE = REL["r_info.type"]
+R_INFO = REL["r_info"]
+D_TAG = DYN["d_tag"]
+D_VAL = DYN["d_val"]
 
 class Module:
     """The bytes of a built module with its tables located by the device's own reader."""
@@ -66,20 +62,20 @@ class Module:
         self.elf = elf32.ElfFile(bytes(self.data), path)
 
     def get(self, offset, field):
-        return struct.unpack_from(field[1], self.data, offset + field[0])[0]
+        return field.get(self.data, offset)
 
     def put(self, offset, field, value):
-        struct.pack_into(field[1], self.data, offset + field[0], value)
+        field.put(self.data, offset, value)
         return self
 
     def header(self, field, value):
         return self.put(0, field, value)
 
     def phdr(self, index):
-        return self.elf.header.phoff + 32 * index
+        return self.elf.header.phoff + PHDR.size * index
 
     def shdr(self, name):
-        return self.elf.header.shoff + 40 * self.section(name).index
+        return self.elf.header.shoff + SHDR.size * self.section(name).index
 
     def section(self, name):
         sec = self.elf.section_by_name(name)
@@ -91,7 +87,7 @@ class Module:
         dynsym = self.section(".dynsym")
         for sym in self.elf.symbols(dynsym):
             if sym.name == name:
-                return dynsym.offset + 16 * sym.index, sym.index
+                return dynsym.offset + SYM.size * sym.index, sym.index
         raise AssertionError("no dynamic symbol %s" % name)
 
     def relocation(self, type_name, symbol=None):
@@ -102,15 +98,15 @@ class Module:
             if loader.arm_reloc.type_name(rel.type) != type_name:
                 continue
             if symbol is None or symbols[rel.sym].name == symbol:
-                return reldyn.offset + 8 * rel.index, rel.index, rel
+                return reldyn.offset + REL.size * rel.index, rel.index, rel
         raise AssertionError("no %s relocation" % type_name)
 
     def dynamic(self, tag):
         """File offset of the PT_DYNAMIC entry with this tag."""
         for seg in self.elf.segments:
             if seg.type == elf32.PT_DYNAMIC:
-                for off in range(seg.offset, seg.offset + seg.filesz, 8):
-                    if struct.unpack_from("<i", self.data, off)[0] == tag:
+                for off in range(seg.offset, seg.offset + seg.filesz, DYN.size):
+                    if D_TAG.get(self.data, off) == tag:
                         return off
         raise AssertionError("no dynamic tag %d" % tag)
 
@@ -468,7 +464,7 @@ def test_relocated_symbol_outside_the_module(shared_board, built, tmp_path):
     dynsym = m.elf.symbols(m.section(".dynsym"))
     rel_offset, rel_index, rel = m.relocation("R_ARM_GLOB_DAT", "printf")
     # make the imported printf a definition far outside the module's segments
-    sym_offset = m.section(".dynsym").offset + 16 * rel.sym
+    sym_offset = m.section(".dynsym").offset + SYM.size * rel.sym
     m.put(sym_offset, ST_SHNDX, m.section(".text").index).put(sym_offset, ST_VALUE, 0x40000)
     assert dynsym[rel.sym].name == "printf"
     refused(shared_board, tmp_path, m.data, RelocationError,
@@ -503,7 +499,7 @@ def test_symbol_running_past_the_end_of_the_module(shared_board, built, tmp_path
 def test_relocation_symbol_index_out_of_range(shared_board, built, tmp_path):
     m = built()
     offset, index, rel = m.relocation("R_ARM_GLOB_DAT")
-    struct.pack_into("<I", m.data, offset + 4, (0x123 << 8) | rel.type)
+    m.put(offset, R_INFO, (0x123 << 8) | rel.type)
     refused(shared_board, tmp_path, m.data, RelocationError,
             "relocation #%d" % index, "symbol index 291 out of range")
 
@@ -549,14 +545,14 @@ def test_every_unresolved_import_is_reported_together(shared_board, built, tmp_p
 def test_init_array_outside_the_module(shared_board, built, tmp_path):
     m = built("cxx_hello.cpp")
     offset = m.dynamic(elf32.DT_INIT_ARRAY)
-    refused(shared_board, tmp_path, m.put(offset, (4, "<I"), 0x90000).data, ElfError,
+    refused(shared_board, tmp_path, m.put(offset, D_VAL, 0x90000).data, ElfError,
             ".init_array at 0x90000", "not a word array inside the module")
 
 
 def test_init_array_size_not_whole_words(shared_board, built, tmp_path):
     m = built("cxx_hello.cpp")
     offset = m.dynamic(elf32.DT_INIT_ARRAYSZ)
-    refused(shared_board, tmp_path, m.put(offset, (4, "<I"), 6).data, ElfError,
+    refused(shared_board, tmp_path, m.put(offset, D_VAL, 6).data, ElfError,
             ".init_array", "(6 bytes)", "not a word array")
 
 
@@ -608,7 +604,7 @@ def test_relocatable_got_relocation_without_a_symbol(shared_board, built, tmp_pa
     relsec = [s for s in m.elf.sections if s.type == elf32.SHT_REL][0]
     got = [r for r in m.elf.relocations(relsec)
            if loader.arm_reloc.type_name(r.type) == "R_ARM_GOT_BREL"][0]
-    struct.pack_into("<I", m.data, relsec.offset + 8 * got.index + 4, got.type)   # symbol 0
+    m.put(relsec.offset + REL.size * got.index, R_INFO, got.type)   # symbol 0
     refused(shared_board, tmp_path, m.data, RelocationError,
             "relocation #%d (R_ARM_GOT_BREL)" % got.index, "needs a GOT entry but names no "
             "symbol", name="bad.o")
@@ -618,7 +614,7 @@ def test_relocatable_relocations_of_a_null_section(shared_board, built, tmp_path
     m = built("hello.c", relocatable=True)
     relsec = [s for s in m.elf.sections if s.type == elf32.SHT_REL][0]
     target = m.elf.sections[relsec.info]
-    m.put(m.elf.header.shoff + 40 * target.index, SH_TYPE, elf32.SHT_NULL)
+    m.put(m.elf.header.shoff + SHDR.size * target.index, SH_TYPE, elf32.SHT_NULL)
     refused(shared_board, tmp_path, m.data, ElfError,
             "relocation section [%d] %s relocates [%d] %s, which is SHT_NULL"
             % (relsec.index, relsec.name, target.index, target.name),
@@ -629,6 +625,6 @@ def test_relocatable_symbol_outside_its_section(shared_board, built, tmp_path):
     m = built("hello.c", relocatable=True)
     symtab = m.section(".symtab")
     main = [s for s in m.elf.symbols(symtab) if s.name == "main"][0]
-    m.put(symtab.offset + 16 * main.index, ST_VALUE, 0x10001)
+    m.put(symtab.offset + SYM.size * main.index, ST_VALUE, 0x10001)
     refused(shared_board, tmp_path, m.data, RelocationError, "symbol %d 'main'" % main.index,
             "st_value 0x10001 outside its section", name="bad.o")

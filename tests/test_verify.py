@@ -14,6 +14,7 @@ from rtdl_device import dlmodule  # noqa: E402
 from rtdl_device import elf32  # noqa: E402
 import recipes  # noqa: E402
 from rtdl import Board, firmware_info, verify  # noqa: E402
+from rtdl.verifying import checks  # noqa: E402
 from rtdl_device.rterror import ElfError, RtdlError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -304,7 +305,7 @@ def test_blocks_taken_for_an_exec_are_what_the_kernel_takes(corpus, firmware):
     replica = verify.boot_heap(firmware_info.describe(firmware)["heap"])
     from rtdl_device import kernel
     blocks = kernel.exec_blocks(module.image, True, board.memory.page_size, [path])
-    addresses, failed = verify._take(replica, blocks)
+    addresses, failed = checks._take(replica, blocks)
     assert failed is None
     assert replica.info()[1] - used_at_boot == used
     assert addresses[1] == module.mem_space

@@ -1,33 +1,29 @@
 """elf32 on real built modules, compared with what pyelftools read on the host (index.json),
 and on copies corrupted here with bytearray edits. Portable: plain asserts, CPython and
 MicroPython alike."""
-import struct
-
 from rtdl_device import elf32
+from rtdl_device.elf_fields import EHDR, PHDR, SHDR, SYM
 from rtdl_device import rterror
 import testdata
 from testdata import raises
 
-# Offsets inside the ELF32 header, program header and section header (ELF specification).
-E_IDENT_CLASS = 4
-E_IDENT_DATA = 5
-E_TYPE = 16
-E_MACHINE = 18
-E_PHOFF = 28
-E_SHOFF = 32
-E_PHENTSIZE = 42
-E_PHNUM = 44
-E_SHENTSIZE = 46
-E_SHNUM = 48
-E_SHSTRNDX = 50
-P_OFFSET = 4
-P_FILESZ = 16
-P_MEMSZ = 20
-SH_OFFSET = 16
-SH_SIZE = 20
-SH_LINK = 24
-SH_ENTSIZE = 36
-
+E_IDENT_CLASS = EHDR["EI_CLASS"]
+E_IDENT_DATA = EHDR["EI_DATA"]
+E_MACHINE = EHDR["e_machine"]
+E_PHOFF = EHDR["e_phoff"]
+E_SHOFF = EHDR["e_shoff"]
+E_PHENTSIZE = EHDR["e_phentsize"]
+E_PHNUM = EHDR["e_phnum"]
+E_SHENTSIZE = EHDR["e_shentsize"]
+E_SHSTRNDX = EHDR["e_shstrndx"]
+P_OFFSET = PHDR["p_offset"]
+P_FILESZ = PHDR["p_filesz"]
+P_MEMSZ = PHDR["p_memsz"]
+SH_OFFSET = SHDR["sh_offset"]
+SH_SIZE = SHDR["sh_size"]
+SH_LINK = SHDR["sh_link"]
+SH_ENTSIZE = SHDR["sh_entsize"]
+ST_NAME = SYM["st_name"]
 
 def _parse(name):
     return elf32.ElfFile(testdata.read(name), name)
@@ -37,17 +33,12 @@ def _hello():
     return bytearray(testdata.read("hello.mo"))
 
 
-def _put(data, offset, fmt, value):
-    struct.pack_into(fmt, data, offset, value)
-    return data
-
-
 def _section_header(data, index):
-    return struct.unpack_from("<I", data, E_SHOFF)[0] + 40 * index
+    return E_SHOFF.get(data) + SHDR.size * index
 
 
 def _program_header(data, index):
-    return struct.unpack_from("<I", data, E_PHOFF)[0] + 32 * index
+    return E_PHOFF.get(data) + PHDR.size * index
 
 
 def _section_index(facts, name):
@@ -58,9 +49,9 @@ def _section_index(facts, name):
 
 
 def _first_pt_load(facts, data):
-    phnum = struct.unpack_from("<H", data, E_PHNUM)[0]
+    phnum = E_PHNUM.get(data)
     for i in range(phnum):
-        if struct.unpack_from("<I", data, _program_header(data, i))[0] == elf32.PT_LOAD:
+        if PHDR["p_type"].get(data, _program_header(data, i)) == elf32.PT_LOAD:
             return i
     raise AssertionError("%s has no PT_LOAD" % facts["file"])
 
@@ -189,24 +180,24 @@ def test_rejects_short_file():
 
 
 def test_rejects_wrong_class_encoding_and_machine():
-    _rejects(_put(_hello(), E_IDENT_CLASS, "<B", 2), "class")
-    _rejects(_put(_hello(), E_IDENT_DATA, "<B", 2), "encoding", "endian")
-    _rejects(_put(_hello(), E_MACHINE, "<H", 3), "machine")
+    _rejects(E_IDENT_CLASS.put(_hello(), 0, 2), "class")
+    _rejects(E_IDENT_DATA.put(_hello(), 0, 2), "encoding", "endian")
+    _rejects(E_MACHINE.put(_hello(), 0, 3), "machine")
 
 
 def test_rejects_header_tables_outside_the_file():
     data = _hello()
-    _rejects(_put(_hello(), E_PHOFF, "<I", len(data) - 8), "program header")
-    _rejects(_put(_hello(), E_SHOFF, "<I", 0xFFFFFF00), "section header")
-    _rejects(_put(_hello(), E_PHNUM, "<H", 0xFFFF), "program header")
-    _rejects(_put(_hello(), E_PHENTSIZE, "<H", 20), "phentsize")
-    _rejects(_put(_hello(), E_SHENTSIZE, "<H", 64), "shentsize")
+    _rejects(E_PHOFF.put(_hello(), 0, len(data) - 8), "program header")
+    _rejects(E_SHOFF.put(_hello(), 0, 0xFFFFFF00), "section header")
+    _rejects(E_PHNUM.put(_hello(), 0, 0xFFFF), "program header")
+    _rejects(E_PHENTSIZE.put(_hello(), 0, 20), "phentsize")
+    _rejects(E_SHENTSIZE.put(_hello(), 0, 64), "shentsize")
 
 
 def test_rejects_shstrndx_out_of_range_or_not_a_string_table():
     facts = testdata.module("hello.mo")
-    _rejects(_put(_hello(), E_SHSTRNDX, "<H", facts["shnum"]), "shstrndx")
-    _rejects(_put(_hello(), E_SHSTRNDX, "<H", _section_index(facts, ".text")), "shstrndx")
+    _rejects(E_SHSTRNDX.put(_hello(), 0, facts["shnum"]), "shstrndx")
+    _rejects(E_SHSTRNDX.put(_hello(), 0, _section_index(facts, ".text")), "shstrndx")
 
 
 def test_rejects_segment_outside_the_file_or_smaller_in_memory():
@@ -214,36 +205,36 @@ def test_rejects_segment_outside_the_file_or_smaller_in_memory():
     data = _hello()
     ph = _program_header(data, _first_pt_load(facts, data))
     size = len(data) + 1
-    grown = _put(_put(_hello(), ph + P_FILESZ, "<I", size), ph + P_MEMSZ, "<I", size)
+    grown = P_MEMSZ.put(P_FILESZ.put(_hello(), ph, size), ph, size)
     _rejects(grown, "outside")
-    _rejects(_put(_hello(), ph + P_OFFSET, "<I", 0xFFFFFFF0), "outside")
-    filesz = struct.unpack_from("<I", data, ph + P_FILESZ)[0]
-    _rejects(_put(_hello(), ph + P_MEMSZ, "<I", filesz - 1), "memsz")
+    _rejects(P_OFFSET.put(_hello(), ph, 0xFFFFFFF0), "outside")
+    filesz = P_FILESZ.get(data, ph)
+    _rejects(P_MEMSZ.put(_hello(), ph, filesz - 1), "memsz")
 
 
 def test_rejects_section_outside_the_file():
     facts = testdata.module("hello.mo")
     data = _hello()
     sh = _section_header(data, _section_index(facts, ".text"))
-    _rejects(_put(_hello(), sh + SH_SIZE, "<I", len(data)), "section")
-    _rejects(_put(_hello(), sh + SH_OFFSET, "<I", 0xFFFFFFF0), "section")
+    _rejects(SH_SIZE.put(_hello(), sh, len(data)), "section")
+    _rejects(SH_OFFSET.put(_hello(), sh, 0xFFFFFFF0), "section")
 
 
 def test_rejects_bad_symbol_and_relocation_tables():
     facts = testdata.module("hello.mo")
     dynsym = _section_index(facts, ".dynsym")
     rel = _section_index(facts, ".rel.dyn")
-    data = _put(_hello(), _section_header(_hello(), dynsym) + SH_ENTSIZE, "<I", 12)
+    data = SH_ENTSIZE.put(_hello(), _section_header(_hello(), dynsym), 12)
     elf = elf32.ElfFile(bytes(data), "bad.mo")
     _names(raises(rterror.ElfError, elf.symbols, elf.sections[dynsym]), ("entsize",))
-    data = _put(_hello(), _section_header(_hello(), dynsym) + SH_LINK, "<I",
-                _section_index(facts, ".text"))
+    data = SH_LINK.put(_hello(), _section_header(_hello(), dynsym),
+                       _section_index(facts, ".text"))
     elf = elf32.ElfFile(bytes(data), "bad.mo")
     _names(raises(rterror.ElfError, elf.symbols, elf.sections[dynsym]), ("sh_link",))
-    data = _put(_hello(), _section_header(_hello(), rel) + SH_ENTSIZE, "<I", 12)
+    data = SH_ENTSIZE.put(_hello(), _section_header(_hello(), rel), 12)
     elf = elf32.ElfFile(bytes(data), "bad.mo")
     _names(raises(rterror.ElfError, elf.relocations, elf.sections[rel]), ("entsize",))
-    data = _put(_hello(), _section_header(_hello(), rel) + SH_SIZE, "<I", 12)
+    data = SH_SIZE.put(_hello(), _section_header(_hello(), rel), 12)
     elf = elf32.ElfFile(bytes(data), "bad.mo")
     _names(raises(rterror.ElfError, elf.relocations, elf.sections[rel]), ("multiple", "size"))
 
@@ -253,7 +244,7 @@ def test_rejects_symbol_names_outside_or_unterminated():
     dynsym = facts["sections"][_section_index(facts, ".dynsym")]
     dynstr = facts["sections"][_section_index(facts, ".dynstr")]
     puts = [s[0] for s in facts["symbols"]].index("puts")
-    data = _put(_hello(), dynsym[4] + 16 * puts, "<I", dynstr[5] + 100)
+    data = ST_NAME.put(_hello(), dynsym[4] + SYM.size * puts, dynstr[5] + 100)
     elf = elf32.ElfFile(bytes(data), "bad.mo")
     _names(raises(rterror.ElfError, elf.symbols, elf.section_by_name(".dynsym")),
            ("outside", "string table"))

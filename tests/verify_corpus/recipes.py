@@ -5,10 +5,10 @@ verifier must find (None: nothing wrong). tests/test_verify.py checks that the v
 verdict equals what the board does with the same file."""
 import os
 import shutil
-import struct
 
 from rtdl_device import arm_reloc
 from rtdl_device import elf32
+from rtdl_device.elf_fields import EHDR, REL
 
 CORPUS = os.path.dirname(os.path.abspath(__file__))
 
@@ -16,8 +16,6 @@ CORPUS = os.path.dirname(os.path.abspath(__file__))
 UNKNOWN_RELOCATION_TYPE = 200
 assert UNKNOWN_RELOCATION_TYPE not in arm_reloc.RELOCATIONS
 
-_E_MACHINE = 18
-_E_ENTRY = 24
 EM_386 = 3
 
 
@@ -42,13 +40,13 @@ def copy(original, out):
 
 def set_machine(machine):
     def patch(data):
-        struct.pack_into("<H", data, _E_MACHINE, machine)
+        EHDR["e_machine"].put(data, 0, machine)
         return data
     return patch
 
 
 def clear_entry(data):
-    struct.pack_into("<I", data, _E_ENTRY, 0)
+    EHDR["e_entry"].put(data, 0, 0)
     return data
 
 
@@ -59,13 +57,13 @@ def truncate_to(fraction):
 
 
 def relocation_offsets(data):
-    """File offsets of the r_info of every entry of every SHT_REL section."""
+    """File offsets of every entry of every SHT_REL section."""
     elf = elf32.ElfFile(bytes(data), "module")
     offsets = []
     for sec in elf.sections:
         if sec.type == elf32.SHT_REL:
             for rel in elf.relocations(sec):
-                offsets.append(sec.offset + rel.index * 8 + 4)
+                offsets.append(sec.offset + rel.index * REL.size)
     return offsets
 
 
@@ -73,6 +71,6 @@ def set_relocation_type(count, rtype=UNKNOWN_RELOCATION_TYPE):
     """Give the first `count` relocations a type no loader knows (r_info's low byte)."""
     def patch(data):
         for offset in relocation_offsets(data)[:count]:
-            data[offset] = rtype
+            REL["r_info.type"].put(data, offset, rtype)
         return data
     return patch

@@ -27,6 +27,9 @@ def add_arguments(p):
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds a module may run (0: no limit; default 60)")
+    p.add_argument("--runtime", choices=("cpython", "micropython"), default="cpython",
+                   help="what runs msh and the device side: this CPython (default) or real "
+                        "MicroPython under Node, against the same board")
 
 
 def _emit(data):
@@ -105,6 +108,11 @@ def run(args):
         sys.stderr.write("rtdl shell: error: %s: no such directory (expected the directory "
                          "to serve as the device's /)\n" % args.root)
         return 2
+    if args.runtime == "micropython":
+        from rtdl.mpy_runtime.commands import shell
+        interactive = sys.stdin.isatty()
+        return shell(args, Console(_emit), SandboxFiles(args.root),
+                     lambda prompt: _read_line(prompt, interactive), PYTHON_HELP)
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files)

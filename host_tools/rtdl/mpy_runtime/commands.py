@@ -48,3 +48,19 @@ def run_module(args, console):
         sys.stderr.write("rtdl run: error: %s\n" % result["fault"])
     return result["exit_code"] & 0xFF
 
+
+
+def shell(args, console, files, read_line, python_help):
+    """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
+    None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
+    try:
+        board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
+        result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
+                               "python_help": python_help},
+                       {"files": files_handler(files), "readline": read_line})
+        if "error" in result:
+            raise RtdlError(result["error"])
+    except RtdlError as error:
+        sys.stderr.write("rtdl shell: error: %s\n" % error)
+        return 1
+    return 0

@@ -63,7 +63,7 @@ class HostOSError(OSError):
     """An OSError of the host's files, shown with the host's own text (errno kept)."""
 
     def __init__(self, errno, text):
-        OSError.__init__(self, errno)
+        super().__init__(errno)
         self.text = text
 
     def __str__(self):

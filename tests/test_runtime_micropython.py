@@ -2,6 +2,7 @@
 MicroPython under Node against the unicorn board of the CPython process, over the bridge.
 The same session must give the same bytes under both runtimes."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,3 +107,38 @@ def test_a_missing_module_file_is_one_line_under_micropython(root, firmware, tmp
     assert result.returncode == 1 and result.stdout == b""
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rtdl run: error: "), lines
+
+
+def test_msh_python_is_a_micropython_repl_on_the_live_board(root, firmware):
+    session = ('python\n'
+               'import sys, dlmodule, dlfcn\n'
+               'sys.implementation.name\n'
+               'm = dlmodule.exec("/bin/hello.mo")\n'
+               'print(m.state, dlmodule.find("hello") is m)\n'
+               'print(m.state, dlmodule.find("hello"))\n'
+               'h = dlfcn.dlopen("lib.so")\n'
+               'print(h.nref, h.name)\n'
+               'for i in range(3):\n'
+               '    print(i, end=" ")\n'
+               '\n'
+               '1/0\n'
+               'exit()\n'
+               'list_module\n'
+               'python\n')
+    result = rtdl(firmware, "shell", "--root", root, "--runtime", "micropython",
+                  input=session.encode())
+    assert result.returncode == 0 and result.stderr == b"", result.stderr.decode()
+    out = result.stdout.decode()
+    assert ">>> sys.implementation.name\n'micropython'\n" in out
+    # exec returns at once; hello runs while the REPL waits for its next line
+    assert ('>>> m = dlmodule.exec("/bin/hello.mo")\nHello, world\n'
+            '>>> print(m.state, dlmodule.find("hello") is m)\n3 False\n') in out
+    assert ">>> print(h.nref, h.name)\n1 lib\n" in out
+    assert '...     print(i, end=" ")\n... \n0 1 2 >>> 1/0\n' in out
+    assert ("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n"
+            "ZeroDivisionError: divide by zero\n") in out
+    # exit() leaves the REPL, msh shows the library still open; end of input leaves the
+    # second REPL and then msh
+    assert re.search(r">>> exit\(\)\nmsh />list_module\nmodule   ref      address \n"
+                     r"-------- -------- ------------\nlib      1     0x[0-9a-f]{8}\n"
+                     r"msh />python\nMicroPython [^\n]*\n>>> \nmsh />\n\Z", out), out

@@ -112,7 +112,7 @@ def run(args):
         from rtdl.mpy_runtime.commands import shell
         interactive = sys.stdin.isatty()
         return shell(args, Console(_emit), SandboxFiles(args.root),
-                     lambda prompt: _read_line(prompt, interactive), PYTHON_HELP)
+                     lambda prompt: _read_line(prompt, interactive))
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files)

@@ -50,13 +50,16 @@ def run_module(args, console):
 
 
 
-def shell(args, console, files, read_line, python_help):
+PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
+
+
+def shell(args, console, files, read_line):
     """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
     None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
         result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
-                               "python_help": python_help},
+                               "python_help": PYTHON_HELP},
                        {"files": files_handler(files), "readline": read_line})
         if "error" in result:
             raise RtdlError(result["error"])

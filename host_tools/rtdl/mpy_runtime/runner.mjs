@@ -33,10 +33,15 @@ const wfd = parseInt(opts.wfd, 10);
 
 const { loadMicroPython } = await import(
   pathToFileURL(path.join(opts.package, 'micropython.mjs')).href);
+// What MicroPython prints (the REPL's output) goes to the host as console frames, in order
+// with the bridge's own frames: bytes collect in `printed` and are framed before the next
+// bridge byte or read.
+let printed = [];
 const mp = await loadMicroPython({
   heapsize: parseInt(opts.heapsize, 10),
-  stdout: (line) => process.stdout.write(line + '\n'),
-  stderr: (line) => process.stderr.write(line + '\n'),
+  linebuffer: false,
+  stdout: (bytes) => { for (const b of bytes) printed.push(b); },
+  stderr: (bytes) => process.stderr.write(bytes),
 });
 
 function mkdirs(dir) {
@@ -64,7 +69,19 @@ const inBuf = Buffer.alloc(1 << 16);
 let inPos = 0;
 let inLen = 0;
 
+function framePrinted() {
+  if (!printed.length) return;
+  const chunk = printed;
+  printed = [];
+  const head = Buffer.alloc(5);
+  head.writeUInt32LE(chunk.length + 1, 0);
+  head[4] = 0x63;                      // OP_CONSOLE
+  for (const b of head) push(b);
+  for (const b of chunk) push(b);
+}
+
 function flush() {
+  framePrinted();
   let off = 0;
   while (off < outLen) {
     try {
@@ -96,6 +113,11 @@ function input() {
 }
 
 function output(byte) {
+  framePrinted();
+  push(byte);
+}
+
+function push(byte) {
   if (outLen >= out.length) {
     const bigger = Buffer.alloc(out.length * 2);
     out.copy(bigger, 0, 0, outLen);

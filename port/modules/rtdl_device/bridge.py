@@ -3,8 +3,8 @@ a device side that runs in another process than the emulator (MicroPython under 
 unicorn board in CPython: rtdl.mpy_runtime serves the other end).
 
 Frames are `<u32 length><u8 op><body>`, little-endian. Requests that need no answer (writes,
-invalidate, protect, console output) are only queued and leave with the next request that
-waits for one, so a heap operation or a module image costs no round trip. Reads are served
+invalidate, protect, console output) are only queued (by the runner) and leave with the next
+request that waits for one, so a heap operation or a module image costs no round trip. Reads are served
 from whole pages fetched once and kept until target code runs again. A CPU run (RUN, CALL)
 is answered by SVC frames, each carrying the service number and r0-r15; the kernel handles
 the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
@@ -84,16 +84,15 @@ class Link:
 
     def __init__(self, stream):
         self.stream = stream
-        self.out = bytearray()
 
     def post(self, op, body=b""):
-        self.out += struct.pack("<IB", len(body) + 1, op)
-        self.out += body
+        # The runner holds written bytes until the device side next reads, so a frame that
+        # needs no answer costs no round trip; writing it at once keeps it in order with what
+        # MicroPython prints itself (the runner sends that as console output too).
+        self.stream.write(struct.pack("<IB", len(body) + 1, op) + body)
 
     def send(self, op, body=b""):
         self.post(op, body)
-        out, self.out = self.out, bytearray()
-        self.stream.write(out)
 
     def _read(self, n):
         data = self.stream.read(n)

@@ -5,7 +5,7 @@ rtdl.run_cmd / rtdl.shell_cmd do on CPython.
     main("/dev/rtdl_bridge")     # the stream the Node launcher connects to the host
 
 The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
-landmarks; results go back as ["exit", {...}]. Imports: bridge, kernel, msh, dlmodule,
+landmarks; results go back as ["exit", {...}]. Imports: bridge, kernel, msh, repl, dlmodule,
 rtheap, symtab, arm_attributes, rterror.
 """
 from . import arm_attributes
@@ -13,6 +13,7 @@ from . import bridge
 from . import dlmodule
 from . import kernel as kernel_mod
 from . import msh
+from . import repl
 from . import rtheap
 from . import symtab
 from .rterror import RtdlError
@@ -52,18 +53,24 @@ def run_module(kernel, info):
             "heap": list(kernel.heap.info())}
 
 
-def shell(kernel, link, info, python_command=None):
-    """rtdl shell: msh reading its lines from the host's terminal."""
+def shell(kernel, link, info):
+    """rtdl shell: msh reading its lines from the host's terminal; `python` is a REPL on this
+    interpreter (repl.py)."""
     console = kernel.console
 
     def write(text):
         console.write(text.encode())
 
+    def read_line(prompt):
+        return link.call("readline", prompt)
+
+    def python_command(argv):
+        return repl.repl(kernel, read_line, write, info["timeout_us"])
+
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
-    if python_command is not None:
-        sh.add_command("python", python_command, info["python_help"])
+    sh.add_command("python", python_command, info["python_help"])
     while not sh.exited:
-        line = link.call("readline", sh.prompt())
+        line = read_line(sh.prompt())
         if line is None:
             write("\n")
             break

@@ -115,7 +115,13 @@ class BridgeServer:
     def _handle(self, op, body):
         memory = self.board.memory
         if op == B.OP_WRITE:
-            memory.write(struct.unpack("<I", body[:4])[0], body[4:])
+            addr = struct.unpack("<I", body[:4])[0]
+            try:
+                memory.write(addr, body[4:])
+            except UcError as error:
+                # a queued write has no answer: the run or request it ran under fails
+                raise RtdlError("memory write of %d bytes at 0x%08x failed (%s)"
+                                % (len(body) - 4, addr, error))
         elif op == B.OP_READ:
             addr, size = struct.unpack("<II", body)
             try:

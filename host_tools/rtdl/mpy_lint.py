@@ -19,7 +19,7 @@ DEFAULT_DIR = os.path.join(ROOT, "port", "modules")
 # MicroPython builtin modules the device side may import.
 BUILTIN_MODULES = frozenset((
     "struct", "sys", "os", "io", "json", "binascii", "errno", "gc", "micropython", "array",
-    "collections", "time", "uctypes", "hashlib", "random",
+    "collections", "time", "uctypes", "hashlib", "random", "builtins",
 ))
 
 # Modules with a specific reason (anything else not allowed gets the generic message).

@@ -14,6 +14,9 @@ def add_arguments(p):
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds the module may run (0: no limit; default 60)")
+    p.add_argument("--runtime", choices=("cpython", "micropython"), default="cpython",
+                   help="what runs the device side: this CPython (default) or real MicroPython "
+                        "under Node, against the same board")
     p.add_argument("--verbose", "-v", action="store_true",
                    help="report load address, exit code and heap use on stderr")
 
@@ -42,6 +45,9 @@ def run(args):
     if not os.path.isfile(args.module):
         sys.stderr.write("rtdl run: error: %s: no such file\n" % args.module)
         return 2
+    if args.runtime == "micropython":
+        from rtdl.mpy_runtime.commands import run_module
+        return run_module(args, Console(_stdout_sink))
     try:
         board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink))
         result = board.exec(args.module, *args.args, timeout=args.timeout)

@@ -37,6 +37,9 @@ def add_arguments(p):
                    help="seconds a module may run (0: no limit; default 60)")
     p.add_argument("-c", dest="commands", metavar="COMMANDS",
                    help="run these ';'-separated commands, then exit with the last one's status")
+    p.add_argument("--runtime", choices=("cpython", "micropython"), default="cpython",
+                   help="what runs msh and the device side: this CPython (default) or real "
+                        "MicroPython under Node, against the same board")
 
 
 def _emit(data):
@@ -154,6 +157,11 @@ def run(args):
         sys.stderr.write("rtdl shell: error: %s: no such directory (expected the directory "
                          "to serve as the device's /)\n" % args.root)
         return 2
+    if args.runtime == "micropython":
+        from rtdl.mpy_runtime.commands import shell
+        interactive = sys.stdin.isatty()
+        return shell(args, Console(_emit), SandboxFiles(args.root),
+                     lambda prompt: _read_line(prompt, interactive))
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files)

@@ -39,7 +39,9 @@ class FirmwareError(RtdlError):
 class Board:
     """An emulated Cortex-M board running `firmware` (default: rtdl_firmware.default_firmware())."""
 
-    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None):
+    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None, boot=True):
+        """`boot=False` leaves out the kernel: a bridge (rtdl.mpy_runtime) serves the machine
+        to a device side running elsewhere, which boots its own kernel over it."""
         self.firmware_path = firmware or rtdl_firmware.default_firmware()
         if cpu not in CPU_MODELS:
             raise RtdlError("unknown CPU '%s' (expected one of %s)"
@@ -59,17 +61,21 @@ class Board:
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         # Fires only on a bad access (never on the hot path): remembers the data address.
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
-        self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),
-                                        self._sym("__heap_end"))
         # The kernel stack (constructors, board.call) sits right above the heap: a write-
         # protected page at its bottom makes an overflow fault instead of overwriting the
         # heap's last blocks.
         self.kernel_stack_guard = (self._sym("__heap_end"),
                                    self._sym("__heap_end") + self.memory.page_size)
         self.memory.protect(self.kernel_stack_guard[0], self.memory.page_size, False)
+        if boot:
+            self._boot(files)
+
+    def _boot(self, files):
+        self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),
+                                        self._sym("__heap_end"))
         # Refuse modules built for a bigger CPU or the other float ABI (RT-Thread does not).
         self.target = arm_attributes.Target(
-            cpu, arm_attributes.float_abi(self.firmware_flags, None))
+            self.cpu_name, arm_attributes.float_abi(self.firmware_flags, None))
         self.exports = symtab.KernelSymbols(self.memory, self._sym("__rtmsymtab_start"),
                                             self._sym("__rtmsymtab_end"))
         self.kernel = kernel_mod.Kernel(self.memory, self.cpu, self.console, self.heap,

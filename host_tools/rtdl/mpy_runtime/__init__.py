@@ -1,0 +1,122 @@
+"""The MicroPython runtime of `rtdl run` and `rtdl shell` (`--runtime micropython`): the whole
+device side (msh, kernel, loader, heap, dlmodule, dlfcn) runs on real MicroPython - the
+WebAssembly port under Node, importing the frozen .mpy files - while the unicorn board stays
+in this CPython process and is served to it over a synchronous bridge.
+
+    server.py   BridgeServer: the board's end of rtdl_device.bridge (the protocol is described
+                there), standing in for the kernel in the board's SVC hook
+    runner.mjs  the Node launcher: MicroPython, /lib = the frozen device side, the bridge as
+                the character device /dev/rtdl_bridge over two pipes
+    this file   finding node, the MicroPython package and the frozen files (compiled on
+                demand into a per-user cache), starting the runner and serving it
+
+May import: rtdl (frozen, manifest, devtree), rtdl_board, rtdl_device, the standard library.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+
+import rtdl_device
+from rtdl import frozen
+from rtdl.devtree import CHECKOUT
+from rtdl_device.rterror import RtdlError
+
+from .server import BridgeServer, board_info
+
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.mjs")
+PACKAGE = os.path.join("node_modules", "@micropython", "micropython-webassembly-pyscript")
+
+
+def micropython_package():
+    """The directory of the MicroPython WebAssembly package ($RTDL_MICROPYTHON_PACKAGE, else
+    node_modules in the checkout or the working directory)."""
+    candidates = [os.environ.get("RTDL_MICROPYTHON_PACKAGE"),
+                  os.path.join(CHECKOUT, PACKAGE), os.path.join(os.getcwd(), PACKAGE)]
+    for path in candidates:
+        if path and os.path.isfile(os.path.join(path, "micropython.mjs")):
+            return path
+    raise RtdlError("the MicroPython runtime needs the npm package "
+                    "@micropython/micropython-webassembly-pyscript: run `npm ci` in the rtdl "
+                    "checkout or set RTDL_MICROPYTHON_PACKAGE to its directory")
+
+
+def _sources():
+    """(source, frozen name) of every device-side module: the freeze manifest in a checkout,
+    else the installed rtdl_device package."""
+    manifest = os.path.join(CHECKOUT, "port", "manifest.py")
+    if os.path.isfile(manifest):
+        from rtdl.manifest import read_manifest
+        return [(f.source, f.target) for f in read_manifest(manifest).files]
+    package = os.path.dirname(os.path.abspath(rtdl_device.__file__))
+    return [(os.path.join(package, n), "rtdl_device/" + n)
+            for n in sorted(os.listdir(package)) if n.endswith(".py")]
+
+
+def frozen_dir():
+    """The frozen device side for the current sources, compiled with mpy-cross on first use
+    into $XDG_CACHE_HOME/rtdl/frozen/<hash of the sources>/."""
+    sources = _sources()
+    digest = hashlib.sha256()
+    for source, target in sources:
+        digest.update(target.encode() + b"\0")
+        with open(source, "rb") as f:
+            digest.update(f.read())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    out = os.path.join(base, "rtdl", "frozen", digest.hexdigest()[:16])
+    if os.path.isdir(out):
+        return out
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    work = tempfile.mkdtemp(prefix="build-", dir=os.path.dirname(out))
+    try:
+        mpy_cross = frozen.find_mpy_cross()
+        for source, target in sources:
+            path = os.path.join(work, target[:-3] + ".mpy")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            frozen.compile_one(mpy_cross, source, target, path)
+        try:
+            os.rename(work, out)
+        except OSError:
+            if not os.path.isdir(out):   # else another process got there first
+                raise
+    except frozen.FrozenError as error:
+        raise RtdlError(str(error))
+    finally:
+        if os.path.isdir(work):
+            shutil.rmtree(work)
+    return out
+
+
+def serve(board, info, handlers):
+    """Run the device side on MicroPython against `board`; `info` is what it is told about
+    the session (mode, arguments), `handlers` extra host requests. Returns what the device
+    side sent with ["exit", value]."""
+    node = shutil.which("node")
+    if node is None:
+        raise RtdlError("the MicroPython runtime needs node (Node.js) on PATH")
+    package = micropython_package()
+    frozen_path = frozen_dir()
+    to_child = os.pipe()
+    from_child = os.pipe()
+    whole = dict(board_info(board), **info)
+    requests = dict(handlers, info=lambda: whole)
+    proc = subprocess.Popen([node, RUNNER, "--package", package, "--frozen", frozen_path,
+                             "--rfd", str(to_child[0]), "--wfd", str(from_child[1])],
+                            pass_fds=(to_child[0], from_child[1]))
+    os.close(to_child[0])
+    os.close(from_child[1])
+    rfile = os.fdopen(from_child[0], "rb")
+    wfile = os.fdopen(to_child[1], "wb")
+    try:
+        value = BridgeServer(board, rfile, wfile, requests).serve()
+    except RtdlError:
+        proc.kill()
+        raise
+    finally:
+        wfile.close()
+        rfile.close()
+        status = proc.wait()
+    if status != 0:
+        raise RtdlError("the MicroPython runtime exited with status %d" % status)
+    return value

@@ -1,0 +1,69 @@
+"""`rtdl run` and `rtdl shell` with `--runtime micropython`: the host halves. They print what
+rtdl.run_cmd and rtdl.shell_cmd print for the same session, byte for byte; only where the
+device side runs differs."""
+import sys
+
+from rtdl_board.board import Board
+from rtdl_device.rterror import RtdlError
+
+from . import serve
+
+
+class HostFiles:
+    """`files` for rtdl run: host paths as given (the kernel's FileReader on CPython)."""
+
+    def read(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+
+_FILE_METHODS = ("read", "listdir", "isdir", "isfile", "size", "chdir", "getcwd")
+
+
+def files_handler(files):
+    def handle(method, *args):
+        if method not in _FILE_METHODS or not hasattr(files, method):
+            raise RtdlError("%s: the host's files cannot %s" % (args[0] if args else "", method))
+        return getattr(files, method)(*args)
+    return handle
+
+
+def run_module(args, console):
+    """Returns the exit status of rtdl run."""
+    try:
+        board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
+        result = serve(board, {"mode": "run", "module": args.module, "args": list(args.args),
+                               "timeout_us": int(args.timeout * 1000000)},
+                       {"files": files_handler(HostFiles())})
+        if "error" in result:
+            raise RtdlError(result["error"])
+    except RtdlError as error:
+        sys.stderr.write("rtdl run: error: %s\n" % error)
+        return 1
+    if args.verbose:
+        total, used, max_used = result["heap"]
+        sys.stderr.write("rtdl run: %s exited with %d; heap %d/%d bytes used, max %d\n"
+                         % (result["name"], result["exit_code"], used, total, max_used))
+    if result["fault"] is not None:
+        sys.stderr.write("rtdl run: error: %s\n" % result["fault"])
+    return result["exit_code"] & 0xFF
+
+
+
+PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
+
+
+def shell(args, console, files, read_line):
+    """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
+    None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
+    try:
+        board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
+        result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
+                               "python_help": PYTHON_HELP},
+                       {"files": files_handler(files), "readline": read_line})
+        if "error" in result:
+            raise RtdlError(result["error"])
+    except RtdlError as error:
+        sys.stderr.write("rtdl shell: error: %s\n" % error)
+        return 1
+    return 0

@@ -1,0 +1,98 @@
+"""The device side of `rtdl run/shell --runtime micropython`: boot a kernel over the bridge
+(bridge.py) on the board the host serves, then run one module or msh, as the host's
+rtdl.run_cmd / rtdl.shell_cmd do on CPython.
+
+    main("/dev/rtdl_bridge")     # the stream the Node launcher connects to the host
+
+The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
+landmarks; results go back as ["exit", {...}]. Imports: bridge, kernel, msh, repl, dlmodule,
+rtheap, symtab, arm_attributes, rterror.
+"""
+from . import arm_attributes
+from . import bridge
+from . import dlmodule
+from . import kernel as kernel_mod
+from . import msh
+from . import repl
+from . import rtheap
+from . import symtab
+from .rterror import RtdlError
+
+
+def boot(link, info):
+    """The kernel over the host's board, booted as rtdl_board.board.Board boots its own."""
+    sym = info["symbols"]
+    memory = bridge.BridgeMemory(link, info["ram"][0], info["ram"][1], info["page_size"])
+    cpu = bridge.BridgeCpu(link, memory)
+    heap = rtheap.SmallMemHeap(memory, sym["__heap_start"], sym["__heap_end"])
+    target = arm_attributes.Target(info["cpu"],
+                                   arm_attributes.float_abi(info["firmware_flags"], None))
+    exports = symtab.KernelSymbols(memory, sym["__rtmsymtab_start"], sym["__rtmsymtab_end"])
+    if info["mode"] == "shell":
+        files = bridge.BridgeFiles(link)
+    else:
+        files = bridge.BridgeHostFiles(link)
+    kernel = kernel_mod.Kernel(memory, cpu, bridge.BridgeConsole(link), heap, exports,
+                               {"rt_module_main_return": sym["rt_module_main_return"],
+                                "rt_thread_exit": sym["rt_thread_exit"],
+                                "__rtdl_resume": sym["__rtdl_resume"]},
+                               files, target)
+    cpu.kernel = kernel
+    cpu.call(sym["rtdl_firmware_init"])
+    dlmodule.attach(kernel)
+    return kernel
+
+
+def run_module(kernel, info):
+    """rtdl run: dlmodule_exec the module and run it to the end (api.Board.exec)."""
+    path = info["module"]
+    cmd = kernel_mod.quote_args([path] + info["args"])
+    try:
+        module = dlmodule.exec(path, cmd)
+        kernel.run(info["timeout_us"])
+    except RtdlError as error:
+        return {"error": str(error)}
+    return {"name": module.name, "exit_code": module.ret_code,
+            "fault": str(module.fault) if module.fault is not None else None,
+            "heap": list(kernel.heap.info())}
+
+
+def shell(kernel, link, info):
+    """rtdl shell: msh reading its lines from the host's terminal; `python` is a REPL on this
+    interpreter (repl.py)."""
+    console = kernel.console
+
+    def write(text):
+        console.write(text.encode())
+
+    def read_line(prompt):
+        return link.call("readline", prompt)
+
+    def python_command(argv):
+        return repl.repl(kernel, read_line, write, info["timeout_us"])
+
+    sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
+    sh.add_command("python", python_command, info["python_help"])
+    while not sh.exited:
+        line = read_line(sh.prompt())
+        if line is None:
+            write("\n")
+            break
+        sh.execute(line)
+    return {}
+
+
+def main(path):
+    with open(path, "r+b") as stream:
+        link = bridge.Link(stream)
+        info = link.call("info")
+        try:
+            kernel = boot(link, info)
+        except RtdlError as error:
+            link.call("exit", {"error": str(error)})
+            return
+        if info["mode"] == "run":
+            result = run_module(kernel, info)
+        else:
+            result = shell(kernel, link, info)
+        link.call("exit", result)

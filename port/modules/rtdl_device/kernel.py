@@ -1103,7 +1103,14 @@ class Kernel:
         if not args[0]:
             self.set_error(RtdlError("dlopen: NULL path"))
             return 0
-        return self._guarded(self._dlopen_service(read_cstring(self.memory, args[0])))
+        try:
+            path = read_cstring(self.memory, args[0])
+        except UnicodeError:
+            # module names and messages are text: a path that is not is refused, not a crash
+            self.set_error(RtdlError("dlopen: the path is not UTF-8 text (expected a UTF-8 "
+                                     "path)"))
+            return 0
+        return self._guarded(self._dlopen_service(path))
 
     def svc_dlsym(self, args):
         module = self.by_handle(args[0])

@@ -251,7 +251,7 @@ def test_a_failing_rt_assert_is_a_fault_naming_expression_file_and_line(tmp_path
               "int main(void)\n{\n    rt_kprintf(\"before\\n\");\n    return check(3);\n}\n")
     line = source.splitlines().index("    RT_ASSERT(v * 2 == 7);") + 1
     path = build(tmp_path, "assert_fail", source)
-    result = rtdl("run", path)
+    result = rtdl("run", "--root", os.path.dirname(str(path)), path)
     assert result.returncode == 134
     assert result.stdout.startswith("before\n")
     src = str(tmp_path / "assert_fail.c")

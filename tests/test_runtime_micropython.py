@@ -77,13 +77,13 @@ def test_the_transcript_shows_each_command_working(transcripts):
 
 
 def test_run_hello_on_micropython(root, firmware):
-    result = rtdl(firmware, "run", "--runtime", "micropython", root / "bin" / "hello.mo")
+    result = rtdl(firmware, "run", "--root", root, "--runtime", "micropython", root / "bin" / "hello.mo")
     assert (result.returncode, result.stdout, result.stderr) == (0, b"Hello, world\n", b"")
 
 
 def test_run_verbose_reports_the_same_under_both_runtimes(root, firmware):
     # (options go before the module: what follows it is the module's argv)
-    results = [rtdl(firmware, "run", "-v", "--runtime", rt, root / "bin" / "dl_user.mo",
+    results = [rtdl(firmware, "run", "-v", "--root", root, "--runtime", rt, root / "bin" / "dl_user.mo",
                     "lib.so", "lib_func", cwd=str(root / "modules"))
                for rt in ("cpython", "micropython")]
     assert results[0].returncode == results[1].returncode == 0
@@ -93,7 +93,7 @@ def test_run_verbose_reports_the_same_under_both_runtimes(root, firmware):
 
 
 def test_a_fault_exits_139_under_both_runtimes(root, firmware):
-    results = [rtdl(firmware, "run", "--runtime", rt, root / "bin" / "fault_null.mo")
+    results = [rtdl(firmware, "run", "--root", root, "--runtime", rt, root / "bin" / "fault_null.mo")
                for rt in ("cpython", "micropython")]
     assert [r.returncode for r in results] == [139, 139]
     assert results[0].stdout == results[1].stdout == b"fault_null: writing to 0x00000000\n"
@@ -103,7 +103,7 @@ def test_a_fault_exits_139_under_both_runtimes(root, firmware):
 
 def test_a_missing_module_file_is_one_line_under_micropython(root, firmware, tmp_path):
     (tmp_path / "junk.mo").write_bytes(b"not an ELF at all")
-    result = rtdl(firmware, "run", "--runtime", "micropython", tmp_path / "junk.mo")
+    result = rtdl(firmware, "run", "--root", tmp_path, "--runtime", "micropython", tmp_path / "junk.mo")
     assert result.returncode == 1 and result.stdout == b""
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rtdl run: error: "), lines

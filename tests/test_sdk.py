@@ -105,7 +105,8 @@ def load_rtua(sdk):
 
 
 def assert_runs_and_verifies(module, firmware, output="Hello, world\n"):
-    result = rtdl("run", module, "--firmware", firmware)
+    result = rtdl("run", "--root", os.path.dirname(str(module)), module,
+                  "--firmware", firmware)
     assert (result.returncode, result.stdout, result.stderr) == (0, output, "")
     checked = rtdl("verify", module, "--firmware", firmware)
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -7,11 +7,18 @@
     lib = board.load("build/lib.so")
     assert board.call(lib, "add_func", 2, 3) == 5
 
+`files` is the device's file system the loader reads: `rtdl.sandbox.SandboxFiles(root)` makes
+`root` the device's `/` (what `rtdl run` and `rtdl shell` use; paths given to exec, load and
+dlopen are then device paths). Without it the board reads host paths as given (HostFiles:
+regular files only, bounded by the heap, but not contained), so a test can run modules from
+wherever it built them.
+
 Everything here is a thin layer over the board (port/board.py) and the device-side API
 (dlmodule, dlfcn), so a test exercises exactly the code a device runs.
 """
 import os
 
+from rtdl.sandbox import HostFiles
 from rtdl_board import board as _board
 from rtdl_device import dlfcn
 from rtdl_device import dlmodule
@@ -37,7 +44,12 @@ class Board(_board.Board):
     """A booted emulated board with conveniences for tests and scripts."""
 
     def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None):
+        if files is None:
+            files = HostFiles()
         _board.Board.__init__(self, firmware, cpu, console, files)
+        # a module can never be larger than the heap: refuse bigger files before reading them
+        if getattr(files, "read_limit", 0) is None:
+            files.read_limit = self.heap.info()[0]
         dlmodule.attach(self.kernel)
 
     def activate(self):

@@ -1,15 +1,21 @@
-"""`rtdl run MODULE [ARGS...]`: boot the board, dlmodule_exec the module, stream its console
-to stdout and exit with main's return value. Only what the module printed reaches stdout."""
+"""`rtdl run [--root DIR] MODULE [ARGS...]`: boot the board, dlmodule_exec the module, stream
+its console to stdout and exit with main's return value. Only what the module printed reaches
+stdout. DIR (default: the current directory) is the device's `/`, a SandboxFiles as for
+`rtdl shell`: MODULE is a host path inside DIR and runs from its device path, and everything
+the module loads is read from DIR alone."""
 import os
 import sys
 
 from rtdl.api import Board
+from rtdl.sandbox import SandboxFiles, device_path_of, show
 from rtdl_device.rterror import RtdlError
 
 
 def add_arguments(p):
     p.add_argument("module", help="the .mo file to run")
     p.add_argument("args", nargs=argparse_remainder(), help="arguments passed to main")
+    p.add_argument("--root", default=".",
+                   help="host directory the device's / maps to (default: the current directory)")
     p.add_argument("--firmware", help="firmware ELF (default build/firmware/firmware.elf)")
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
@@ -42,15 +48,40 @@ def run(args):
             sys.stderr.write("rtdl run: error: argument %r contains '\"', which RT-Thread's "
                              "command line cannot quote\n" % arg)
             return 2
-    if not os.path.isfile(args.module):
-        sys.stderr.write("rtdl run: error: %s: no such file\n" % args.module)
+    for number, arg in enumerate(args.args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeError:
+            sys.stderr.write("rtdl run: error: argument %d (%s) is not UTF-8 text, which is "
+                             "what main's argv holds here\n" % (number, show(arg)))
+            return 2
+    if not os.path.isdir(args.root):
+        sys.stderr.write("rtdl run: error: %s: no such directory (expected the directory "
+                         "to serve as the device's /)\n" % show(args.root))
+        return 2
+    device = device_path_of(args.module, args.root)
+    if device is None:
+        sys.stderr.write("rtdl run: error: %s: outside the root %s (expected a module inside "
+                         "--root, the device's /)\n" % (show(args.module), show(args.root)))
         return 2
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import run_module
-        return run_module(args, Console(_stdout_sink))
+        return run_module(args, Console(_stdout_sink), device, SandboxFiles(args.root))
     try:
-        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink))
-        result = board.exec(args.module, *args.args, timeout=args.timeout)
+        device.encode("utf-8")
+    except UnicodeError:
+        sys.stderr.write("rtdl run: error: %s: the module's path is not UTF-8 text, which "
+                         "is what argv[0] holds here\n" % show(device))
+        return 2
+    try:
+        files = SandboxFiles(args.root)
+        try:
+            files.stat(device)
+        except OSError as error:
+            sys.stderr.write("rtdl run: error: %s\n" % error)
+            return 2
+        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink), files=files)
+        result = board.exec(device, *args.args, timeout=args.timeout)
     except RtdlError as error:
         sys.stderr.write("rtdl run: error: %s\n" % error)
         return 1

@@ -51,7 +51,20 @@ def _emit(data):
 
 
 def _write_text(text):
-    _emit(text.encode())
+    # file names that are not UTF-8 reach msh as surrogate escapes: print their own bytes
+    _emit(text.encode("utf-8", "surrogateescape"))
+
+
+def _line_error(line):
+    """Why msh cannot take this line (the console hands it bytes a C string cannot hold or
+    that are no text), or None."""
+    if "\0" in line:
+        return "msh: the command line holds a NUL byte (expected text without NUL)"
+    for ch in line:
+        if "\udc80" <= ch <= "\udcff":
+            return ("msh: the command line holds byte 0x%02x, which is not UTF-8 (expected "
+                    "UTF-8 text)" % (ord(ch) - 0xdc00))
+    return None
 
 
 def _read_line(prompt, interactive):
@@ -141,6 +154,10 @@ def _execute(shell, line, interactive):
             raise KeyboardInterrupt
         if interactive:
             _write_text("\n")      # the terminal echoed ^C; the message goes on a line of its own
+    error = _line_error(line)
+    if error is not None:
+        _write_text(error + "\n")
+        return -1
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         return shell.execute(line)
@@ -169,6 +186,9 @@ def run(args):
         sys.stderr.write("rtdl shell: error: %s\n" % error)
         return 1
     shell = msh.Msh(board.kernel, _write_text, files, int(args.timeout * 1000000))
+    if hasattr(sys.stdin, "reconfigure"):
+        # a line that is not UTF-8 gets one error from msh instead of ending the shell
+        sys.stdin.reconfigure(errors="surrogateescape")
     interactive = sys.stdin.isatty()
     terminal = None
     if interactive and args.commands is None:

@@ -28,13 +28,14 @@ def files_handler(files):
     return handle
 
 
-def run_module(args, console):
-    """Returns the exit status of rtdl run."""
+def run_module(args, console, device_path, files):
+    """Returns the exit status of rtdl run: the module at `device_path` of the sandbox
+    `files`, the same one the CPython runtime uses."""
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
-        result = serve(board, {"mode": "run", "module": args.module, "args": list(args.args),
-                               "timeout_us": int(args.timeout * 1000000)},
-                       {"files": files_handler(HostFiles())})
+        result = serve(board, {"mode": "run", "module": device_path, "args": list(args.args),
+                               "timeout_us": int(args.timeout * 1000000), "device_fs": True},
+                       {"files": files_handler(files)})
         if "error" in result:
             raise RtdlError(result["error"])
     except RtdlError as error:

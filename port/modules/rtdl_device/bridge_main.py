@@ -28,7 +28,7 @@ def boot(link, info):
     target = arm_attributes.Target(info["cpu"],
                                    arm_attributes.float_abi(info["firmware_flags"], None))
     exports = symtab.KernelSymbols(memory, sym["__rtmsymtab_start"], sym["__rtmsymtab_end"])
-    if info["mode"] == "shell":
+    if info["mode"] == "shell" or info.get("device_fs"):
         files = bridge.BridgeFiles(link)
     else:
         files = bridge.BridgeHostFiles(link)

@@ -63,7 +63,14 @@ class DlServices:
         if not args[0]:
             self.kernel.set_error(RtdlError("dlopen: NULL path"))
             return 0
-        return guarded(self.kernel, self._open(self._string(args[0])))
+        try:
+            path = self._string(args[0])
+        except UnicodeError:
+            # module names and messages are text: a path that is not is refused, not a crash
+            self.kernel.set_error(RtdlError("dlopen: the path is not UTF-8 text (expected a "
+                                            "UTF-8 path)"))
+            return 0
+        return guarded(self.kernel, self._open(path))
 
     def dlsym(self, args):
         kernel = self.kernel

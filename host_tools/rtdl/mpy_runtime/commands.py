@@ -9,14 +9,6 @@ from rtdl_device.rterror import RtdlError
 from . import serve
 
 
-class HostFiles:
-    """`files` for rtdl run: host paths as given (the kernel's FileReader on CPython)."""
-
-    def read(self, path):
-        with open(path, "rb") as f:
-            return f.read()
-
-
 _FILE_METHODS = ("read", "listdir", "isdir", "isfile", "size", "chdir", "getcwd")
 
 

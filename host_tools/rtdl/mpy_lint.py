@@ -9,43 +9,14 @@ the constructs the project's MicroPython rules forbid as `file:line: message`. E
 when anything is found.
 """
 import ast
-import builtins
 import os
 import sys
 
+from .mpy_rules import (BUILTIN_EXCEPTIONS, BUILTIN_MODULES, FORBIDDEN_MODULES,
+                        MEMORYVIEW_ONLY, NOT_ON_MICROPYTHON, STRUCT_FUNCS)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_DIR = os.path.join(ROOT, "port", "modules")
-
-# MicroPython builtin modules the device side may import.
-BUILTIN_MODULES = frozenset((
-    "struct", "sys", "os", "io", "json", "binascii", "errno", "gc", "micropython", "array",
-    "collections", "time", "uctypes", "hashlib", "random", "builtins",
-))
-
-# Modules with a specific reason (anything else not allowed gets the generic message).
-FORBIDDEN_MODULES = {
-    "typing": "typing does not exist on MicroPython",
-    "dataclasses": "dataclasses does not exist on MicroPython",
-    "enum": "enum does not exist on MicroPython; use integer constants",
-    "abc": "abc does not exist on MicroPython",
-    "functools": "functools is not a MicroPython builtin",
-    "__future__": "__future__ imports are not supported by MicroPython",
-    "unicorn": "unicorn is host-only; the device side talks to the board interfaces",
-    "elftools": "pyelftools is host-only; use elf32",
-}
-
-# Builtin exception classes: MicroPython has no `Exception.__init__` attribute.
-BUILTIN_EXCEPTIONS = frozenset(
-    name for name in dir(builtins)
-    if isinstance(getattr(builtins, name), type) and issubclass(getattr(builtins, name),
-                                                                BaseException))
-
-STRUCT_FUNCS = frozenset(("pack", "unpack", "unpack_from", "pack_into", "calcsize"))
-MEMORYVIEW_ONLY = frozenset(("cast", "release"))   # flagged on known memoryview objects
-NOT_ON_MICROPYTHON = {                              # flagged on any object
-    "tobytes": "no .tobytes() on MicroPython (memoryview/array); copy with bytes(view[a:b])",
-    "hex": "no .hex() on MicroPython; use binascii.hexlify(b)",
-}
 
 
 def _dunder(name):

@@ -60,7 +60,8 @@ def _take(heap, blocks):
 
 
 def _location_of(error):
-    if getattr(error, "index", None) is None:
+    """The where-fields of a collected RelocationError (the linker collects no other kind)."""
+    if error.index is None:
         return {}
     return {"section": error.section, "relocation": error.index,
             "type": error.relocation_type, "offset": error.offset,
@@ -68,10 +69,9 @@ def _location_of(error):
 
 
 def _relocation_code(error):
-    kind = getattr(error, "kind", None)
-    if kind == RelocationError.UNSUPPORTED:
+    if error.kind == RelocationError.UNSUPPORTED:
         return "relocation-type"
-    if kind == RelocationError.OUT_OF_RANGE:
+    if error.kind == RelocationError.OUT_OF_RANGE:
         return "branch-range"
     return "relocation"
 

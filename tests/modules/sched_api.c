@@ -37,13 +37,13 @@ static void sleeper(void *parameter)
     rt_kprintf("sleeper: woken with %d at tick %d\n", (int)result, (int)rt_tick_get());
 }
 
+/* never blocks or yields: it runs whenever its 1-tick slices come round */
 static void other(void *parameter)
 {
     for (;;) {
         other_ran = 1;
         if (in_lock)
             other_ran_in_lock = 1;
-        rt_thread_yield();
     }
 }
 
@@ -63,12 +63,40 @@ static void spin(void)
         ;
 }
 
+/* 1-tick slices, like `other`: without the lock they take turns during a spin */
+static void locker(void *parameter)
+{
+    rt_base_t level;
+    rt_thread_t t = rt_thread_create("other", other, RT_NULL, 1024, 20, 1);
+
+    rt_thread_startup(t);
+    rt_enter_critical();
+    rt_enter_critical();
+    rt_kprintf("critical level %d\n", (int)rt_critical_level());
+    in_lock = 1;
+    spin();
+    in_lock = 0;
+    rt_exit_critical();
+    rt_exit_critical();
+    rt_kprintf("critical: other ran inside %d, level after %d\n", other_ran_in_lock,
+               (int)rt_critical_level());
+    level = rt_hw_interrupt_disable();
+    in_lock = 1;
+    spin();
+    in_lock = 0;
+    rt_hw_interrupt_enable(level);
+    rt_kprintf("interrupts masked: other ran inside %d\n", other_ran_in_lock);
+    other_ran = 0;
+    spin();
+    rt_kprintf("unlocked: other ran %d\n", other_ran);
+    rt_thread_delete(t);
+}
+
 int main(void)
 {
     rt_thread_t t;
     rt_uint8_t priority;
     int before;
-    rt_base_t level;
 
     /* suspend / resume */
     t = rt_thread_create("count", counting, RT_NULL, 1024, 10, 5);
@@ -116,29 +144,9 @@ int main(void)
     rt_thread_mdelay(1);
 
     /* the scheduler lock: an equal-priority thread never runs inside it */
-    t = rt_thread_create("other", other, RT_NULL, 1024, 20, 1);
+    t = rt_thread_create("locker", locker, RT_NULL, 1024, 20, 1);
     rt_thread_startup(t);
-    rt_thread_mdelay(1);
-    rt_enter_critical();
-    rt_enter_critical();
-    rt_kprintf("critical level %d\n", (int)rt_critical_level());
-    in_lock = 1;
-    spin();
-    in_lock = 0;
-    rt_exit_critical();
-    rt_exit_critical();
-    rt_kprintf("critical: other ran inside %d, level after %d\n", other_ran_in_lock,
-               (int)rt_critical_level());
-    level = rt_hw_interrupt_disable();
-    in_lock = 1;
-    spin();
-    in_lock = 0;
-    rt_hw_interrupt_enable(level);
-    rt_kprintf("interrupts masked: other ran inside %d\n", other_ran_in_lock);
-    other_ran = 0;
-    spin();
-    rt_kprintf("unlocked: other ran %d\n", other_ran);
-    rt_thread_delete(t);
+    rt_thread_mdelay(1000);
 
     /* errno belongs to each thread */
     rt_set_errno(3);

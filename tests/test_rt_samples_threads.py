@@ -66,7 +66,7 @@ resume: 0
 resumed: counting again 1
 change priority: 0 -> prio 15/15
 close: 0, find after close: 0
-sleeper: woken with -9 at tick 275
+sleeper: woken with -9
 resume sleeper: 0
 thread_init: 0
 static object type 0x81

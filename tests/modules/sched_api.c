@@ -34,7 +34,7 @@ static void sleeper(void *parameter)
 {
     rt_err_t result = rt_thread_mdelay(1000);
 
-    rt_kprintf("sleeper: woken with %d at tick %d\n", (int)result, (int)rt_tick_get());
+    rt_kprintf("sleeper: woken with %d\n", (int)result);
 }
 
 /* never blocks or yields: it runs whenever its 1-tick slices come round */

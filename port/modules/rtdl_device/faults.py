@@ -91,7 +91,7 @@ def out_of_time(kernel, timeout_us):
 
 def _waiting_on(thread):
     if thread.wait is None:
-        return "a delay"
+        return "rt_thread_suspend (nothing resumes it)" if thread.suspended else "a delay"
     obj = thread.wait
     if obj.module is thread.module:
         return obj.describe()

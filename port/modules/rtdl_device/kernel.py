@@ -12,7 +12,7 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
-  svc_*      the service groups (heap, runtime, dl, thread, ipc) bound by number from
+  svc_*      the service groups (heap, runtime, dl, thread, ipc, sched) bound by number from
              services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
@@ -35,6 +35,7 @@ from .svc_dl import DlServices
 from .svc_heap import HeapServices
 from .svc_ipc import IpcServices
 from .svc_runtime import RuntimeServices
+from .svc_sched import SchedServices
 from .svc_thread import ThreadServices
 
 # Names other code reaches through this module (kernel.STAT_CLOSED, kernel.split_command ...).
@@ -108,9 +109,11 @@ class Kernel:
         self.steps = Steps(self)
         self.runtime_services = RuntimeServices(self)
         self.ipc_services = IpcServices(self)
+        thread_services = ThreadServices(self)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
-                                        DlServices(self), ThreadServices(self),
-                                        self.ipc_services))
+                                        DlServices(self), thread_services,
+                                        self.ipc_services,
+                                        SchedServices(self, thread_services)))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):

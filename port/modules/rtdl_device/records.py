@@ -54,6 +54,10 @@ class Thread:
         self.tcb = 0
         self.context = None
         self.entry = entry
+        self.static = False      # rt_thread_init: the module's own struct and stack
+        self.suspended = False   # BLOCKED by rt_thread_suspend until rt_thread_resume
+        self.critical = 0        # rt_enter_critical nesting: no other thread runs while > 0
+        self.irq_level = 0       # rt_hw_interrupt_disable nesting: the same lock
 
     def who(self):
         """How reports name the thread: the module's name for its main thread."""

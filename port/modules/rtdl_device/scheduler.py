@@ -9,6 +9,7 @@ in faults.py. Imports: time, ipc, records, stacks, faults, rterror.
 from . import faults
 from . import ipc
 from . import stacks
+from . import tcb
 from .records import (THREAD_BLOCKED, THREAD_CLOSED, THREAD_READY, THREAD_RUNNING,
                       STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
 from .rterror import ModuleFault, ModuleStateError
@@ -57,6 +58,7 @@ class Scheduler:
                 run_us, last = left, True
             kernel.current = thread
             thread.state = THREAD_RUNNING
+            tcb.sync_all(kernel)        # stat and priorities as modules read them
             fault = None
             try:
                 stopped = kernel.cpu.run(thread.context, run_us)
@@ -119,8 +121,12 @@ class Scheduler:
 
     def pick(self):
         """The first READY thread of the highest priority (0 is the highest); the order of
-        kernel.threads among equals is the round-robin order."""
+        kernel.threads among equals is the round-robin order. A READY thread holding the
+        scheduler lock (rt_enter_critical, rt_hw_interrupt_disable) goes on running."""
         best = None
+        for thread in self.kernel.threads:
+            if thread.state == THREAD_READY and (thread.critical or thread.irq_level):
+                return thread
         for thread in self.kernel.threads:
             if thread.state == THREAD_READY and (best is None or thread.priority < best.priority):
                 best = thread
@@ -266,7 +272,8 @@ class Scheduler:
         kernel = self.kernel
         self.resched = False
         thread = kernel.current
-        if thread is None or thread.state != THREAD_RUNNING:
+        if thread is None or thread.state != THREAD_RUNNING or thread.critical or \
+                thread.irq_level:
             return
         for other in kernel.threads:
             if other.state == THREAD_READY and other.priority < thread.priority:

@@ -63,6 +63,24 @@ SERVICES = (
     ("rt_mb_send",),                    # (mb, value)
     ("rt_mb_send_wait",),               # (mb, value, timeout in ticks)
     ("rt_mb_recv",),                    # (mb, value*, timeout in ticks)
+    # threads and system (svc_sched.py): static threads, suspend/resume, the scheduler lock,
+    # errno, rt_object_find
+    ("rt_thread_init",),                # (thread, name, entry, parameter; stack, size, prio, tick)
+    ("rt_thread_detach",),
+    ("rt_thread_suspend",),
+    ("rt_thread_resume",),
+    ("rt_thread_control",),             # (thread, cmd, arg)
+    ("rt_thread_find",),
+    ("rt_thread_sleep",),               # (ticks)
+    ("rt_enter_critical",),
+    ("rt_exit_critical",),
+    ("rt_critical_level",),
+    ("rt_hw_interrupt_disable",),       # -> level
+    ("rt_hw_interrupt_enable",),        # (level)
+    ("rt_get_errno",),
+    ("rt_set_errno",),
+    ("_rt_errno",),                     # -> &thread->error
+    ("rt_object_find",),                # (name, type)
 )
 
 

@@ -1,15 +1,16 @@
 """Thread stacks and control blocks in the heap: [guard page][canary][stack], the register
 context a new thread starts from, the canary check, and freeing it all again.
-Imports: struct, loader (RT_NAME_MAX), rterror.
+A module's own stack and struct rt_thread (rt_thread_init) are adopted in place instead.
+Imports: struct, tcb, rterror.
 """
 import struct
 
-from .loader import RT_NAME_MAX
+from . import tcb as rt_tcb
 from .rterror import HeapError, StackOverflow
 
 STACK_GUARD = 64               # canary bytes at the bottom of every thread stack
 _GUARD_WORD = 0xDEADBEEF
-TCB_SIZE = 16
+TCB_SIZE = rt_tcb.TCB_SIZE      # struct rt_thread
 _CANARY = struct.pack("<I", _GUARD_WORD) * (STACK_GUARD // 4)
 
 
@@ -45,8 +46,25 @@ def allocate(kernel, thread, args, lr):
         raise HeapError("%s: no memory for the thread control block" % thread.name)
     thread.blocks.append(tcb)
     thread.tcb = tcb
-    memory.write(tcb, struct.pack("<12sI", thread.name.encode()[:RT_NAME_MAX],
-                                  thread.module.handle if thread.module else 0))
+    rt_tcb.write(memory, thread, args[0] if args else 0, False)
+    thread.context = _context(thread, args, lr)
+
+
+def adopt(kernel, thread, stack, tcb, args, lr):
+    """rt_thread_init: the module's own `stack` (thread.stack_size bytes) and struct at `tcb`
+    become the thread's; nothing is allocated, so nothing is freed when it ends. Its lowest
+    bytes hold the canary (RT-Thread likewise fills a new stack with '#' to check it)."""
+    memory = kernel.memory
+    thread.stack = stack
+    thread.tcb = tcb
+    rt_tcb.write(memory, thread, args[0] if args else 0, True)
+    memory.write(stack, _CANARY)
+    thread.stack_size -= STACK_GUARD
+    thread.stack_top = (stack + STACK_GUARD + thread.stack_size) & ~7
+    thread.context = _context(thread, args, lr)
+
+
+def _context(thread, args, lr):
     # r0-r12, sp, lr, pc, xpsr (Thumb bit set), then a slot the cpu keeps for itself
     # (the rest of the register file: FPU registers of softfp code)
     regs = [0] * 17 + [None]
@@ -56,7 +74,7 @@ def allocate(kernel, thread, args, lr):
     regs[14] = lr | 1
     regs[15] = thread.entry
     regs[16] = 0x01000000
-    thread.context = regs
+    return regs
 
 
 def free(kernel, thread):

@@ -4,6 +4,7 @@ Imports: ipc (result codes), loader (RT_NAME_MAX), records, stacks, symtab, rter
 """
 from . import ipc
 from . import stacks
+from . import tcb
 from .loader import RT_NAME_MAX
 from .records import (Thread, DEFAULT_TICK, MIN_STACK_SIZE, RT_THREAD_PRIORITY_MAX,
                       THREAD_CLOSED, THREAD_INIT, THREAD_RUNNING)
@@ -47,10 +48,17 @@ class ThreadServices:
                 ("rt_thread_startup", self.startup),
                 ("rt_thread_delete", self.delete))
 
-    def _thread_of(self, handle, service):
+    def live(self, handle):
+        """The live thread whose struct rt_thread is at `handle`, or None."""
         for thread in self.kernel.threads:
             if thread.tcb == handle and thread.state != THREAD_CLOSED:
                 return thread
+        return None
+
+    def thread_of(self, handle, service):
+        thread = self.live(handle)
+        if thread is not None:
+            return thread
         raise ModuleFault("%s: %s: 0x%08x is not a thread (expected an rt_thread_t from "
                           "rt_thread_create or rt_thread_self that has not ended)"
                           % (caller(self.kernel), service, handle))
@@ -125,17 +133,18 @@ class ThreadServices:
         return thread.tcb
 
     def startup(self, args):
-        thread = self._thread_of(args[0], "rt_thread_startup")
+        thread = self.thread_of(args[0], "rt_thread_startup")
         if thread.state != THREAD_INIT:
             return -ipc.RT_ERROR
         self.kernel.scheduler.make_ready(thread)
+        tcb.sync(self.kernel.memory, thread)
         return ipc.RT_EOK
 
     def delete(self, args):
         """Ends a thread (the caller itself too); its stack and control block are freed once
         it is off the CPU, mutexes it holds pass to their next waiter."""
         kernel = self.kernel
-        thread = self._thread_of(args[0], "rt_thread_delete")
+        thread = self.thread_of(args[0], "rt_thread_delete")
         if thread is kernel.current:
             thread.state = THREAD_CLOSED
             kernel.cpu.stop()

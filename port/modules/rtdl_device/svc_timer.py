@@ -185,13 +185,21 @@ class TimerServices:
         timer thread lives while soft timers are active (its last one may have died with a
         module that faulted in a callback)."""
         kernel = self.kernel
+        thread = self.thread
+        soft = False
+        for timer in kernel.timers:
+            if timer.soft:
+                soft = True
+                break
+        if thread is None or thread.state == THREAD_CLOSED:
+            if soft:
+                self._make_thread()
+        elif not soft and thread.state == THREAD_BLOCKED and thread.wait is None and \
+                self.running is None:
+            # no soft timer is left: the thread asks again and ends
+            kernel.scheduler.wake(thread, 0, None)
         if not kernel.timers:
             return
-        if self.thread is None or self.thread.state == THREAD_CLOSED:
-            for timer in kernel.timers:
-                if timer.soft:
-                    self._make_thread()
-                    break
         for timer in self._due(False):
             if timer not in kernel.timers:      # stopped by an earlier callback
                 continue

@@ -17,6 +17,7 @@ extern void (*__init_array_end[])(void) __attribute__((weak));
 void rtdl_firmware_init(void);
 void rt_module_main_return(int code) __attribute__((noreturn));
 void rt_thread_exit(void) __attribute__((noreturn));
+void __rtdl_timer_thread(void *unused);
 
 /* newlib's multiprecision allocator (mprec.c): Balloc takes a Bigint of 1 << k words from
  * the reent freelist (calloc when empty), Bfree puts it back; nothing is ever freed. */
@@ -82,6 +83,20 @@ void rt_thread_exit(void)
     __rtdl_thread_exit();
     for (;;)
         __builtin_trap();
+}
+
+/* The timer thread ('timer', RT_TIMER_THREAD_PRIO): runs the callbacks of SOFT_TIMER timers
+ * as they fall due; the kernel makes it when a soft timer starts and it ends when none is
+ * active (its entry returns to rt_thread_exit). */
+void __rtdl_timer_thread(void *unused)
+{
+    struct rtdl_timer_job job;
+    int next;
+
+    (void)unused;
+    while ((next = __rtdl_timer_next(&job)) >= 0)
+        if (next > 0)
+            job.timeout(job.parameter);
 }
 
 /* Ends the calling module: libc's buffered output is flushed first (a last line without a

@@ -16,6 +16,9 @@ size_t __rtdl_malloc_usable_size(void *ptr);
 void __rtdl_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
 int __rtdl_atexit(void (*func)(void *), void *arg, void *dso);  /* 0 = registered */
 void __rtdl_thread_exit(void);                                  /* never returns */
+struct rtdl_timer_job { void (*timeout)(void *parameter); void *parameter; };
+/* the timer thread's next soft timer callback: 1 = run *job, 0 = ask again, -1 = none left */
+int __rtdl_timer_next(struct rtdl_timer_job *job);
 
 /* Aliases of the veneers above, as newlib spells them. */
 void *memalign(size_t align, size_t size);

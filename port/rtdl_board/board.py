@@ -82,7 +82,8 @@ class Board:
                                         self.exports,
                                         {"rt_module_main_return": self._sym("rt_module_main_return"),
                                          "rt_thread_exit": self._sym("rt_thread_exit"),
-                                         "__rtdl_resume": self._sym("__rtdl_resume")},
+                                         "__rtdl_resume": self._sym("__rtdl_resume"),
+                                         "__rtdl_timer_thread": self._sym("__rtdl_timer_thread")},
                                         files, self.target)
         self.cpu.call(self._sym("rtdl_firmware_init"))
 

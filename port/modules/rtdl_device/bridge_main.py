@@ -35,7 +35,8 @@ def boot(link, info):
     kernel = kernel_mod.Kernel(memory, cpu, bridge.BridgeConsole(link), heap, exports,
                                {"rt_module_main_return": sym["rt_module_main_return"],
                                 "rt_thread_exit": sym["rt_thread_exit"],
-                                "__rtdl_resume": sym["__rtdl_resume"]},
+                                "__rtdl_resume": sym["__rtdl_resume"],
+                                "__rtdl_timer_thread": sym["__rtdl_timer_thread"]},
                                files, target)
     cpu.kernel = kernel
     cpu.call(sym["rtdl_firmware_init"])

@@ -42,6 +42,16 @@ def kill(kernel, thread, fault):
     kernel.lifecycle.free_memory(module)
 
 
+def kill_module(kernel, module, fault):
+    """`module` dies of `fault` raised by its code run in no thread (a hard timer's callback
+    in the tick interrupt)."""
+    module.fault = fault
+    module.ret_code = EXIT_CODES[fault.kind]
+    kernel.set_error(fault)
+    module.state = STAT_CLOSING
+    kernel.lifecycle.free_memory(module)
+
+
 def _kill_groups(kernel, groups, make_fault):
     """Kill each group of threads of one module with the fault make_fault(module, threads)."""
     for threads in groups:

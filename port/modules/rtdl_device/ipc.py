@@ -38,6 +38,10 @@ CLASS_SEMAPHORE = const(2)
 CLASS_MUTEX = const(3)
 CLASS_EVENT = const(4)
 CLASS_MAILBOX = const(5)
+CLASS_MESSAGEQUEUE = const(6)
+CLASS_MEMPOOL = const(8)
+CLASS_TIMER = const(10)
+CLASS_STATIC = const(0x80)
 
 
 class IpcObject:
@@ -46,6 +50,9 @@ class IpcObject:
     the system) and the threads waiting on it."""
     kind = "object"
     object_class = 0
+    struct = "rt_ipc_object"      # its C struct (rt_layout.STRUCTS)
+    timeout_result = -RT_ETIMEOUT  # r0 of a waiter that times out or whose object goes
+    dynamic = True                # created (control block in the heap) or _init (static)
 
     def __init__(self, name, flag, handle, module):
         self.name = name
@@ -72,7 +79,8 @@ class IpcObject:
 
     def destroy(self):
         """The object is deleted: every waiter wakes with -RT_ERROR."""
-        wakeups = [(thread, -RT_ERROR, None) for thread in self.waiters]
+        result = -RT_ERROR if self.timeout_result else 0
+        wakeups = [(thread, result, None) for thread in self.waiters]
         self.waiters = []
         return wakeups
 
@@ -97,6 +105,7 @@ def insert_queued(queue, thread, by_priority):
 class Semaphore(IpcObject):
     kind = "semaphore"
     object_class = CLASS_SEMAPHORE
+    struct = "rt_semaphore"
 
     def __init__(self, name, flag, handle, module, value):
         IpcObject.__init__(self, name, flag, handle, module)
@@ -127,6 +136,7 @@ class Mutex(IpcObject):
     held mutexes and applies priority inheritance; this class keeps owner and hold count."""
     kind = "mutex"
     object_class = CLASS_MUTEX
+    struct = "rt_mutex"
 
     def __init__(self, name, flag, handle, module):
         # RT-Thread queues mutex waiters by priority whatever the flag says
@@ -179,6 +189,7 @@ class Event(IpcObject):
     """32 event flags; a waiter's wait_value is (set, option)."""
     kind = "event"
     object_class = CLASS_EVENT
+    struct = "rt_event"
 
     def __init__(self, name, flag, handle, module):
         IpcObject.__init__(self, name, flag, handle, module)
@@ -226,21 +237,29 @@ class Mailbox(IpcObject):
     in `senders` with their value in wait_value."""
     kind = "mailbox"
     object_class = CLASS_MAILBOX
+    struct = "rt_mailbox"
 
-    def __init__(self, name, flag, handle, module, size):
+    def __init__(self, name, flag, handle, module, size, pool=0):
         IpcObject.__init__(self, name, flag, handle, module)
         self.size = size
+        self.pool = pool             # msg_pool in target memory (the ring the C struct shows)
+        self.out = 0                 # out_offset: ring index of entries[0]
         self.entries = []
         self.senders = []
 
-    def send(self, value):
-        """(result, wakeups): a waiting receiver gets the value at once; else it is queued,
-        or -RT_EFULL when the box is full (the caller may wait)."""
+    def send(self, value, urgent=False):
+        """(result, wakeups): a waiting receiver gets the value at once; else it is queued
+        (at the front when urgent), or -RT_EFULL when the box is full (the caller may
+        wait)."""
         if self.waiters:
             return RT_EOK, [(self.waiters.pop(0), RT_EOK, value & 0xFFFFFFFF)]
         if len(self.entries) >= self.size:
             return -RT_EFULL, []
-        self.entries.append(value & 0xFFFFFFFF)
+        if urgent:
+            self.entries.insert(0, value & 0xFFFFFFFF)
+            self.out = (self.out - 1) % self.size
+        else:
+            self.entries.append(value & 0xFFFFFFFF)
         return RT_EOK, []
 
     def wait_send(self, thread):
@@ -252,6 +271,7 @@ class Mailbox(IpcObject):
         if not self.entries:
             return False, 0, []
         value = self.entries.pop(0)
+        self.out = (self.out + 1) % self.size
         wakeups = []
         if self.senders:
             sender = self.senders.pop(0)

@@ -12,7 +12,8 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
-  svc_*      the service groups (heap, runtime, dl, thread, ipc, sched) bound by number from
+  svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
+             pools and object lookups, timer) bound by number from
              services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
@@ -34,6 +35,8 @@ from .steps import Steps
 from .svc_dl import DlServices
 from .svc_heap import HeapServices
 from .svc_ipc import IpcServices
+from .svc_kobj import KobjServices
+from .svc_timer import TimerServices
 from .svc_runtime import RuntimeServices
 from .svc_sched import SchedServices
 from .svc_thread import ThreadServices
@@ -73,7 +76,7 @@ def bind_services(groups):
 class Kernel:
     """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
-    (rt_module_main_return, rt_thread_exit, __rtdl_resume); `files` reads device paths
+    (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread); `files` reads device paths
     (default: plain open()); `target` an arm_attributes.Target (None: no check of a module's
     CPU and float ABI)."""
 
@@ -103,17 +106,20 @@ class Kernel:
         self.initializing = None         # the module whose constructors are running
         self.pending = []                # service generators redirected outside any thread
         self.objects = {}                # C handle -> ipc object
+        self.timers = []                 # active software timers
         self.lifecycle = Lifecycle(self)
         self.ownership = Ownership(self)
         self.scheduler = Scheduler(self)
         self.steps = Steps(self)
         self.runtime_services = RuntimeServices(self)
         self.ipc_services = IpcServices(self)
+        self.timer_services = TimerServices(self)
         thread_services = ThreadServices(self)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
                                         DlServices(self), thread_services,
                                         self.ipc_services,
-                                        SchedServices(self, thread_services)))
+                                        SchedServices(self, thread_services),
+                                        KobjServices(self), self.timer_services))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):

@@ -46,6 +46,7 @@ class Scheduler:
                     faults.out_of_time(kernel, timeout_us)
                     timeout_us = 0       # everything left has ended
                     continue
+            kernel.timer_services.expire()
             self.wake_due()
             thread = self.pick()
             if thread is None:
@@ -92,11 +93,12 @@ class Scheduler:
         for thread in list(kernel.threads):
             if thread.state == THREAD_BLOCKED and thread.wake_tick is not None and \
                     thread.wake_tick <= kernel.tick:
-                if thread.wait is None:
+                obj = thread.wait
+                if obj is None:
                     self.wake(thread, ipc.RT_EOK, None)
                 else:
                     self.leave_wait(thread)
-                    self.wake(thread, -ipc.RT_ETIMEOUT, None)
+                    self.wake(thread, obj.timeout_result, None)
 
     def idle(self):
         """Nothing is ready: jump the tick to the next wake-up (True), or end every module
@@ -104,12 +106,20 @@ class Scheduler:
         kernel = self.kernel
         wake = None
         stuck = []
+        waiting = False              # a thread other than the timer thread waits
         for thread in kernel.threads:
             if thread.state == THREAD_BLOCKED:
+                if not kernel.timer_services.is_timer_thread(thread):
+                    waiting = True
                 if thread.wake_tick is None:
                     stuck.append(thread)
                 elif wake is None or thread.wake_tick < wake:
                     wake = thread.wake_tick
+        if not waiting:
+            return False             # timers alone do not keep the run going
+        timer = kernel.timer_services.next_due()
+        if timer is not None and (wake is None or timer < wake):
+            wake = timer
         if wake is not None:
             if wake > kernel.tick:
                 kernel.tick = wake
@@ -153,6 +163,7 @@ class Scheduler:
         while thread.held:      # a mutex whose owner ends passes to its next waiter
             mutex = thread.held.pop()
             self.apply(mutex.hand_over(), mutex)
+            kernel.ipc_services.sync(mutex)
         if thread.pending:
             kernel.steps.abandon_pending(thread.pending, ModuleStateError(
                 "thread '%s' ended while a service it called was running target code"
@@ -209,7 +220,10 @@ class Scheduler:
         """Resume a BLOCKED thread: `result` becomes its service's r0, `value` goes through
         its out pointer; it goes behind the READY threads of its priority."""
         if value is not None and thread.wait_ptr:
-            self.kernel.memory.write32(thread.wait_ptr, value)
+            if isinstance(value, bytes):         # a message for the receiver's buffer
+                self.kernel.memory.write(thread.wait_ptr, value)
+            else:
+                self.kernel.memory.write32(thread.wait_ptr, value)
         thread.context[0] = result & 0xFFFFFFFF
         thread.wait = None
         thread.wake_tick = None

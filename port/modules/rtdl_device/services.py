@@ -81,6 +81,41 @@ SERVICES = (
     ("rt_set_errno",),
     ("_rt_errno",),                     # -> &thread->error
     ("rt_object_find",),                # (name, type)
+    # kernel IPC objects (issue 9 part A): static objects (svc_ipc.py), message queues,
+    # memory pools and object lookups (svc_kobj.py), software timers (svc_timer.py)
+    ("rt_sem_init",),                   # (sem, name, value, flag)
+    ("rt_sem_detach",),
+    ("rt_mutex_init",),                 # (mutex, name, flag)
+    ("rt_mutex_detach",),
+    ("rt_event_init",),                 # (event, name, flag)
+    ("rt_event_detach",),
+    ("rt_mb_init",),                    # (mb, name, msgpool, size; flag)
+    ("rt_mb_detach",),
+    ("rt_mb_urgent",),                  # (mb, value)
+    ("rt_mq_create",),                  # (name, msg_size, max_msgs, flag)
+    ("rt_mq_init",),                    # (mq, name, msgpool, msg_size; pool_size, flag)
+    ("rt_mq_delete",),
+    ("rt_mq_detach",),
+    ("rt_mq_send",),                    # (mq, buffer, size)
+    ("rt_mq_send_wait",),               # (mq, buffer, size, timeout)
+    ("rt_mq_urgent",),                  # (mq, buffer, size)
+    ("rt_mq_recv",),                    # (mq, buffer, size, timeout) -> length or -error
+    ("rt_mp_create",),                  # (name, block_count, block_size)
+    ("rt_mp_init",),                    # (mp, name, start, size; block_size)
+    ("rt_mp_delete",),
+    ("rt_mp_detach",),
+    ("rt_mp_alloc",),                   # (mp, timeout) -> block or RT_NULL
+    ("rt_mp_free",),
+    ("rt_object_get_type",),
+    ("rt_object_is_systemobject",),
+    ("rt_timer_create",),               # (name, timeout, parameter, time; flag)
+    ("rt_timer_init",),                 # (timer, name, timeout, parameter; time, flag)
+    ("rt_timer_delete",),
+    ("rt_timer_detach",),
+    ("rt_timer_start",),
+    ("rt_timer_stop",),
+    ("rt_timer_control",),              # (timer, cmd, arg)
+    ("__rtdl_timer_next",),             # (job*): the timer thread's next soft callback
 )
 
 

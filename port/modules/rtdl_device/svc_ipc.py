@@ -1,24 +1,26 @@
 """IPC services for C code: semaphores, mutexes, events and mailboxes (state and wait queues
 in ipc.py; blocking and waking in scheduler.py). Each object's C handle is a control block in
 the heap; the object belongs to the module that created it and is destroyed with it.
-Imports: struct, ipc, loader (RT_NAME_MAX), svc_thread (caller names), symtab, rterror.
+Imports: ipc, objblocks, loader (RT_NAME_MAX), svc_thread (caller names), symtab, rterror.
 """
-import struct
-
 from . import ipc
+from . import objblocks
 from .loader import RT_NAME_MAX
 from .rterror import HeapError, ModuleFault, RtdlError
 from .svc_thread import caller, creator, signed
 from .symtab import read_cstring
 
-_OBJECT_SIZE = 16              # name[8], type, flag, pad, owning module's handle
 
 
 class IpcServices:
     def __init__(self, kernel):
         self.kernel = kernel
+        self.touched = []            # objects the running service changed (sync)
 
     def handlers(self):
+        return tuple((name, self._synced(fn)) for name, fn in self.own_handlers())
+
+    def own_handlers(self):
         return (("rt_sem_create", self.sem_create),
                 ("rt_sem_delete", self.sem_delete),
                 ("rt_sem_take", self.sem_take),
@@ -37,7 +39,16 @@ class IpcServices:
                 ("rt_mb_delete", self.mb_delete),
                 ("rt_mb_send", self.mb_send),
                 ("rt_mb_send_wait", self.mb_send_wait),
-                ("rt_mb_recv", self.mb_recv))
+                ("rt_mb_recv", self.mb_recv),
+                ("rt_sem_init", self.sem_init),
+                ("rt_sem_detach", self.sem_detach),
+                ("rt_mutex_init", self.mutex_init),
+                ("rt_mutex_detach", self.mutex_detach),
+                ("rt_event_init", self.event_init),
+                ("rt_event_detach", self.event_detach),
+                ("rt_mb_init", self.mb_init),
+                ("rt_mb_detach", self.mb_detach),
+                ("rt_mb_urgent", self.mb_urgent))
 
     # ------------------------------------------------------------------ objects ---------
     def _object(self, handle, cls, service):
@@ -47,29 +58,78 @@ class IpcServices:
                               % (caller(self.kernel), service, handle, cls.kind,
                                  "it is %s" % obj.describe() if obj is not None else
                                  "deleted, or never created"))
+        self.touched.append(obj)
         return obj
 
+    def _synced(self, handler):
+        """The handler, then every object it touched has its C struct fields written."""
+        def run(args):
+            self.touched = []
+            try:
+                return handler(args)
+            finally:
+                for obj in self.touched:
+                    self.sync(obj)
+                self.touched = []
+        return run
+
+    def sync(self, obj):
+        if obj.handle in self.kernel.objects:
+            objblocks.sync(self.kernel.memory, obj)
+
+    def _name(self, name_ptr):
+        return read_cstring(self.kernel.memory, name_ptr)[:RT_NAME_MAX] if name_ptr else ""
+
     def _new_object(self, cls, name_ptr, flag, *extra):
-        """The object's control block in target memory (struct rt_object: name, type, flag,
-        plus the owning module's handle) is its C handle; 0 when the heap is full."""
+        """The object's control block (RT-Thread's struct for its kind) in the heap is its
+        C handle; 0 when the heap is full."""
         kernel = self.kernel
-        name = read_cstring(kernel.memory, name_ptr)[:RT_NAME_MAX] if name_ptr else ""
-        module = creator(kernel)
-        handle = kernel.heap.malloc(_OBJECT_SIZE)
+        name = self._name(name_ptr)
+        handle = kernel.heap.malloc(objblocks.size_of(cls))
         if not handle:
             kernel.set_error(HeapError("%s: no memory for %s '%s'" % (caller(kernel),
                                                                        cls.kind, name)))
             return 0
-        kernel.memory.write(handle, struct.pack("<8sBBHI", name.encode(), cls.object_class,
-                                                flag & 0xFF, 0, module.handle if module else 0))
-        obj = cls(name, flag & 0xFF, handle, module, *extra)
-        kernel.objects[handle] = obj
+        return self.register(cls(name, flag & 0xFF, handle, creator(kernel), *extra))
+
+    def register(self, obj):
+        """Enter a new object: its struct written, owned by its module."""
+        kernel = self.kernel
+        module = obj.module
+        kernel.objects[obj.handle] = obj
         if module is not None:
             module.objects.append(obj)
-        return handle
+        objblocks.write_header(kernel.memory, obj, module.handle if module else 0)
+        self.touched.append(obj)
+        return obj.handle
+
+    def check_struct(self, handle, cls, service):
+        """A module's own struct for a static object (_init): it must lie in RAM and not be
+        an object already."""
+        kernel = self.kernel
+        memory = kernel.memory
+        size = objblocks.size_of(cls)
+        if not (memory.ram_start <= handle and handle + size <= memory.ram_end):
+            raise ModuleFault("%s: %s: 0x%08x is not a writable struct %s (expected %d "
+                              "bytes in RAM)" % (caller(kernel), service, handle, cls.struct,
+                                                 size))
+        if handle in kernel.objects:
+            raise ModuleFault("%s: %s: 0x%08x is already %s (detach it first)"
+                              % (caller(kernel), service, handle,
+                                 kernel.objects[handle].describe()))
+
+    def init_object(self, handle, cls, service, name_ptr, flag, *extra):
+        """_init: the object lives in the module's struct at `handle` (RT-Thread's static
+        object), owned by the calling module and detached when it ends."""
+        self.check_struct(handle, cls, service)
+        obj = cls(self._name(name_ptr), flag & 0xFF, handle, creator(self.kernel), *extra)
+        obj.dynamic = False
+        self.register(obj)
+        return ipc.RT_EOK
 
     def destroy_object(self, obj):
-        """Delete an object: its waiters wake with -RT_ERROR, its control block is freed."""
+        """Delete or detach an object: its waiters wake with -RT_ERROR, a created object's
+        control block (and pool) is freed."""
         kernel = self.kernel
         scheduler = kernel.scheduler
         wakeups = obj.destroy()
@@ -79,15 +139,39 @@ class IpcServices:
                 owner.held.remove(obj)
             obj.owner = None
             scheduler.update_priority(owner)
+        if obj in kernel.timers:
+            obj.stop()
+            kernel.timers.remove(obj)
         scheduler.apply(wakeups, obj)
         if obj.handle in kernel.objects:
             del kernel.objects[obj.handle]
-            kernel.heap.free(obj.handle)
+            if obj.dynamic:
+                pool = getattr(obj, "pool", 0) or getattr(obj, "heap_pool", 0)
+                if pool:
+                    kernel.heap.free(pool)
+                kernel.heap.free(obj.handle)
+            else:
+                # a detached object reads as one no more (RT-Thread clears its type)
+                kernel.memory.write8(obj.handle + 8, 0)
         if obj.module is not None and obj in obj.module.objects:
             obj.module.objects.remove(obj)
 
+    def _detach(self, args, cls, service):
+        obj = self._object(args[0], cls, service)
+        if obj.dynamic:
+            raise ModuleFault("%s: %s of %s, which rt_%s_create made (expected "
+                              "rt_%s_delete)" % (caller(self.kernel), service, obj.describe(),
+                                                 service[3:].split("_")[0],
+                                                 service[3:].split("_")[0]))
+        self.destroy_object(obj)
+        return ipc.RT_EOK
+
     def _delete(self, args, cls, service):
-        self.destroy_object(self._object(args[0], cls, service))
+        obj = self._object(args[0], cls, service)
+        if not obj.dynamic:
+            raise ModuleFault("%s: %s of %s, a static object made by _init (expected its "
+                              "_detach)" % (caller(self.kernel), service, obj.describe()))
+        self.destroy_object(obj)
         return ipc.RT_EOK
 
     def _wait(self, obj, timeout, value=None, ptr=0, sender=False):
@@ -111,6 +195,17 @@ class IpcServices:
             return 0
         return self._new_object(ipc.Semaphore, args[0], args[2], args[1])
 
+    def sem_init(self, args):
+        """(sem, name, value, flag): RT-Thread asserts the value fits 16 bits."""
+        if args[2] > ipc.RT_SEM_VALUE_MAX:
+            raise ModuleFault("%s: rt_sem_init: value %d does not fit the semaphore (expected "
+                              "0..%d)" % (caller(self.kernel), args[2], ipc.RT_SEM_VALUE_MAX))
+        return self.init_object(args[0], ipc.Semaphore, "rt_sem_init", args[1], args[3],
+                                args[2])
+
+    def sem_detach(self, args):
+        return self._detach(args, ipc.Semaphore, "rt_sem_detach")
+
     def sem_delete(self, args):
         return self._delete(args, ipc.Semaphore, "rt_sem_delete")
 
@@ -131,6 +226,12 @@ class IpcServices:
     # ------------------------------------------------------------------ mutexes ---------
     def mutex_create(self, args):
         return self._new_object(ipc.Mutex, args[0], args[1])
+
+    def mutex_init(self, args):
+        return self.init_object(args[0], ipc.Mutex, "rt_mutex_init", args[1], args[2])
+
+    def mutex_detach(self, args):
+        return self._detach(args, ipc.Mutex, "rt_mutex_detach")
 
     def mutex_delete(self, args):
         return self._delete(args, ipc.Mutex, "rt_mutex_delete")
@@ -168,6 +269,12 @@ class IpcServices:
     def event_create(self, args):
         return self._new_object(ipc.Event, args[0], args[1])
 
+    def event_init(self, args):
+        return self.init_object(args[0], ipc.Event, "rt_event_init", args[1], args[2])
+
+    def event_detach(self, args):
+        return self._detach(args, ipc.Event, "rt_event_detach")
+
     def event_delete(self, args):
         return self._delete(args, ipc.Event, "rt_event_delete")
 
@@ -199,7 +306,36 @@ class IpcServices:
             self.kernel.set_error(RtdlError("%s: rt_mb_create: size %d (expected 1..65536 "
                                             "entries)" % (caller(self.kernel), args[1])))
             return 0
-        return self._new_object(ipc.Mailbox, args[0], args[2], args[1])
+        handle = self._new_object(ipc.Mailbox, args[0], args[2], args[1])
+        if handle:
+            # RT-Thread takes the ring of entries from the heap too
+            pool = self.kernel.heap.malloc(args[1] * 4)
+            mailbox = self.kernel.objects[handle]
+            if not pool:
+                self.destroy_object(mailbox)
+                self.kernel.set_error(HeapError("%s: no memory for the %d entries of "
+                                                "mailbox '%s'" % (caller(self.kernel),
+                                                                  args[1], mailbox.name)))
+                return 0
+            mailbox.pool = pool
+        return handle
+
+    def mb_init(self, args):
+        """(mb, name, msgpool, size in entries; flag is the 5th argument, on the stack)."""
+        flag = self.kernel.memory.read32(self.kernel.cpu.sp())
+        if args[3] == 0 or args[3] > 0xFFFF:
+            raise ModuleFault("%s: rt_mb_init: size %d (expected 1..65535 entries)"
+                              % (caller(self.kernel), args[3]))
+        return self.init_object(args[0], ipc.Mailbox, "rt_mb_init", args[1], flag, args[3],
+                                args[2])
+
+    def mb_detach(self, args):
+        return self._detach(args, ipc.Mailbox, "rt_mb_detach")
+
+    def mb_urgent(self, args):
+        mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_urgent")
+        result, wakeups = mailbox.send(args[1], True)
+        return self._released(mailbox, result, wakeups)
 
     def mb_delete(self, args):
         return self._delete(args, ipc.Mailbox, "rt_mb_delete")

@@ -88,10 +88,14 @@ def frozen_dir():
     return out
 
 
-def serve(board, info, handlers):
+def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None):
     """Run the device side on MicroPython against `board`; `info` is what it is told about
     the session (mode, arguments), `handlers` extra host requests. Returns what the device
-    side sent with ["exit", value]."""
+    side sent with ["exit", value]. `entry` is the frozen module whose main(path) runs;
+    with board=None only `handlers` and console output (to `console`) are served.
+
+    MicroPython runs in a session of its own, so the terminal's Ctrl-C reaches only this
+    process, which tells the device side when it asks (the "interrupted" request)."""
     node = shutil.which("node")
     if node is None:
         raise RtdlError("the MicroPython runtime needs node (Node.js) on PATH")
@@ -99,18 +103,20 @@ def serve(board, info, handlers):
     frozen_path = frozen_dir()
     to_child = os.pipe()
     from_child = os.pipe()
-    whole = dict(board_info(board), **info)
+    whole = dict(board_info(board), **info) if board is not None else dict(info)
     requests = dict(handlers, info=lambda: whole)
     proc = subprocess.Popen([node, RUNNER, "--package", package, "--frozen", frozen_path,
-                             "--rfd", str(to_child[0]), "--wfd", str(from_child[1])],
-                            pass_fds=(to_child[0], from_child[1]))
+                             "--rfd", str(to_child[0]), "--wfd", str(from_child[1]),
+                             "--entry", entry],
+                            pass_fds=(to_child[0], from_child[1]), stdin=subprocess.DEVNULL,
+                            start_new_session=True)
     os.close(to_child[0])
     os.close(from_child[1])
     rfile = os.fdopen(from_child[0], "rb")
     wfile = os.fdopen(to_child[1], "wb")
     try:
-        value = BridgeServer(board, rfile, wfile, requests).serve()
-    except RtdlError:
+        value = BridgeServer(board, rfile, wfile, requests, console).serve()
+    except BaseException:
         proc.kill()
         raise
     finally:

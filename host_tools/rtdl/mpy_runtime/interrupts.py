@@ -8,11 +8,22 @@ and the device side gets KeyboardInterrupt as the answer to its readline.
     with ctrl_c.installed():
         ctrl_c.read_line(read, prompt)   # KeyboardInterrupt when Ctrl-C is or was pressed
         ctrl_c.take()                    # was Ctrl-C pressed since the last take? (clears)
+        ctrl_c.repl_poll(input_ready)    # "interrupt", "input" or None (repl.py's threads)
 
 May import: the standard library.
 """
+import select
 import signal
+import sys
 import threading
+
+
+def terminal_input_ready():
+    """A key waits at the terminal (stdin is a tty and readable now); None for piped input,
+    whose lines must not race the threads (a piped session's transcript stays the same)."""
+    if not sys.stdin.isatty():
+        return None
+    return lambda: bool(select.select([sys.stdin], [], [], 0)[0])
 
 
 class CtrlC:
@@ -25,6 +36,15 @@ class CtrlC:
             self.reading = False
             raise KeyboardInterrupt()
         self.pending = True
+
+    def repl_poll(self, input_ready):
+        """What stops the REPL's wait for threads: "interrupt", "input" (a key is waiting
+        at the terminal: `input_ready()`) or None."""
+        if self.take():
+            return "interrupt"
+        if input_ready is not None and input_ready():
+            return "input"
+        return None
 
     def take(self):
         pending = self.pending

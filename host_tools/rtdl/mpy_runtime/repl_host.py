@@ -10,12 +10,14 @@ it has handed out alive for the REPL's lifetime, so a ref always means the same 
 May import: rtdl.mpy_runtime, rtdl_device (dlmodule, dlfcn), the standard library.
 """
 import binascii
+import time
 
 from rtdl_device import dlfcn
 from rtdl_device import dlmodule
+from rtdl_device.repl import PROMPT_WAIT_MS
 
 from . import serve
-from .interrupts import CtrlC
+from .interrupts import CtrlC, terminal_input_ready
 
 
 class HostObjects:
@@ -82,16 +84,25 @@ def python_repl(kernel, read_line, console, timeout_us):
     `console.write(bytes)` prints."""
     objects = HostObjects((dlmodule, dlfcn))
     ctrl_c = CtrlC()
+    input_ready = terminal_input_ready()
 
     def run_threads(timeout, until_tick):
-        stopped = []
+        # the same rule as repl.LocalThreads: typing ends the prompt's wait, not a sleep
+        why = []
+        started = time.monotonic()
 
         def stop():
-            if ctrl_c.take():
-                stopped.append(True)
-            return bool(stopped)
+            if not why:
+                prompt = until_tick is None
+                found = ctrl_c.repl_poll(input_ready if prompt else None)
+                if found is None and prompt and input_ready is not None and \
+                        time.monotonic() - started >= PROMPT_WAIT_MS / 1000.0:
+                    found = "input"
+                if found is not None:
+                    why.append(found)
+            return bool(why)
         kernel.run(timeout, until_tick, stop)
-        if stopped:
+        if why == ["interrupt"]:
             raise KeyboardInterrupt()
         return None
 

@@ -87,11 +87,12 @@ def shell(kernel, link, info):
     def read_line(prompt):
         return link.call("readline", prompt)
 
-    def interrupted():
-        return link.call("interrupted")
+    def poll():
+        return link.call("repl_poll")
 
     def python_command(argv):
-        return repl.repl(repl.LocalThreads(kernel, info["timeout_us"], interrupted),
+        wait = repl.PROMPT_WAIT_MS if info.get("terminal") else None
+        return repl.repl(repl.LocalThreads(kernel, info["timeout_us"], poll, wait),
                          read_line, write)
 
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])

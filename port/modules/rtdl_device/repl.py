@@ -7,7 +7,8 @@ whose dlmodule/dlfcn and threads are the host's, over the bridge (remote_repl.py
     repl(threads, read_line, write)   # read_line(prompt) -> str, None at EOF
 
 `threads` lets the module threads run while the REPL waits: `settle()` before each prompt
-(every thread runs until it has ended or waits), `sleep_ms(ms)` for time.sleep_ms and
+(every thread runs until it has ended or waits; at a terminal at most PROMPT_WAIT_MS, or
+until the user starts typing), `sleep_ms(ms)` for time.sleep_ms and
 time.sleep (the threads run for that many ticks, then the rest of the time passes); both raise
 KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
 `dlmodule.find` shows it gone once it has ended. End of input (Ctrl-D) or exit() returns to
@@ -23,6 +24,7 @@ import time
 
 from .rterror import RtdlError
 
+PROMPT_WAIT_MS = 200
 BANNER = ("MicroPython %s on the device side; dlmodule, dlfcn imported; "
           "Ctrl-D or exit() returns to msh\n")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -33,24 +35,36 @@ def _leave(code=None):
 
 
 class LocalThreads:
-    """The module threads of a kernel in this interpreter. `interrupted()` tells (and
-    clears) whether Ctrl-C was pressed; it is asked before each time slice."""
+    """The module threads of a kernel in this interpreter. `poll()` is asked before each
+    time slice: "interrupt" (Ctrl-C was pressed: KeyboardInterrupt), "input" (the user has
+    started typing: the prompt's wait is over, a sleep goes on) or None. At a terminal
+    (`prompt_wait_ms` set) the prompt also comes after that long, so threads that never end
+    do not hide it; they run on at the next wait. Piped input waits for the threads."""
 
-    def __init__(self, kernel, timeout_us, interrupted):
+    def __init__(self, kernel, timeout_us, poll, prompt_wait_ms=None):
         self.kernel = kernel
         self.timeout_us = timeout_us
-        self.interrupted = interrupted
-        self._stopped = False
+        self.poll = poll
+        self.prompt_wait_ms = prompt_wait_ms
+        self._why = None
+        self._sleeping = False
+        self._started = 0
 
     def _stop(self):
-        if self.interrupted():
-            self._stopped = True
-        return self._stopped
+        why = self.poll()
+        if why == "interrupt" or (why == "input" and not self._sleeping):
+            self._why = why
+        elif not self._sleeping and self.prompt_wait_ms is not None and \
+                time.ticks_diff(time.ticks_ms(), self._started) >= self.prompt_wait_ms:
+            self._why = "input"
+        return self._why is not None
 
     def _run(self, until_tick):
-        self._stopped = False
+        self._why = None
+        self._sleeping = until_tick is not None
+        self._started = time.ticks_ms()
         self.kernel.run(self.timeout_us if until_tick is None else 0, until_tick, self._stop)
-        if self._stopped:
+        if self._why == "interrupt":
             raise KeyboardInterrupt()
 
     def settle(self):

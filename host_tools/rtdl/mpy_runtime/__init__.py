@@ -7,6 +7,9 @@ in this CPython process and is served to it over a synchronous bridge.
                 there), standing in for the kernel in the board's SVC hook
     runner.mjs  the Node launcher: MicroPython, /lib = the frozen device side, the bridge as
                 the character device /dev/rtdl_bridge over two pipes
+    repl_host.py  msh `python` under --runtime cpython: a MicroPython process whose dlmodule and
+                dlfcn are this process's (rtdl_device.remote_repl at the other end)
+    interrupts.py Ctrl-C kept here for a MicroPython process that never sees SIGINT
     this file   finding node, the MicroPython package and the frozen files (compiled on
                 demand into a per-user cache), starting the runner and serving it
 

@@ -133,3 +133,21 @@ def test_errors_of_the_board_are_micropython_exceptions(root, runtime, firmware)
                   'dlmodule.no_such_name\n', firmware)
     assert "RtdlError True\n" in out or "HostOSError True\n" in out, out
     assert re.search(r"AttributeError: .*no_such_name", out), out
+
+
+def test_ctrl_c_stops_an_msh_module_on_micropython_not_the_shell(root, tmp_path):
+    # MicroPython runs in a session of its own: the key press reaches rtdl, which tells the
+    # device side's msh at the module's next time slice
+    child = start(root, "micropython", tmp_path)
+    type_line(child, "spin")
+    child.expect_exact("spin: start")
+    child.sendintr()
+    child.expect_exact("spin: stopped by Ctrl-C (thread 'spin' killed)")
+    child.expect_exact("msh />")
+    type_line(child, "hello")
+    child.expect_exact("Hello, world")
+    child.expect_exact("msh />")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

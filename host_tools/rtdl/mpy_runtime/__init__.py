@@ -7,6 +7,9 @@ in this CPython process and is served to it over a synchronous bridge.
                 there), standing in for the kernel in the board's SVC hook
     runner.mjs  the Node launcher: MicroPython, /lib = the frozen device side, the bridge as
                 the character device /dev/rtdl_bridge over two pipes
+    repl_host.py  msh `python` under --runtime cpython: a MicroPython process whose dlmodule and
+                dlfcn are this process's (rtdl_device.remote_repl at the other end)
+    interrupts.py Ctrl-C kept here for a MicroPython process that never sees SIGINT
     this file   finding node, the MicroPython package and the frozen files (compiled on
                 demand into a per-user cache), starting the runner and serving it
 
@@ -54,10 +57,19 @@ def _sources():
             for n in sorted(os.listdir(package)) if n.endswith(".py")]
 
 
-def frozen_dir():
-    """The frozen device side for the current sources, compiled with mpy-cross on first use
-    into $XDG_CACHE_HOME/rtdl/frozen/<hash of the sources>/."""
+# what rtdl_device.remote_repl imports: the REPL of the CPython runtime freezes only these,
+# so its first start in a fresh cache compiles 5 files, not the whole device side
+REPL_MODULES = ("rtdl_device/__init__.py", "rtdl_device/rterror.py", "rtdl_device/bridge.py",
+                "rtdl_device/repl.py", "rtdl_device/remote_repl.py")
+
+
+def frozen_dir(only=None):
+    """The frozen device side for the current sources (`only`: just those frozen names),
+    compiled with mpy-cross on first use into $XDG_CACHE_HOME/rtdl/frozen/<hash of the
+    sources>/."""
     sources = _sources()
+    if only is not None:
+        sources = [s for s in sources if s[1] in only]
     digest = hashlib.sha256()
     for source, target in sources:
         digest.update(target.encode() + b"\0")
@@ -88,29 +100,35 @@ def frozen_dir():
     return out
 
 
-def serve(board, info, handlers):
+def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None):
     """Run the device side on MicroPython against `board`; `info` is what it is told about
     the session (mode, arguments), `handlers` extra host requests. Returns what the device
-    side sent with ["exit", value]."""
+    side sent with ["exit", value]. `entry` is the frozen module whose main(path) runs;
+    with board=None only `handlers` and console output (to `console`) are served.
+
+    MicroPython runs in a session of its own, so the terminal's Ctrl-C reaches only this
+    process, which tells the device side when it asks (the "interrupted" request)."""
     node = shutil.which("node")
     if node is None:
         raise RtdlError("the MicroPython runtime needs node (Node.js) on PATH")
     package = micropython_package()
-    frozen_path = frozen_dir()
+    frozen_path = frozen_dir(REPL_MODULES if entry == "rtdl_device.remote_repl" else None)
     to_child = os.pipe()
     from_child = os.pipe()
-    whole = dict(board_info(board), **info)
+    whole = dict(board_info(board), **info) if board is not None else dict(info)
     requests = dict(handlers, info=lambda: whole)
     proc = subprocess.Popen([node, RUNNER, "--package", package, "--frozen", frozen_path,
-                             "--rfd", str(to_child[0]), "--wfd", str(from_child[1])],
-                            pass_fds=(to_child[0], from_child[1]))
+                             "--rfd", str(to_child[0]), "--wfd", str(from_child[1]),
+                             "--entry", entry],
+                            pass_fds=(to_child[0], from_child[1]), stdin=subprocess.DEVNULL,
+                            start_new_session=True)
     os.close(to_child[0])
     os.close(from_child[1])
     rfile = os.fdopen(from_child[0], "rb")
     wfile = os.fdopen(to_child[1], "wb")
     try:
-        value = BridgeServer(board, rfile, wfile, requests).serve()
-    except RtdlError:
+        value = BridgeServer(board, rfile, wfile, requests, console).serve()
+    except BaseException:
         proc.kill()
         raise
     finally:

@@ -7,6 +7,7 @@ from rtdl_board.board import Board
 from rtdl_device.rterror import RtdlError
 
 from . import serve
+from .interrupts import CtrlC, terminal_input_ready
 
 
 _FILE_METHODS = ("read", "listdir", "isdir", "isfile", "size", "chdir", "getcwd")
@@ -49,11 +50,18 @@ PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
 def shell(args, console, files, read_line):
     """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
     None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
+    ctrl_c = CtrlC()
+    input_ready = terminal_input_ready()
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
-        result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
-                               "python_help": PYTHON_HELP},
-                       {"files": files_handler(files), "readline": read_line})
+        with ctrl_c.installed():
+            result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
+                                   "python_help": PYTHON_HELP,
+                                   "terminal": input_ready is not None},
+                           {"files": files_handler(files),
+                            "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
+                            "interrupted": ctrl_c.take,
+                            "repl_poll": lambda: ctrl_c.repl_poll(input_ready)})
         if "error" in result:
             raise RtdlError(result["error"])
     except RtdlError as error:

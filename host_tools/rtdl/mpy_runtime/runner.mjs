@@ -2,10 +2,12 @@
 // The MicroPython side of `rtdl run/shell --runtime micropython` (started by rtdl.mpy_runtime).
 //
 //   node runner.mjs --package DIR --frozen DIR --rfd N --wfd N [--heapsize BYTES]
+//                   [--entry MODULE]
 //
 // Loads real MicroPython (the WebAssembly port in DIR), copies the frozen device side
 // (DIR/**/*.mpy) into its /lib, which is on MicroPython's default sys.path, and runs
-// rtdl_device.bridge_main.main over /dev/rtdl_bridge: a character device whose reads come from
+// MODULE.main (default rtdl_device.bridge_main; rtdl_device.remote_repl is the REPL of the
+// CPython runtime) over /dev/rtdl_bridge: a character device whose reads come from
 // fd N (the host's answers) and whose writes go to fd N. Reads block (fs.readSync), so the
 // device side calls the board synchronously. Written bytes are held until the device side
 // next reads, which is when it waits for an answer: everything queued leaves in one write.
@@ -19,11 +21,11 @@ function die(msg) {
   process.exit(2);
 }
 
-const opts = { heapsize: 64 * 1024 * 1024 };
+const opts = { heapsize: 64 * 1024 * 1024, entry: 'rtdl_device.bridge_main' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
-  if (!['package', 'frozen', 'rfd', 'wfd', 'heapsize'].includes(key) || i + 1 >= argv.length) {
+  if (!['package', 'frozen', 'rfd', 'wfd', 'heapsize', 'entry'].includes(key) || i + 1 >= argv.length) {
     die(`bad argument ${argv[i]}`);
   }
   opts[key] = argv[i + 1];
@@ -129,7 +131,8 @@ function push(byte) {
 mp.FS.createDevice('/dev', 'rtdl_bridge', input, output);
 let status = 0;
 try {
-  mp.runPython('import rtdl_device.bridge_main\nrtdl_device.bridge_main.main("/dev/rtdl_bridge")');
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(opts.entry)) die(`bad entry ${opts.entry}`);
+  mp.runPython(`import ${opts.entry}\n${opts.entry}.main("/dev/rtdl_bridge")`);
 } catch (e) {
   process.stderr.write(`${e.message || e}\n`);
   status = 2;

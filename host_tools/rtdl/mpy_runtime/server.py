@@ -39,9 +39,17 @@ class _ModuleView:
         return self.mem_space <= addr < self.mem_space + self.size
 
 
+# raised on the device side as the same builtin (rtdl_device.bridge.error_from)
+_BUILTIN_ERRORS = (KeyboardInterrupt, AttributeError, TypeError, ValueError, KeyError,
+                   IndexError)
+
+
 def _error_json(error):
     info = {"type": "RtdlError", "message": str(error)}
-    if isinstance(error, ModuleFault):
+    if type(error) in _BUILTIN_ERRORS:
+        info["type"] = type(error).__name__
+        info["message"] = str(error.args[0]) if error.args else ""
+    elif isinstance(error, ModuleFault):
         info["type"] = "ModuleFault"
         info["address"] = error.address
     elif isinstance(error, OSError):
@@ -54,11 +62,14 @@ def _error_json(error):
 
 class BridgeServer:
     """Serves `board` over (rfile, wfile); `handlers` maps JSON request names ("info",
-    "files", "readline", ...) to functions of the request's arguments."""
+    "files", "readline", ...) to functions of the request's arguments. Without a board
+    (board=None) only JSON requests and console output (to `console`) are served: the
+    REPL of the CPython runtime, whose board and kernel stay in this process."""
 
-    def __init__(self, board, rfile, wfile, handlers):
+    def __init__(self, board, rfile, wfile, handlers, console=None):
         self.board = board
-        self.uc = board.uc
+        self.console = board.console if board is not None else console
+        self.uc = board.uc if board is not None else None
         self.rfile = rfile
         self.wfile = wfile
         self.handlers = handlers
@@ -66,7 +77,8 @@ class BridgeServer:
         self.modules = []
         self.contexts = {}           # slot number -> unicorn saved context of a thread
         self.exit_value = None
-        board.kernel = self
+        if board is not None:
+            board.kernel = self
 
     # ------------------------------------------------------------------- framing -----
     def _send(self, op, body=b""):
@@ -113,6 +125,14 @@ class BridgeServer:
         return r0 if flags & B.HAS_R0 else None
 
     def _handle(self, op, body):
+        if op == B.OP_CONSOLE:
+            self.console.write(body)
+            return
+        if op == B.OP_JSON:
+            self._json(json.loads(body))
+            return
+        if self.board is None:
+            raise RtdlError("bridge: request 0x%02x needs a board" % op)
         memory = self.board.memory
         if op == B.OP_WRITE:
             addr = struct.unpack("<I", body[:4])[0]
@@ -134,16 +154,12 @@ class BridgeServer:
         elif op == B.OP_PROTECT:
             addr, size, writable = struct.unpack("<IIB", body)
             memory.protect(addr, size, bool(writable))
-        elif op == B.OP_CONSOLE:
-            self.board.console.write(body)
         elif op == B.OP_REGS:
             self._send(B.OP_DATA, struct.pack("<16I", *[self.uc.reg_read(r) for r in REGS]))
         elif op == B.OP_RUN:
             self._run(body)
         elif op == B.OP_CALL:
             self._call(body)
-        elif op == B.OP_JSON:
-            self._json(json.loads(body))
         else:
             raise RtdlError("bridge: unknown request 0x%02x" % op)
 
@@ -206,7 +222,7 @@ class BridgeServer:
             return
         try:
             value = handler(*args)
-        except (RtdlError, OSError) as error:
+        except (RtdlError, OSError) + _BUILTIN_ERRORS as error:
             self._send(B.OP_ERROR, _error_json(error))
             return
         if isinstance(value, (bytes, bytearray)):

@@ -70,8 +70,17 @@ class HostOSError(OSError):
         return self.text
 
 
+# errors of the host that the device side raises as the same builtin (remote_repl.py)
+_BUILTIN_ERRORS = {"KeyboardInterrupt": KeyboardInterrupt, "AttributeError": AttributeError,
+                   "TypeError": TypeError, "ValueError": ValueError, "KeyError": KeyError,
+                   "IndexError": IndexError}
+
+
 def error_from(info):
     """The exception a JSON error report stands for."""
+    builtin = _BUILTIN_ERRORS.get(info.get("type"))
+    if builtin is not None:
+        return builtin(info["message"]) if info["message"] else builtin()
     if info.get("type") == "OSError":
         return HostOSError(info.get("errno") or 5, info["message"])
     if info.get("type") == "ModuleFault":

@@ -58,9 +58,28 @@ def run_module(kernel, info):
             "heap": list(kernel.heap.info())}
 
 
+class _CtrlCCpu:
+    """The kernel's CPU in the shell: before each slice of a module msh runs, the host is
+    asked whether Ctrl-C was pressed (it keeps the key press: this process never sees the
+    terminal's SIGINT), and msh stops the module as on CPython."""
+
+    def __init__(self, cpu, link, shell):
+        self._cpu = cpu
+        self._link = link
+        self._shell = shell
+
+    def __getattr__(self, name):
+        return getattr(self._cpu, name)
+
+    def run(self, context, timeout_us=0):
+        if self._shell.running and self._link.call("interrupted"):
+            self._shell.interrupt()
+        return self._cpu.run(context, timeout_us)
+
+
 def shell(kernel, link, info):
     """rtdl shell: msh reading its lines from the host's terminal; `python` is a REPL on this
-    interpreter (repl.py)."""
+    interpreter (repl.py), its threads this kernel's."""
     console = kernel.console
 
     def write(text):
@@ -69,17 +88,31 @@ def shell(kernel, link, info):
     def read_line(prompt):
         return link.call("readline", prompt)
 
+    def poll():
+        return link.call("repl_poll")
+
     def python_command(argv):
-        return repl.repl(kernel, read_line, write, info["timeout_us"])
+        wait = repl.PROMPT_WAIT_MS if info.get("terminal") else None
+        return repl.repl(repl.LocalThreads(kernel, info["timeout_us"], poll, wait),
+                         read_line, write)
 
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
     sh.add_command("python", python_command, info["python_help"])
-    while not sh.exited:
-        line = read_line(sh.prompt())
-        if line is None:
-            write("\n")
-            break
-        sh.execute(line)
+    cpu = kernel.cpu
+    kernel.cpu = _CtrlCCpu(cpu, link, sh)
+    try:
+        while not sh.exited:
+            try:
+                line = read_line(sh.prompt())
+            except KeyboardInterrupt:
+                write("\n")         # Ctrl-C at the prompt drops the line
+                continue
+            if line is None:
+                write("\n")
+                break
+            sh.execute(line)
+    finally:
+        kernel.cpu = cpu
     return {}
 
 

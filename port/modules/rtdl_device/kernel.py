@@ -178,7 +178,7 @@ class Kernel:
         self.runtime_services.exit([code & 0xFFFFFFFF])
 
     # ---------------------------------------------------------------- threads -----------
-    def run(self, timeout_us=0):
+    def run(self, timeout_us=0, until_tick=None, stop=None):
         """Run threads until none is left: the highest-priority READY thread runs for its time
         slice (thread.slice * tick_us of host time); a slice that runs out advances the tick by
         the slice and puts the thread behind its equals (round robin); a thread a service
@@ -186,8 +186,12 @@ class Kernel:
         next wake-up; if every thread waits for ever, each module is ended with a deadlock
         report. `timeout_us` (0: none) is the budget for the whole run: whatever is still
         alive when it is spent ends with a timeout. A faulting module is killed and
-        destroyed; the fault is kept on the module (module.fault) and the loop goes on."""
-        self.scheduler.run(timeout_us)
+        destroyed; the fault is kept on the module (module.fault) and the loop goes on.
+
+        A REPL waiting as one thread among the others (repl.py) ends the run early, leaving
+        every thread as it is: at `until_tick` (its own sleep is over; nothing is ended as
+        deadlocked before then) or once `stop()` is true (checked before each slice: Ctrl-C)."""
+        self.scheduler.run(timeout_us, until_tick, stop)
 
     # ------------------------------------------------------- running target code -------
     def drive(self, steps):

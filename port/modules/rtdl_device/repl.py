@@ -1,20 +1,30 @@
-"""msh's `python` command on MicroPython: a read-eval-print loop in the interpreter that runs the
-device side, with RT-Thread's `dlmodule` and `dlfcn` imported, as on a device whose REPL is
-one thread among the module threads.
+"""msh's `python` command: a MicroPython read-eval-print loop with RT-Thread's `dlmodule` and
+`dlfcn` imported, as on a device whose REPL is one thread among the module threads. The same
+loop serves both runtimes: on --runtime micropython it runs in the interpreter of the device
+side (LocalThreads over its kernel); on --runtime cpython in a MicroPython process of its own
+whose dlmodule/dlfcn and threads are the host's, over the bridge (remote_repl.py).
 
-    repl(kernel, read_line, write, timeout_us)   # read_line(prompt) -> str, None at EOF
+    repl(threads, read_line, write)   # read_line(prompt) -> str, None at EOF
 
-Modules a line starts (dlmodule.exec) run while the REPL waits for its next line: the kernel
-runs every ready thread before each prompt, so `dlmodule.find` shows a module gone once it
-has ended. End of input (Ctrl-D) or exit() returns to msh. MicroPython only (compile's
-"single" mode, sys.print_exception). Imports: builtins, io, sys, rterror.
+`threads` lets the module threads run while the REPL waits: `settle()` before each prompt
+(every thread runs until it has ended or waits; at a terminal at most PROMPT_WAIT_MS, or
+until the user starts typing), `sleep_ms(ms)` for time.sleep_ms and
+time.sleep (the threads run for that many ticks, then the rest of the time passes); both raise
+KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
+`dlmodule.find` shows it gone once it has ended. End of input (Ctrl-D) or exit() returns to
+msh; Ctrl-C raises KeyboardInterrupt in the REPL, which reports it and prompts again.
+MicroPython only (compile's "single" mode, sys.print_exception). Imports: builtins, io, sys,
+time, rterror.
 """
 import builtins
 import io
 import sys
+import time
+
 
 from .rterror import RtdlError
 
+PROMPT_WAIT_MS = 200
 BANNER = ("MicroPython %s on the device side; dlmodule, dlfcn imported; "
           "Ctrl-D or exit() returns to msh\n")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -22,6 +32,74 @@ _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 def _leave(code=None):
     raise SystemExit(code)
+
+
+class LocalThreads:
+    """The module threads of a kernel in this interpreter. `poll()` is asked before each
+    time slice: "interrupt" (Ctrl-C was pressed: KeyboardInterrupt), "input" (the user has
+    started typing: the prompt's wait is over, a sleep goes on) or None. At a terminal
+    (`prompt_wait_ms` set) the prompt also comes after that long, so threads that never end
+    do not hide it; they run on at the next wait. Piped input waits for the threads."""
+
+    def __init__(self, kernel, timeout_us, poll, prompt_wait_ms=None):
+        self.kernel = kernel
+        self.timeout_us = timeout_us
+        self.poll = poll
+        self.prompt_wait_ms = prompt_wait_ms
+        self._why = None
+        self._sleeping = False
+        self._started = 0
+
+    def _stop(self):
+        why = self.poll()
+        if why == "interrupt" or (why == "input" and not self._sleeping):
+            self._why = why
+        elif not self._sleeping and self.prompt_wait_ms is not None and \
+                time.ticks_diff(time.ticks_ms(), self._started) >= self.prompt_wait_ms:
+            self._why = "input"
+        return self._why is not None
+
+    def _run(self, until_tick):
+        self._why = None
+        self._sleeping = until_tick is not None
+        self._started = time.ticks_ms()
+        self.kernel.run(self.timeout_us if until_tick is None else 0, until_tick, self._stop)
+        if self._why == "interrupt":
+            raise KeyboardInterrupt()
+
+    def settle(self):
+        self._run(None)
+
+    def sleep_ms(self, ms):
+        self._run(self.kernel.tick + max(int(ms), 0))
+
+
+class _Time:
+    """`time` inside the REPL: the real module, except that sleeping lets the module threads
+    run (threads.sleep_ms), as a device's REPL thread sleeping gives them the CPU."""
+
+    def __init__(self, real, threads):
+        self._real = real
+        self._threads = threads
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def _sleep(self, ms):
+        start = self._real.ticks_ms()
+        self._threads.sleep_ms(ms)
+        left = ms - self._real.ticks_diff(self._real.ticks_ms(), start)
+        if left > 0:
+            self._real.sleep_ms(left)
+
+    def sleep_ms(self, ms):
+        self._sleep(int(ms))
+
+    def sleep_us(self, us):
+        self._sleep(int(us) // 1000)
+
+    def sleep(self, seconds):
+        self._sleep(int(seconds * 1000))
 
 
 def continues(source):
@@ -56,36 +134,51 @@ def continues(source):
     return first.endswith(":") and not source.endswith("\n")
 
 
-def repl(kernel, read_line, write, timeout_us):
+def repl(threads, read_line, write):
     # ports built without MICROPY_PY_BUILTINS_EVAL_EXEC have no exec: no REPL there
     run = getattr(builtins, "exec", None)
     if run is None:
         write("python: this MicroPython has no exec(), so no REPL\n")
         return -1
     namespace = {"__name__": "__main__", "exit": _leave, "quit": _leave}
-    run("import dlmodule, dlfcn", namespace)
-    write(BANNER % ".".join(str(n) for n in sys.implementation.version[:3]))
-    while True:
-        kernel.run(timeout_us)
-        line = read_line(">>> ")
-        if line is None:
-            write("\n")
-            return 0
-        source = line
-        while continues(source):
-            more = read_line("... ")
-            if more is None or (more == "" and not source.endswith("\\")):
-                source += "\n"
-                break
-            source += "\n" + more
-        try:
-            run(compile(source.rstrip("\n") + "\n", "<stdin>", "single"), namespace)
-        except SystemExit:
-            return 0
-        except RtdlError as error:
-            write("%s: %s\n" % (type(error).__name__, error))
-        except Exception as error:     # as MicroPython's own REPL: report, go on
-            write(_traceback(error))
+    real_time = sys.modules.get("time", time)
+    sys.modules["time"] = _Time(real_time, threads)
+    try:
+        run("import dlmodule, dlfcn", namespace)
+        write(BANNER % ".".join(str(n) for n in sys.implementation.version[:3]))
+        while True:
+            try:
+                source = _read_source(threads, read_line)
+                if source is None:
+                    write("\n")
+                    return 0
+                run(compile(source, "<stdin>", "single"), namespace)
+            except SystemExit:
+                return 0
+            except KeyboardInterrupt:
+                write("\nKeyboardInterrupt\n")
+            except RtdlError as error:
+                write("%s: %s\n" % (type(error).__name__, error))
+            except Exception as error:     # as MicroPython's own REPL: report, go on
+                write(_traceback(error))
+    finally:
+        sys.modules["time"] = real_time
+
+
+def _read_source(threads, read_line):
+    """The next statement, None at end of input; the threads run while it is awaited."""
+    threads.settle()
+    line = read_line(">>> ")
+    if line is None:
+        return None
+    source = line
+    while continues(source):
+        more = read_line("... ")
+        if more is None or (more == "" and not source.endswith("\\")):
+            source += "\n"
+            break
+        source += "\n" + more
+    return source.rstrip("\n") + "\n"
 
 
 def _traceback(error):

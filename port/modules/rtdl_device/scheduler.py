@@ -33,12 +33,16 @@ class Scheduler:
         self.resched = False         # a service made a thread ready: check preemption
 
     # ---------------------------------------------------------------- the run loop -----
-    def run(self, timeout_us=0):
+    def run(self, timeout_us=0, until_tick=None, stop=None):
         """See Kernel.run."""
         kernel = self.kernel
         started = ticks_us()
         while True:
             self.reap()
+            if stop is not None and stop():
+                return
+            if until_tick is not None and kernel.tick >= until_tick:
+                return
             left = 0
             if timeout_us:
                 left = timeout_us - ticks_diff(ticks_us(), started)
@@ -50,7 +54,7 @@ class Scheduler:
             self.wake_due()
             thread = self.pick()
             if thread is None:
-                if self.idle():
+                if self.idle(until_tick):
                     continue
                 return
             run_us = thread.slice * kernel.tick_us
@@ -100,9 +104,11 @@ class Scheduler:
                     self.leave_wait(thread)
                     self.wake(thread, obj.timeout_result, None)
 
-    def idle(self):
+    def idle(self, until_tick=None):
         """Nothing is ready: jump the tick to the next wake-up (True), or end every module
-        whose threads all wait for ever (True), or report that nothing is left (False)."""
+        whose threads all wait for ever (True), or report that nothing is left (False).
+        With `until_tick`, a wake-up after it only moves the tick there (False): the
+        caller's own wait ends first."""
         kernel = self.kernel
         wake = None
         stuck = []
@@ -115,11 +121,15 @@ class Scheduler:
                     stuck.append(thread)
                 elif wake is None or thread.wake_tick < wake:
                     wake = thread.wake_tick
-        if not waiting:
+        if not waiting and until_tick is None:
             return False             # timers alone do not keep the run going
         timer = kernel.timer_services.next_due()
         if timer is not None and (wake is None or timer < wake):
             wake = timer
+        if until_tick is not None and (wake is None or wake > until_tick):
+            if until_tick > kernel.tick:
+                kernel.tick = until_tick
+            return False
         if wake is not None:
             if wake > kernel.tick:
                 kernel.tick = wake

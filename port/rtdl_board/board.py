@@ -84,7 +84,9 @@ class Board:
                                          "rt_thread_exit": self._sym("rt_thread_exit"),
                                          "__rtdl_resume": self._sym("__rtdl_resume")},
                                         files, self.target)
+        self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.cpu.call(self._sym("rtdl_firmware_init"))
+        self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
 
     # ---------------------------------------------------------------- firmware --------
     def _load_firmware(self):
@@ -150,6 +152,8 @@ class Board:
         kernel = getattr(self, "kernel", None)
         if kernel is not None and kernel.current is not None:
             return kernel.current.name
+        if kernel is not None and kernel.initializing is not None:
+            return "%s (in its constructors, on the kernel stack)" % kernel.initializing.name
         return "kernel"
 
     # -------------------------------------------------------------- interrupts -------

@@ -19,6 +19,9 @@ class UnicornMemory:
         self.uc = uc
         self.ram_start = RAM_BASE
         self.ram_end = RAM_BASE + RAM_SIZE
+        # flash: readable by modules, never written by a service (svc_args.py)
+        self.rom_start = FLASH_BASE
+        self.rom_end = FLASH_BASE + FLASH_SIZE
         self.page_size = uc.ctl_get_page_size()
 
     def protect(self, addr, size, writable):

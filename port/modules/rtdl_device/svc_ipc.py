@@ -9,7 +9,6 @@ from . import ipc
 from .loader import RT_NAME_MAX
 from .rterror import HeapError, ModuleFault, RtdlError
 from .svc_thread import caller, creator, signed
-from .symtab import read_cstring
 
 _OBJECT_SIZE = 16              # name[8], type, flag, pad, owning module's handle
 
@@ -53,9 +52,12 @@ class IpcServices:
         """The object's control block in target memory (struct rt_object: name, type, flag,
         plus the owning module's handle) is its C handle; 0 when the heap is full."""
         kernel = self.kernel
-        name = read_cstring(kernel.memory, name_ptr)[:RT_NAME_MAX] if name_ptr else ""
+        name = kernel.args.string(name_ptr, "name", null="")[:RT_NAME_MAX]
         module = creator(kernel)
-        handle = kernel.heap.malloc(_OBJECT_SIZE)
+        # a mailbox's storage (4 bytes an entry) is charged to the heap with its control
+        # block, as RT-Thread allocates it, so exhaustion gives RT_NULL
+        storage = 4 * extra[0] if cls is ipc.Mailbox else 0
+        handle = kernel.heap.malloc(_OBJECT_SIZE + storage)
         if not handle:
             kernel.set_error(HeapError("%s: no memory for %s '%s'" % (caller(kernel),
                                                                        cls.kind, name)))
@@ -183,7 +185,9 @@ class IpcServices:
         kernel = self.kernel
         event = self._object(args[0], ipc.Event, "rt_event_recv")
         wanted, option = args[1], args[2]
-        ptr = kernel.memory.read32(kernel.cpu.sp())
+        ptr = kernel.args.read32(kernel.cpu.sp(), "recved")
+        if ptr:
+            kernel.args.check_writable(ptr, 4, "recved")
         if wanted == 0 or not option & (ipc.RT_EVENT_FLAG_AND | ipc.RT_EVENT_FLAG_OR):
             return -ipc.RT_ERROR
         got = event.recv(wanted, option)
@@ -219,6 +223,8 @@ class IpcServices:
 
     def mb_recv(self, args):
         mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_recv")
+        if args[1]:
+            self.kernel.args.check_writable(args[1], 4, "value")
         ok, value, wakeups = mailbox.recv()
         if ok:
             if args[1]:

@@ -242,3 +242,5 @@ class Lifecycle:
             # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
             start, data = kernel.firmware_data
             kernel.memory.write(start, data)
+        if not kernel.modules and hasattr(kernel.memory, "flush_code_cache"):
+            kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)

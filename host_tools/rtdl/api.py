@@ -84,13 +84,14 @@ class Board(_board.Board):
             # the budget bounds constructors (and module_init) too, not only main
             kernel.call_timeout_us = min(saved, int(timeout * 1000000))
         try:
-            module = dlmodule.exec(path, cmd)
-        except ModuleFault as fault:
-            # a constructor faulted or ran out of time: the module is gone, the run is a fault
-            return ExecResult(FailedModule(path, fault), self.console.take())
+            try:
+                module = dlmodule.exec(path, cmd)
+            except ModuleFault as fault:
+                # a constructor faulted or ran out of time: the module is gone, a fault
+                return ExecResult(FailedModule(path, fault), self.console.take())
+            self.run(timeout)            # destructors at its end are bounded the same way
         finally:
             kernel.call_timeout_us = saved
-        self.run(timeout)
         return ExecResult(module, self.console.take())
 
     def run(self, timeout=10.0):

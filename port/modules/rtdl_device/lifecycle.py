@@ -224,9 +224,6 @@ class Lifecycle:
             kernel.ipc_services.destroy_object(obj)
         kernel.ownership.reclaim(module)
         if module.image is not None:
-            # unicorn keeps translated code for the image: drop it, or host memory grows
-            # with every load and later code at the same address could run stale
-            kernel.memory.invalidate(module.image.base, module.image.size)
             if getattr(module.image, "aligned_block", False):
                 kernel.heap.free_align(module.image.base)
             else:

@@ -31,8 +31,9 @@ class HeapServices:
         raise ModuleFault("%s: %s: %s" % (self._who(), service, message))
 
     def _enter(self, service):
-        """Every heap call first checks the heap's headers: damage a module did since the
-        last one is repaired and reported as the caller's fault."""
+        """Every free/realloc first checks the heap's headers (allocations do not: the walk
+        would cost every malloc a pass over the heap): damage a module did since the last
+        one is repaired and reported as the caller's fault; the module's end checks too."""
         damage = self.kernel.heap_damage()
         if damage is not None:
             self._fault(service, damage)
@@ -57,7 +58,6 @@ class HeapServices:
                         % (ptr, kind))
 
     def malloc(self, args):
-        self._enter("rt_malloc")
         return self.kernel.ownership.track(self.kernel.heap.malloc(args[0]))
 
     def free(self, args):
@@ -90,13 +90,11 @@ class HeapServices:
         return block
 
     def calloc(self, args):
-        self._enter("rt_calloc")
         if args[0] and args[1] and args[0] * args[1] > 0xFFFFFFFF:
             return 0                     # the size does not fit in a size_t: RT_NULL
         return self.kernel.ownership.track(self.kernel.heap.calloc(args[0], args[1]))
 
     def malloc_align(self, args):
-        self._enter("rt_malloc_align")
         block = self._checked("rt_malloc_align", self.kernel.heap.malloc_align, args[0], args[1])
         if block:
             self.kernel.ownership.align_blocks[block] = True
@@ -117,7 +115,6 @@ class HeapServices:
     def memalign(self, args):
         # newlib's memalign result is released with free(): remember which ones need free_align
         ownership = self.kernel.ownership
-        self._enter("memalign")
         block = self._checked("memalign", self.kernel.heap.malloc_align, args[1], args[0])
         if block:
             ownership.aligned[block] = True

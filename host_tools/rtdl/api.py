@@ -23,7 +23,19 @@ from rtdl_board import board as _board
 from rtdl_device import dlfcn
 from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel
-from rtdl_device.rterror import RtdlError
+from rtdl_device import faults as _faults
+from rtdl_device import loader as _loader
+from rtdl_device.rterror import ModuleFault, RtdlError
+
+
+class FailedModule:
+    """What ExecResult reports for a module that died in its constructors."""
+
+    def __init__(self, path, fault):
+        self.name = _kernel.Module(_loader.module_name(path), path).name
+        self.path = path
+        self.fault = fault
+        self.ret_code = _faults.EXIT_CODES.get(fault.kind, _faults.EXIT_FAULT)
 
 
 class ExecResult:
@@ -66,8 +78,20 @@ class Board(_board.Board):
         path = os.fspath(path)
         cmd = _kernel.quote_args([argv0 or path] + [str(a) for a in args])
         self.console.take()
-        module = dlmodule.exec(path, cmd)
-        self.run(timeout)
+        kernel = self.kernel
+        saved = kernel.call_timeout_us
+        if timeout:
+            # the budget bounds constructors (and module_init) too, not only main
+            kernel.call_timeout_us = min(saved, int(timeout * 1000000))
+        try:
+            try:
+                module = dlmodule.exec(path, cmd)
+            except ModuleFault as fault:
+                # a constructor faulted or ran out of time: the module is gone, a fault
+                return ExecResult(FailedModule(path, fault), self.console.take())
+            self.run(timeout)            # destructors at its end are bounded the same way
+        finally:
+            kernel.call_timeout_us = saved
         return ExecResult(module, self.console.take())
 
     def run(self, timeout=10.0):

@@ -85,7 +85,9 @@ class Board:
                                          "__rtdl_resume": self._sym("__rtdl_resume"),
                                          "__rtdl_timer_thread": self._sym("__rtdl_timer_thread")},
                                         files, self.target)
+        self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.cpu.call(self._sym("rtdl_firmware_init"))
+        self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
 
     # ---------------------------------------------------------------- firmware --------
     def _load_firmware(self):
@@ -151,6 +153,8 @@ class Board:
         kernel = getattr(self, "kernel", None)
         if kernel is not None and kernel.current is not None:
             return kernel.current.name
+        if kernel is not None and kernel.initializing is not None:
+            return "%s (in its constructors, on the kernel stack)" % kernel.initializing.name
         return "kernel"
 
     # -------------------------------------------------------------- interrupts -------

@@ -10,6 +10,7 @@ FLASH_BASE = 0x00000000
 FLASH_SIZE = 512 * 1024
 RAM_BASE = 0x20000000
 RAM_SIZE = 512 * 1024
+FLUSH_EVERY = 32          # module unloads between flushes of the translated-code cache
 
 
 class UnicornMemory:
@@ -19,7 +20,11 @@ class UnicornMemory:
         self.uc = uc
         self.ram_start = RAM_BASE
         self.ram_end = RAM_BASE + RAM_SIZE
+        # flash: readable by modules, never written by a service (svc_args.py)
+        self.rom_start = FLASH_BASE
+        self.rom_end = FLASH_BASE + FLASH_SIZE
         self.page_size = uc.ctl_get_page_size()
+        self._unloads = 0
 
     def protect(self, addr, size, writable):
         """Make whole pages read-only or writable again (the MPU of a real board)."""
@@ -48,6 +53,16 @@ class UnicornMemory:
 
     def write32(self, addr, value):
         self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
+
+    def flush_code_cache(self):
+        """Drop every translated block and reuse the code buffer: ctl_remove_cache only marks
+        blocks invalid, so unicorn's buffer (and the host's RSS) would keep growing with
+        each module loaded; the kernel calls this when the last module has gone. Only every
+        FLUSH_EVERY-th call flushes: retranslating the firmware after every run would cost
+        a third of a short run, and the growth in between stays bounded (~50 KiB)."""
+        self._unloads += 1
+        if self._unloads % FLUSH_EVERY == 0:
+            self.uc.ctl_flush_tb()
 
     def invalidate(self, addr, size):
         # Translated blocks of code that ran before are cached: drop them over new code.

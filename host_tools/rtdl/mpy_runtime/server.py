@@ -239,5 +239,7 @@ def board_info(board):
     return {"symbols": dict((n, board._sym(n)) for n in names), "cpu": board.cpu_name,
             "firmware_flags": board.firmware_flags,
             "ram": [board.memory.ram_start, board.memory.ram_end],
+            "rom": [board.memory.rom_start, board.memory.rom_end],
+            "kernel_stack_guard": list(board.kernel_stack_guard),
             "page_size": board.memory.page_size}
 

@@ -23,6 +23,8 @@ def boot(link, info):
     """The kernel over the host's board, booted as rtdl_board.board.Board boots its own."""
     sym = info["symbols"]
     memory = bridge.BridgeMemory(link, info["ram"][0], info["ram"][1], info["page_size"])
+    if "rom" in info:                      # flash: readable by services' checks (svc_args)
+        memory.rom_start, memory.rom_end = info["rom"]
     cpu = bridge.BridgeCpu(link, memory)
     heap = rtheap.SmallMemHeap(memory, sym["__heap_start"], sym["__heap_end"])
     target = arm_attributes.Target(info["cpu"],
@@ -39,7 +41,10 @@ def boot(link, info):
                                 "__rtdl_timer_thread": sym["__rtdl_timer_thread"]},
                                files, target)
     cpu.kernel = kernel
+    if "kernel_stack_guard" in info:
+        kernel.kernel_stack_guard = tuple(info["kernel_stack_guard"])
     cpu.call(sym["rtdl_firmware_init"])
+    kernel.keep_firmware_data(memory.ram_start, heap.begin)
     dlmodule.attach(kernel)
     return kernel
 

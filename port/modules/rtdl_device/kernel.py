@@ -18,6 +18,7 @@ parts, one responsibility each:
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
 """
+from . import heapguard
 from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
@@ -32,6 +33,7 @@ from .rterror import ModuleFault, RtdlError
 from .scheduler import Scheduler
 from .stacks import STACK_GUARD
 from .steps import Steps
+from .svc_args import ServiceArgs
 from .svc_dl import DlServices
 from .svc_heap import HeapServices
 from .svc_ipc import IpcServices
@@ -107,6 +109,8 @@ class Kernel:
         self.pending = []                # service generators redirected outside any thread
         self.objects = {}                # C handle -> ipc object
         self.timers = []                 # active software timers
+        self.firmware_data = None        # (address, bytes) of .data/.bss after boot
+        self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
         self.ownership = Ownership(self)
         self.scheduler = Scheduler(self)
@@ -198,6 +202,52 @@ class Kernel:
         """Run a step generator at top level (no thread is running): calls go to cpu.call."""
         return self.steps.drive(steps)
 
+    # --------------------------------------------------------- containment -----------
+    def kernel_block_kind(self, payload, addr=None):
+        """What kernel block the heap block at `payload` is ("the module object of 'x'",
+        ...) or None when it is a block a module may use. `addr` inside a thread's stack
+        block is only a kernel block on the guard page."""
+        addr = payload if addr is None else addr
+        for module in self.modules:
+            if module.handle == payload:
+                return "the module object of '%s'" % module.name
+            if module.image is not None and module.image.base == payload and addr == payload:
+                return "the image of module '%s'" % module.name
+        for thread in self.threads:
+            if thread.tcb == payload:
+                return "the control block of thread '%s'" % thread.name
+            if thread.stack_block == payload:
+                if thread.guard is not None and thread.guard[0] <= addr < thread.guard[1]:
+                    return "the guard page of thread '%s'" % thread.name
+                if addr == payload:
+                    return "the stack of thread '%s'" % thread.name
+        obj = self.objects.get(payload)
+        if obj is not None:
+            return "the control block of %s" % obj.describe()
+        return None
+
+    def keep_firmware_data(self, start, end):
+        """Remember the firmware's .data/.bss [start, end) as it is now (after boot): it is
+        put back whenever the last module has gone."""
+        self.firmware_data = (start, self.memory.read(start, end - start))
+
+    def heap_damage(self):
+        """Check every live heap header against the heap's record; repair what a module
+        overwrote. Returns a description of the first damage, or None."""
+        damaged = heapguard.damage(self.heap)
+        if not damaged:
+            return None
+        heapguard.repair(self.heap, damaged)
+        off, now, raw = damaged[0]
+        more = " and %d more" % (len(damaged) - 1) if len(damaged) > 1 else ""
+        site = self.ownership.sites.get(self.heap.begin + off + self.heap.header_size)
+        module = self.module_at(site) if site else None
+        where = ", allocated at %s+0x%x" % (module.name, (site & ~1) - module.mem_space) \
+            if module is not None else ""
+        return ("heap corrupted: %s%s%s was overwritten (found %s); the kernel repaired it"
+                % (heapguard.describe(self.heap, off, now), where, more,
+                   heapguard.found_text(now)))
+
     # ---------------------------------------------------------- SVC dispatching --------
     def service(self, number, args):
         """Entry from the board's SVC hook. Returns the value for r0, or None to leave it."""
@@ -207,9 +257,19 @@ class Kernel:
         if number < 0 or number >= len(self._handlers):
             raise ModuleFault("%s: unknown kernel service SVC #%d"
                               % (thread.name if thread else "kernel", number))
-        result = self._handlers[number](args)
-        if hasattr(result, "send"):
-            result = self.steps.start(result)
+        name = services.SERVICES[number][0]
+        self.args.service = name
+        try:
+            result = self._handlers[number](args)
+            if hasattr(result, "send"):
+                result = self.steps.start(result)
+        except ModuleFault:
+            raise
+        except Exception as error:
+            # Whatever a service met through a module's arguments (a host exception from an
+            # emulator access, a heap error) is the calling module's fault, never the host's.
+            raise ModuleFault("%s: %s: %s (%s)" % (thread.who() if thread else "kernel",
+                                                   name, error, type(error).__name__))
         if self.scheduler.resched:
             self.scheduler.preempt()
         return result

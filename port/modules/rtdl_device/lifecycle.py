@@ -11,8 +11,9 @@ from . import stacks
 from .argv import argv_bytes, split_command, write_argv
 from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
                       RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
-from .rterror import HeapError, RtdlError, EINVAL, ENOENT
+from .rterror import HeapError, ModuleFault, RtdlError, EINVAL, ENOENT
 
+EXIT_FAULT = 139               # faults.EXIT_FAULT (faults imports lifecycle's users)
 MODULE_STRUCT_SIZE = 44        # struct rt_dlmodule, see firmware_stub/include/dlmodule.h
 
 
@@ -212,6 +213,11 @@ class Lifecycle:
         """Free everything of the module without running any of its code: its threads, its
         kernel objects, the heap blocks it owns, its image and its struct."""
         kernel = self.kernel
+        damage = kernel.heap_damage()
+        if damage is not None and module.fault is None:
+            # found at the latest when the module ends: it is this module's fault
+            module.fault = ModuleFault("%s: %s" % (module.name, damage))
+            module.ret_code = EXIT_FAULT
         for thread in list(module.threads):
             kernel.scheduler.release_thread(thread)
         for obj in list(module.objects):
@@ -228,3 +234,10 @@ class Lifecycle:
         module.state = STAT_CLOSED
         if module in kernel.modules:
             kernel.modules.remove(module)
+        if not kernel.modules and kernel.firmware_data is not None:
+            # the last module is gone: whatever it wrote into the firmware's .data/.bss
+            # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
+            start, data = kernel.firmware_data
+            kernel.memory.write(start, data)
+        if not kernel.modules and hasattr(kernel.memory, "flush_code_cache"):
+            kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)

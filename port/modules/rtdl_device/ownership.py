@@ -11,6 +11,8 @@ class Ownership:
         self.kernel = kernel
         self.owners = {}                 # heap block -> module that allocated it
         self.aligned = {}                # memalign blocks, released by free() via free_align
+        self.align_blocks = {}           # rt_malloc_align blocks, released by rt_free_align
+        self.sites = {}                  # heap block -> return address of its allocation
 
     def owner_of_call(self):
         """The module whose code made the current service call (by its return address)."""
@@ -22,6 +24,7 @@ class Ownership:
             module = self.owner_of_call()
             if module is not None:
                 self.owners[block] = module
+                self.sites[block] = self.kernel.cpu.lr()
         return block
 
     def give(self, block, module):
@@ -30,13 +33,18 @@ class Ownership:
     def untrack(self, block):
         if block in self.owners:
             del self.owners[block]
+        if block in self.sites:
+            del self.sites[block]
 
     def owner(self, block):
         return self.owners.get(block)
 
     def release_block(self, block):
         """Free a block with the call that matches how it was allocated."""
-        if block in self.aligned:
+        if block in self.align_blocks:
+            del self.align_blocks[block]
+            self.kernel.heap.free_align(block)
+        elif block in self.aligned:
             del self.aligned[block]
             self.kernel.heap.free_align(block)
         else:
@@ -48,7 +56,7 @@ class Ownership:
         kernel = self.kernel
         for block in list(self.owners):
             if self.owners[block] is module:
-                del self.owners[block]
+                self.untrack(block)
                 if block == kernel._dlerror_block:
                     kernel._dlerror_block = 0
                 else:

@@ -25,6 +25,7 @@ Deliberate differences from RT-Thread (each one keeps the heap checkable):
 
 import struct
 
+from . import heapguard
 from .rterror import HeapError, HeapCorruption, EINVAL
 
 try:
@@ -92,8 +93,11 @@ class SmallMemHeap:
         self.used = 0
         self.max_used = 0
         self._lfree = 0
-        memory.write(b, struct.pack(_HDR_FMT, HEAP_MAGIC, 0, eo, 0, FREE_OWNER))
-        memory.write(b + eo, struct.pack(_HDR_FMT, HEAP_MAGIC, 1, eo, eo, SENTINEL_OWNER))
+        # offset -> the 16 header bytes this heap last wrote there: the authoritative block
+        # metadata heapguard.py checks target memory against and repairs it from
+        self.shadow = {}
+        self._put(0, 0, eo, 0, FREE_OWNER)
+        self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
     # -- header access: one read / one write per header --------------------------------------
 
@@ -112,12 +116,15 @@ class SmallMemHeap:
         return h
 
     def _put(self, off, used, nxt, prv, owner):
-        self.memory.write(self.begin + off, struct.pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv,
-                                                        owner))
+        raw = struct.pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv, owner)
+        self.memory.write(self.begin + off, raw)
+        self.shadow[off] = raw
 
     def _set_prev(self, off, prv):
         if off != self._endoff:
             self.memory.write32(self.begin + off + 8, prv)
+            raw = self.shadow[off]
+            self.shadow[off] = raw[:8] + struct.pack("<I", prv) + raw[12:]
 
     def _block(self, ptr, what):
         """Validate `ptr` as the payload of a used block; return (off, header, prev header)."""
@@ -343,59 +350,12 @@ class SmallMemHeap:
         """rt_memory_info: (total, used, max_used)."""
         return (self.total, self.used, self.max_used)
 
-    # -- integrity ----------------------------------------------------------------------------
+    # -- integrity (heapguard.py) -----------------------------------------------------------
 
     def check(self):
         """Walk every block and verify the heap. Returns [(payload addr, payload size, used,
         owner)] in address order (sentinel excluded); raises HeapCorruption on damage."""
-        begin = self.begin
-        hs = self.header_size
-        am = self._am
-        eo = self._endoff
-        blocks = []
-        off = 0
-        prev_off = 0
-        prev_free = False
-        first_free = -1
-        used_sum = 0
-        while off != eo:
-            magic, used, nxt, prv, name = self._hdr(off)
-            addr = begin + off
-            if magic != HEAP_MAGIC:
-                raise HeapCorruption("heap block at 0x%08x: bad magic 0x%04x" % (addr, magic))
-            if used > 1:
-                raise HeapCorruption("heap block at 0x%08x: bad used flag %d" % (addr, used))
-            if nxt < off + hs or nxt > eo or (nxt & am):
-                raise HeapCorruption("heap block at 0x%08x: next offset 0x%x out of range"
-                                     % (addr, nxt))
-            if prv != prev_off:
-                raise HeapCorruption("heap block at 0x%08x: prev offset 0x%x, expected 0x%x"
-                                     % (addr, prv, prev_off))
-            if used:
-                used_sum += nxt - off
-            else:
-                if prev_free:
-                    raise HeapCorruption("heap block at 0x%08x: free block follows a free block"
-                                         % addr)
-                if first_free < 0:
-                    first_free = off
-            blocks.append((addr + hs, nxt - off - hs, used, _owner_str(name)))
-            prev_free = not used
-            prev_off = off
-            off = nxt
-        magic, used, nxt, prv, name = self._hdr(eo)
-        if magic != HEAP_MAGIC or used != 1 or nxt != eo or prv != eo:
-            raise HeapCorruption("heap end sentinel at 0x%08x damaged (magic 0x%04x used %d "
-                                 "next 0x%x prev 0x%x)" % (begin + eo, magic, used, nxt, prv))
-        if first_free < 0:
-            first_free = eo
-        if self._lfree != first_free:
-            raise HeapCorruption("heap: lowest free block is 0x%08x, recorded 0x%08x"
-                                 % (begin + first_free, begin + self._lfree))
-        if used_sum != self.used:
-            raise HeapCorruption("heap: blocks in use hold %d bytes, recorded %d"
-                                 % (used_sum, self.used))
-        return blocks
+        return heapguard.walk(self)
 
     def blocks(self):
         return self.check()
@@ -403,3 +363,7 @@ class SmallMemHeap:
     def snapshot(self):
         """A comparable description of the whole heap: (blocks, used)."""
         return (tuple(self.check()), self.used)
+
+    def block_at(self, addr):
+        """(payload, size, used) of the block whose payload holds `addr`, or None."""
+        return heapguard.block_at(self, addr)

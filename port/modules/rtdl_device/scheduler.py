@@ -201,7 +201,16 @@ class Scheduler:
             module.state = STAT_CLOSING
         if module.state == STAT_CLOSING and not module.has_live_threads():
             module.nref = 0
-            kernel.drive(kernel.destroy_steps(module))
+            try:
+                kernel.drive(kernel.destroy_steps(module))
+            except ModuleFault as fault:
+                # a destructor (atexit handler, module_cleanup, .fini_array) faulted: the
+                # module is freed all the same and ends with that fault
+                if module.fault is None:
+                    module.fault = ModuleFault("%s: in its destructors: %s"
+                                               % (module.name, fault), fault.address,
+                                               fault.kind)
+                    module.ret_code = faults.EXIT_CODES[fault.kind]
 
     # --------------------------------------------------------- blocking and waking -----
     def block(self, obj, timeout, value=None, ptr=0, sender=False):

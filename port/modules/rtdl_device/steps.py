@@ -9,7 +9,7 @@ generator and finally restores the thread's frame with the result in r0. If the 
 fails, every waiting generator is thrown the error so it can undo its work.
 Imports: rterror.
 """
-from .rterror import RtdlError
+from .rterror import ModuleFault, RtdlError
 
 
 class Steps:
@@ -69,7 +69,12 @@ class Steps:
 
     def resume(self, args):
         """__rtdl_resume(r0 of the finished target call): continue the service."""
-        steps, frame = self._pending().pop()
+        pending = self._pending()
+        if not pending:
+            raise ModuleFault("%s: __rtdl_resume called out of turn (no service is waiting "
+                              "for a target call)" % (self.kernel.current.who()
+                                                      if self.kernel.current else "kernel"))
+        steps, frame = pending.pop()
         self.kernel.cpu.restore_call_frame(frame)
         try:
             return self.start(steps, args[0])

@@ -5,7 +5,7 @@ Imports: steps, symtab, rterror.
 """
 from .steps import guarded
 from .rterror import ModuleStateError, RtdlError, ENOENT
-from .symtab import read_cstring
+from .svc_args import text
 
 
 class DlServices:
@@ -23,8 +23,8 @@ class DlServices:
                 ("dlclose", self.dlclose),
                 ("dlerror", self.dlerror))
 
-    def _string(self, ptr):
-        return read_cstring(self.kernel.memory, ptr)
+    def _string(self, ptr, arg="name"):
+        return self.kernel.args.string(ptr, arg)
 
     def dlmodule_self(self, args):
         module = self.kernel.self_module()
@@ -35,14 +35,14 @@ class DlServices:
         return module.handle if module else 0
 
     def dlmodule_symbol_find(self, args):
-        return self.kernel.symbols.find(self._string(args[0]))
+        return self.kernel.symbols.find(self._string(args[0], "symbol"))
 
     def _load(self, path):
         module = yield from self.kernel.load_steps(path)
         return module.handle
 
     def dlmodule_load(self, args):
-        return guarded(self.kernel, self._load(self._string(args[0])))
+        return guarded(self.kernel, self._load(self._string(args[0], "path")))
 
     def _exec(self, path, cmd):
         module = yield from self.kernel.load_steps(path)
@@ -50,9 +50,9 @@ class DlServices:
         return module.handle
 
     def dlmodule_exec(self, args):
-        memory = self.kernel.memory
-        path = self._string(args[0])
-        cmd = str(memory.read(args[1], args[2]), "utf-8") if args[1] and args[2] else path
+        path = self._string(args[0], "path")
+        cmd = text(self.kernel.args.buffer(args[1], args[2], "cmd")) \
+            if args[1] and args[2] else path
         return guarded(self.kernel, self._exec(path, cmd))
 
     def _open(self, path):
@@ -63,9 +63,10 @@ class DlServices:
         if not args[0]:
             self.kernel.set_error(RtdlError("dlopen: NULL path"))
             return 0
+        raw = self.kernel.args.string_bytes(args[0], "path")
         try:
-            path = self._string(args[0])
-        except UnicodeError:
+            path = str(raw, "utf-8")
+        except (UnicodeError, ValueError):
             # module names and messages are text: a path that is not is refused, not a crash
             self.kernel.set_error(RtdlError("dlopen: the path is not UTF-8 text (expected a "
                                             "UTF-8 path)"))
@@ -75,7 +76,7 @@ class DlServices:
     def dlsym(self, args):
         kernel = self.kernel
         module = kernel.by_handle(args[0])
-        name = self._string(args[1]) if args[1] else ""
+        name = self.kernel.args.string(args[1], "symbol", null="")
         if module is None:
             kernel.set_error(ModuleStateError("dlsym: 0x%08x is not an open module handle"
                                               % args[0]))

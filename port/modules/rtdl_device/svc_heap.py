@@ -20,14 +20,42 @@ class HeapServices:
                 ("__rtdl_malloc_usable_size", self.usable_size),
                 ("__rtdl_memory_info", self.memory_info))
 
-    def _checked(self, fn, *args):
+    def _who(self):
+        kernel = self.kernel
+        if kernel.current is not None:
+            return kernel.current.who()
+        module = kernel.ownership.owner_of_call() or kernel.initializing
+        return module.name if module is not None else "kernel"
+
+    def _fault(self, service, message):
+        raise ModuleFault("%s: %s: %s" % (self._who(), service, message))
+
+    def _enter(self, service):
+        """Every free/realloc first checks the heap's headers (allocations do not: the walk
+        would cost every malloc a pass over the heap): damage a module did since the last
+        one is repaired and reported as the caller's fault; the module's end checks too."""
+        damage = self.kernel.heap_damage()
+        if damage is not None:
+            self._fault(service, damage)
+
+    def _checked(self, service, fn, *args):
         """A heap call with a bad pointer is the calling thread's fault."""
         try:
             return fn(*args)
         except HeapError as error:
-            current = self.kernel.current
-            raise ModuleFault("%s: %s" % (current.name if current else "kernel",
-                                          error.message))
+            self._fault(service, error.message)
+
+    def _freeable(self, service, ptr):
+        """A module may free its own blocks and libc's, never the kernel's."""
+        kernel = self.kernel
+        kind = kernel.kernel_block_kind(ptr)
+        if kind is None:
+            for thread in kernel.threads:
+                if ptr in thread.blocks:
+                    kind = "a block of thread '%s'" % thread.name
+        if kind is not None:
+            self._fault(service, "0x%08x is %s, which a module may not free"
+                        % (ptr, kind))
 
     def malloc(self, args):
         return self.kernel.ownership.track(self.kernel.heap.malloc(args[0]))
@@ -35,14 +63,22 @@ class HeapServices:
     def free(self, args):
         ownership = self.kernel.ownership
         if args[0]:
+            self._enter("rt_free")
+            self._freeable("rt_free", args[0])
+            if args[0] in ownership.align_blocks:
+                self._fault("rt_free", "0x%08x comes from rt_malloc_align (expected "
+                            "rt_free_align)" % args[0])
+            self._checked("rt_free", ownership.release_block, args[0])
             ownership.untrack(args[0])
-            self._checked(ownership.release_block, args[0])
         return 0
 
     def realloc(self, args):
         ownership = self.kernel.ownership
+        self._enter("rt_realloc")
+        if args[0]:
+            self._freeable("rt_realloc", args[0])
         module = ownership.owner(args[0])
-        block = self._checked(self.kernel.heap.realloc, args[0], args[1])
+        block = self._checked("rt_realloc", self.kernel.heap.realloc, args[0], args[1])
         if block != args[0]:
             if block or args[1] == 0:
                 ownership.untrack(args[0])
@@ -54,30 +90,44 @@ class HeapServices:
         return block
 
     def calloc(self, args):
+        if args[0] and args[1] and args[0] * args[1] > 0xFFFFFFFF:
+            return 0                     # the size does not fit in a size_t: RT_NULL
         return self.kernel.ownership.track(self.kernel.heap.calloc(args[0], args[1]))
 
     def malloc_align(self, args):
-        return self.kernel.heap.malloc_align(args[0], args[1])
+        block = self._checked("rt_malloc_align", self.kernel.heap.malloc_align, args[0], args[1])
+        if block:
+            self.kernel.ownership.align_blocks[block] = True
+        return self.kernel.ownership.track(block)
 
     def free_align(self, args):
+        ownership = self.kernel.ownership
         if args[0]:
-            self._checked(self.kernel.heap.free_align, args[0])
+            self._enter("rt_free_align")
+            if args[0] not in ownership.align_blocks:
+                self._fault("rt_free_align", "0x%08x was not returned by rt_malloc_align (or "
+                            "is already freed)" % args[0])
+            self._checked("rt_free_align", self.kernel.heap.free_align, args[0])
+            del ownership.align_blocks[args[0]]
+            ownership.untrack(args[0])
         return 0
 
     def memalign(self, args):
         # newlib's memalign result is released with free(): remember which ones need free_align
         ownership = self.kernel.ownership
-        block = self.kernel.heap.malloc_align(args[1], args[0])
+        block = self._checked("memalign", self.kernel.heap.malloc_align, args[1], args[0])
         if block:
             ownership.aligned[block] = True
         return ownership.track(block)
 
     def usable_size(self, args):
-        return self.kernel.heap.usable_size(args[0]) if args[0] else 0
+        if not args[0]:
+            return 0
+        return self._checked("malloc_usable_size", self.kernel.heap.usable_size, args[0])
 
     def memory_info(self, args):
         total, used, max_used = self.kernel.heap.info()
-        for ptr, value in ((args[0], total), (args[1], used), (args[2], max_used)):
-            if ptr:
-                self.kernel.memory.write32(ptr, value)
+        for ptr, value, arg in ((args[0], total, "total"), (args[1], used, "used"),
+                                (args[2], max_used, "max_used")):
+            self.kernel.args.write32(ptr, value, arg)
         return 0

@@ -8,7 +8,6 @@ from . import objblocks
 from .loader import RT_NAME_MAX
 from .rterror import HeapError, ModuleFault, RtdlError
 from .svc_thread import caller, creator, signed
-from .symtab import read_cstring
 
 
 
@@ -78,7 +77,7 @@ class IpcServices:
             objblocks.sync(self.kernel.memory, obj)
 
     def _name(self, name_ptr):
-        return read_cstring(self.kernel.memory, name_ptr)[:RT_NAME_MAX] if name_ptr else ""
+        return self.kernel.args.string(name_ptr, "name", null="")[:RT_NAME_MAX]
 
     def _new_object(self, cls, name_ptr, flag, *extra):
         """The object's control block (RT-Thread's struct for its kind) in the heap is its
@@ -290,7 +289,9 @@ class IpcServices:
         kernel = self.kernel
         event = self._object(args[0], ipc.Event, "rt_event_recv")
         wanted, option = args[1], args[2]
-        ptr = kernel.memory.read32(kernel.cpu.sp())
+        ptr = kernel.args.read32(kernel.cpu.sp(), "recved")
+        if ptr:
+            kernel.args.check_writable(ptr, 4, "recved")
         if wanted == 0 or not option & (ipc.RT_EVENT_FLAG_AND | ipc.RT_EVENT_FLAG_OR):
             return -ipc.RT_ERROR
         got = event.recv(wanted, option)
@@ -355,6 +356,8 @@ class IpcServices:
 
     def mb_recv(self, args):
         mailbox = self._object(args[0], ipc.Mailbox, "rt_mb_recv")
+        if args[1]:
+            self.kernel.args.check_writable(args[1], 4, "value")
         ok, value, wakeups = mailbox.recv()
         if ok:
             if args[1]:

@@ -4,7 +4,6 @@ Imports: records, symtab, rterror.
 """
 from .records import STAT_CLOSING, THREAD_CLOSED
 from .rterror import ModuleFault
-from .symtab import read_cstring
 
 
 class RuntimeServices:
@@ -20,7 +19,7 @@ class RuntimeServices:
     def console_write(self, args):
         buf, size = args[0], args[1]
         if size:
-            self.kernel.console.write(self.kernel.memory.read(buf, size))
+            self.kernel.console.write(self.kernel.args.buffer(buf, size, "buf"))
         return size
 
     def exit(self, args):
@@ -43,7 +42,7 @@ class RuntimeServices:
     def abort(self, args):
         """(reason string or 0): the calling module is killed."""
         kernel = self.kernel
-        reason = read_cstring(kernel.memory, args[0]) if args[0] else "abort"
+        reason = kernel.args.string(args[0], "reason", null="abort")
         current = kernel.current
         raise ModuleFault("%s: %s called (module aborted)"
                           % (current.name if current else "kernel",

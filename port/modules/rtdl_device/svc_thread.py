@@ -9,7 +9,6 @@ from .loader import RT_NAME_MAX
 from .records import (Thread, DEFAULT_TICK, MIN_STACK_SIZE, RT_THREAD_PRIORITY_MAX,
                       THREAD_CLOSED, THREAD_INIT, THREAD_RUNNING)
 from .rterror import HeapError, ModuleFault, RtdlError
-from .symtab import read_cstring
 
 RT_TICK_PER_SECOND = 1000      # rt_thread_mdelay(ms) sleeps ms ticks
 _MAX_STACK_SIZE = 0x100000
@@ -103,11 +102,10 @@ class ThreadServices:
         arguments, on the caller's stack). The thread starts with rt_thread_startup; when
         its entry returns it ends (its LR is the firmware's rt_thread_exit)."""
         kernel = self.kernel
-        memory = kernel.memory
         sp = kernel.cpu.sp()
-        priority = memory.read32(sp) & 0xFF
-        tick = memory.read32(sp + 4)
-        name = read_cstring(memory, args[0])[:RT_NAME_MAX] if args[0] else "thread"
+        priority = kernel.args.read32(sp, "priority") & 0xFF
+        tick = kernel.args.read32(sp + 4, "tick")
+        name = kernel.args.string(args[0], "name", null="thread")[:RT_NAME_MAX]
         entry, parameter, stack_size = args[1], args[2], args[3]
         problem = None
         if not entry:

@@ -1,0 +1,149 @@
+"""Checked access to target memory for services: the ONE layer through which a service reads
+the strings and buffers and writes the out-pointers a module hands it (issue 10).
+
+A pointer a module passes is the module's claim, not the kernel's: every read is checked to
+lie in memory the module may read (flash or RAM the board maps), every string to end with a
+NUL within a bound, and every write to land in RAM a module may write - never flash (the
+firmware's code), never the firmware's data/bss, never a heap header, a free block or a kernel
+block (a module's struct, a thread's control block or guard page, an IPC control block).
+A violation raises ModuleFault naming the caller, the service, the argument and the address,
+as EFAULT would; bytes that are not UTF-8 are kept as escapes, never an exception.
+
+Usage from a service handler (kernel.args is the ServiceArgs of the kernel; the kernel sets
+the service's name before calling the handler):
+    name = kernel.args.string(args[0], "name")           # str, "" for NULL if allow_null
+    data = kernel.args.buffer(args[0], args[1], "buf")    # bytes
+    kernel.args.write32(args[1], value, "value")          # out-pointer (NULL: skipped)
+Imports: rterror.
+"""
+from .rterror import ModuleFault
+
+STRING_LIMIT = 256             # longest name or path a service reads (RT-Thread: PATH_MAX)
+_CHUNK = 64
+
+
+def text(raw):
+    """bytes -> str: UTF-8 as it is, any other byte as a \\xNN escape (no exception)."""
+    try:
+        return str(raw, "utf-8")
+    except (UnicodeError, ValueError):
+        return "".join([chr(c) if 32 <= c < 127 and c != 92 else "\\x%02x" % c for c in raw])
+
+
+class ServiceArgs:
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.service = "kernel"            # the service being run (set by Kernel.service)
+
+    # ----------------------------------------------------------------- reporting ------
+    def fault(self, arg, addr, what):
+        kernel = self.kernel
+        who = kernel.current.who() if kernel.current is not None else (
+            kernel.initializing.name if kernel.initializing is not None else "kernel")
+        raise ModuleFault("%s: %s: argument '%s' (0x%08x) %s" % (who, self.service, arg,
+                                                                 addr & 0xFFFFFFFF, what),
+                          addr & 0xFFFFFFFF)
+
+    # ----------------------------------------------------------------- the checks -----
+    def readable(self, addr, size):
+        """Whether [addr, addr + size) is memory a module may read (mapped flash or RAM)."""
+        memory = self.kernel.memory
+        end = addr + size
+        if addr < 0 or size < 0 or end > 0x100000000:
+            return False
+        for lo, hi in self._regions(memory):
+            if lo <= addr and end <= hi:
+                return True
+        return False
+
+    def _regions(self, memory):
+        regions = [(memory.ram_start, memory.ram_end)]
+        rom = getattr(memory, "rom_start", None)
+        if rom is not None:
+            regions.append((rom, memory.rom_end))
+        return regions
+
+    def write_problem(self, addr, size):
+        """Why a module may not write [addr, addr + size), or None when it may."""
+        kernel = self.kernel
+        memory = kernel.memory
+        end = addr + size
+        if addr < memory.ram_start or end > memory.ram_end or size < 0:
+            return "is not in RAM (flash and unmapped memory are not writable)"
+        heap = kernel.heap
+        if addr < heap.begin:
+            return "points into the firmware's data (not the caller's memory)"
+        if addr >= heap.end:
+            guard = getattr(kernel, "kernel_stack_guard", None)
+            if guard is not None and addr < guard[1]:
+                return "points into the kernel stack's guard page"
+            return None                    # the kernel stack (a constructor's locals)
+        block = heap.block_at(addr)
+        if block is None:
+            return "points into a heap block header or past the heap"
+        payload, length, used = block
+        if not used:
+            return "points into a free heap block"
+        if end > payload + length:
+            return "runs past the end of its heap block (0x%08x, %d bytes)" % (payload, length)
+        kind = kernel.kernel_block_kind(payload, addr)
+        if kind is not None:
+            return "points into %s (a kernel block)" % kind
+        return None
+
+    # ------------------------------------------------------------ what services use ---
+    def string_bytes(self, ptr, arg, limit=STRING_LIMIT):
+        """The NUL-terminated bytes at `ptr` (without the NUL)."""
+        memory = self.kernel.memory
+        out = b""
+        while len(out) < limit:
+            addr = ptr + len(out)
+            n = _CHUNK - addr % _CHUNK          # never read across a page we may not read
+            if not self.readable(addr, n):
+                if not self.readable(addr, 1):
+                    self.fault(arg, ptr, "is not readable memory (a string was expected "
+                                         "at 0x%08x)" % (addr & 0xFFFFFFFF))
+                n = 1
+            chunk = memory.read(addr, n)
+            nul = chunk.find(b"\0")
+            if nul >= 0:
+                return out + chunk[:nul]
+            out += chunk
+        self.fault(arg, ptr, "is not a NUL-terminated string within %d bytes" % limit)
+
+    def string(self, ptr, arg, limit=STRING_LIMIT, null=None):
+        """The string at `ptr` as text; `null` is returned for a NULL pointer when given,
+        otherwise NULL is a fault."""
+        if not ptr:
+            if null is not None:
+                return null
+            self.fault(arg, ptr, "is NULL (a string was expected)")
+        return text(self.string_bytes(ptr, arg, limit))
+
+    def buffer(self, ptr, size, arg):
+        """`size` bytes at `ptr`, all of them readable."""
+        if size == 0:
+            return b""
+        if not self.readable(ptr, size):
+            self.fault(arg, ptr, "with %d bytes is not inside readable memory" % size)
+        return self.kernel.memory.read(ptr, size)
+
+    def check_writable(self, ptr, size, arg):
+        problem = self.write_problem(ptr, size)
+        if problem is not None:
+            self.fault(arg, ptr, problem)
+
+    def write(self, ptr, data, arg):
+        self.check_writable(ptr, len(data), arg)
+        self.kernel.memory.write(ptr, data)
+
+    def write32(self, ptr, value, arg):
+        """An out-pointer: NULL means "not wanted" (as RT-Thread's services treat it)."""
+        if ptr:
+            self.check_writable(ptr, 4, arg)
+            self.kernel.memory.write32(ptr, value)
+
+    def read32(self, ptr, arg):
+        if not self.readable(ptr, 4):
+            self.fault(arg, ptr, "is not readable memory")
+        return self.kernel.memory.read32(ptr)

@@ -21,7 +21,7 @@ def run(ctx):
     module = ctx.build("coremark", [os.path.join(folder, s) for s in SOURCES],
                        include_dirs=[folder], defines=["CORE_MARK_HAS_FLOAT=1"],
                        extra_cflags=["-Wno-implicit-function-declaration"])
-    iterations = 2 if ctx.tiny else 400
+    iterations = 2 if ctx.tiny else 100
     board = Board()
 
     def on_board():

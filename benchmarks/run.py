@@ -86,7 +86,7 @@ def main(argv=None):
     parser.add_argument("--docs", default=os.path.join(common.ROOT, "docs", "benchmarks.md"),
                         help="the Markdown page to write ('' for none)")
     args = parser.parse_args(argv)
-    runs = args.runs or (1 if args.tiny else 5)
+    runs = args.runs or (1 if args.tiny else 3)
     names = BENCHMARKS
     if args.only:
         wanted = ["bench_" + key for key in args.only.split(",")]

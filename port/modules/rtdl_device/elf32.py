@@ -152,7 +152,6 @@ class ElfFile:
         self.data = data
         self.name = name
         self.prelinked = False
-        self._symbol_tables = {}
         self.header = self._read_header()
         self.segments = self._read_segments()
         self.sections = self._read_sections()
@@ -313,14 +312,6 @@ class ElfFile:
         return linked
 
     def symbols(self, symtab):
-        """The table's Symbols, parsed once per file (binding and exports both need them)."""
-        cached = self._symbol_tables.get(symtab.index)
-        if cached is None:
-            cached = self._parse_symbols(symtab)
-            self._symbol_tables[symtab.index] = cached
-        return cached
-
-    def _parse_symbols(self, symtab):
         """All symbols of a SHT_SYMTAB/SHT_DYNSYM section, names resolved."""
         if symtab.entsize != _SYM_SIZE:
             raise self.error("symbol table [%d] %s: sh_entsize %d (expected %d)"

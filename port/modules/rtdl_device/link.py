@@ -64,10 +64,6 @@ def _write_veneer(image, offset, target):
     return image.address(offset) | 1
 
 
-# Word relocations whose value is the symbol's address (plus the addend for ABS32).
-_WORD_SYMBOL = (arm_reloc.R_ARM_ABS32, arm_reloc.R_ARM_GLOB_DAT, arm_reloc.R_ARM_JUMP_SLOT)
-
-
 class Linker:
     """Binds symbols and applies relocations to an Image.
 
@@ -114,35 +110,9 @@ class Linker:
                 return image.address(layout.got_slots[index])
 
         context = arm_reloc.RelocContext(image.bias, got_origin, got_slot)
-        data = image.data
-        bias = image.bias
-        end = len(data) - 4
         for relsec, target, relocations, symbols in layout.relocation_tables(image.elf):
-            values = {}                  # symbol index -> S: each symbol is resolved once
             for rel in relocations:
-                if rel.type == arm_reloc.R_ARM_RELATIVE and rel.sym == 0 and image.plan is None:
-                    # The bulk of a shared object's relocations: B + A, applied in place
-                    # (the general path below reports any that falls outside the image).
-                    off = layout.place_offset(rel, target)
-                    if 0 <= off <= end and layout.place_problem(rel, target, 4) is None:
-                        addend = rel.addend
-                        if addend is None:
-                            addend = struct.unpack_from("<I", data, off)[0]
-                        struct.pack_into("<I", data, off, (addend + bias) & 0xFFFFFFFF)
-                        continue
-                elif rel.sym in values and rel.type in _WORD_SYMBOL and image.plan is None:
-                    # A word naming a symbol already resolved for this table: S or S + A.
-                    off = layout.place_offset(rel, target)
-                    if 0 <= off <= end and layout.place_problem(rel, target, 4) is None:
-                        value = values[rel.sym]
-                        if rel.type == arm_reloc.R_ARM_ABS32:
-                            addend = rel.addend
-                            if addend is None:
-                                addend = struct.unpack_from("<I", data, off)[0]
-                            value += addend
-                        struct.pack_into("<I", data, off, value & 0xFFFFFFFF)
-                        continue
-                self._apply(image, context, relsec, target, rel, symbols, unresolved, values)
+                self._apply(image, context, relsec, target, rel, symbols, unresolved)
         if unresolved:
             raise UnresolvedSymbolError(image.name, unresolved)
 
@@ -170,7 +140,7 @@ class Linker:
             return layout.defined_address(image, sym)
         return layout.import_address(self, image, sym, unresolved)
 
-    def _apply(self, image, context, relsec, target, rel, symbols, unresolved, values=None):
+    def _apply(self, image, context, relsec, target, rel, symbols, unresolved):
         sym = self._checked_symbol(image, relsec, rel, symbols)
         if sym is None or rel.type == arm_reloc.R_ARM_NONE:
             # R_ARM_NONE only marks a dependency (.ARM.exidx on __aeabi_unwind_cpp_pr0).
@@ -181,17 +151,13 @@ class Linker:
         if problem:
             self._fail(_located(image, relsec, rel, sym.name, problem))
             return
-        S = values.get(rel.sym) if values is not None else None
+        try:
+            S = self._symbol_value(image, sym, unresolved)
+        except RelocationError as error:
+            self._fail(_located(image, relsec, rel, sym.name, error.message, error.kind))
+            return
         if S is None:
-            try:
-                S = self._symbol_value(image, sym, unresolved)
-            except RelocationError as error:
-                self._fail(_located(image, relsec, rel, sym.name, error.message, error.kind))
-                return
-            if S is None:
-                return
-            if values is not None:
-                values[rel.sym] = S
+            return
         if recipe.needs_got and layout.builds_got:
             if rel.sym not in layout.got_slots:      # symbol 0: placement made no slot
                 self._fail(_located(image, relsec, rel, sym.name, "needs a GOT entry but names "

@@ -1,71 +1,52 @@
-"""`rtdl verify` on a typical module, timed the way a user meets it: a new process each time,
-interpreter start-up included. Prints the median of several runs next to the start-up of a bare
-`python -c pass`, and where the time goes inside one process. Prints; never asserts timings.
-
-    .venv/bin/python benchmarks/bench_verify.py [--runs N]
-"""
-import argparse
+"""`rtdl verify`: one module as a whole process against `python -c pass` (the latency a user
+waits for), then 1,000 modules in one process (1 core) and spread over every core, against
+the least any verifier does: reading and parsing each file's ELF headers."""
 import os
-import statistics
-import subprocess
-import sys
-import tempfile
+import shutil
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import PYTHON, RTDL, best, process, row
 
-from rtdl import firmware_info, verify
-from rtdl.build import build_module
-from rtdl_device import arm_attributes
+import subprocess
+from rtdl_device import elf32
 
-
-def median_seconds(cmd, runs, env):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        times.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            raise SystemExit("%s failed (%d): %s" % (" ".join(cmd), result.returncode,
-                                                     result.stderr.decode()))
-    return statistics.median(times), min(times), max(times)
+KEY = "verify"
 
 
-def timed(fn, *args):
-    start = time.perf_counter()
-    value = fn(*args)
-    return value, time.perf_counter() - start
+def run(ctx):
+    module = ctx.build("printf_float", ["tests/modules/printf_float.c"])
+    latency, _ = process(RTDL + ["verify", module], ctx.runs)
+    python, _ = process([PYTHON, "-c", "pass"], ctx.runs)
+    count = 20 if ctx.tiny else 1000
+    folder = os.path.join(ctx.work, "many")
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = os.path.join(folder, "m%04d.mo" % i)
+        shutil.copyfile(module, path)
+        paths.append(path)
+    cores = os.cpu_count() or 1
 
+    def verify_all(jobs):
+        chunks = [paths[i::jobs] for i in range(jobs)]
+        procs = [subprocess.Popen(RTDL + ["verify"] + chunk, stdout=subprocess.DEVNULL)
+                 for chunk in chunks]
+        for proc in procs:
+            if proc.wait() != 0:
+                raise SystemExit("rtdl verify of %d modules failed" % len(paths))
+    one, _ = best(lambda: verify_all(1), 1)
+    every, _ = best(lambda: verify_all(cores), 1)
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "host_tools"))
-    with tempfile.TemporaryDirectory(prefix="rtdl-bench-") as tmp:
-        module = str(build_module([os.path.join(ROOT, "tests", "modules", "printf_float.c")],
-                                  os.path.join(tmp, "printf_float.mo")))
-        python = median_seconds([sys.executable, "-c", "pass"], args.runs, env)
-        verify_cmd = median_seconds([sys.executable, "-m", "rtdl.cli", "verify", module],
-                                    args.runs, env)
-        facts, t_describe = timed(firmware_info.describe, None)
-        _, t_boot = timed(firmware_info.boot_heap, facts["firmware"], facts["cpu"])
-        firmware, t_firmware = timed(verify.Firmware, facts)
-        target = arm_attributes.Target(firmware.cpu, firmware.float_abi)
-        report, t_file = timed(verify.verify_file, module, firmware, target)
-    print("rtdl verify printf_float.mo (%d runs, new process each, wall clock)" % args.runs)
-    print("  python -c pass         median %6.3f s  (min %.3f, max %.3f)" % python)
-    print("  rtdl verify MODULE     median %6.3f s  (min %.3f, max %.3f)" % verify_cmd)
-    print("  ratio verify / python  %6.1f x" % (verify_cmd[0] / python[0]))
-    print("  well under a second:   %s" % ("yes" if verify_cmd[0] < 0.5 else
-                                          "no (%.2f s)" % verify_cmd[0]))
-    print("inside one process")
-    print("  firmware description   %6.3f s  (exports from pyelftools, of which booting "
-          "the board for its heap %.3f s)" % (t_describe, t_boot))
-    print("  heap replica           %6.3f s" % t_firmware)
-    print("  verify_file            %6.3f s  (%s)" % (t_file, "ok" if report.ok
-                                                     else ", ".join(report.codes())))
-
-
-if __name__ == "__main__":
-    main()
+    def parse_all():
+        for path in paths:
+            with open(path, "rb") as stream:
+                elf32.ElfFile(stream.read(), path)
+    parse, _ = best(parse_all, ctx.runs)
+    return [
+        row("verify_latency", "rtdl verify, one module, whole process", latency, "s", python,
+            "python -c pass", latency / python, None, latency < 0.15),
+        row("verify_1core", "rtdl verify, %d modules, 1 core" % count, count / one,
+            "modules/s", count / parse, "parsing each ELF", one / parse),
+        row("verify_cores", "rtdl verify, %d modules, %d cores" % (count, cores), count / every,
+            "modules/s", count / one, "the same on 1 core", every / one),
+    ]

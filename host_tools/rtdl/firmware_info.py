@@ -10,9 +10,6 @@ import hashlib
 import json
 import struct
 
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
-
 from rtdl_device import arm_attributes
 import rtdl_firmware
 from rtdl_board import board
@@ -20,25 +17,27 @@ from rtdl_device import elf32
 from rtdl_device.rterror import RtdlError
 
 FORMAT_VERSION = 1
-_KINDS = {"STT_FUNC": "function", "STT_OBJECT": "object"}
+_KINDS = {elf32.STT_FUNC: "function", elf32.STT_OBJECT: "object"}
 
 
 def _open(path):
+    """(path, elf32.ElfFile): the device side's struct-based reader (pyelftools spent most
+    of `rtdl verify` parsing the firmware's symbols one construct at a time)."""
     path = path or rtdl_firmware.default_firmware()
     try:
-        stream = open(path, "rb")
+        with open(path, "rb") as stream:
+            data = stream.read()
     except OSError as error:
         raise RtdlError("%s: cannot open firmware (%s)" % (path, error.strerror))
     try:
-        return path, ELFFile(stream)
-    except ELFError as error:
-        stream.close()
+        return path, elf32.ElfFile(data, path)
+    except RtdlError as error:
         raise RtdlError("%s: not an ELF file (%s)" % (path, error))
 
 
 def _segments(elf):
-    return [(seg["p_vaddr"], seg.data()) for seg in elf.iter_segments()
-            if seg["p_type"] == "PT_LOAD"]
+    return [(seg.vaddr, elf.data[seg.offset:seg.offset + seg.filesz])
+            for seg in elf.load_segments()]
 
 
 def _locate(segments, addr, size):
@@ -62,22 +61,22 @@ def _cstring(segments, addr):
 
 
 def _symbol_table(path, elf):
-    symbols = elf.get_section_by_name(".symtab")
+    symbols = elf.section_by_name(".symtab")
     if symbols is None:
         raise RtdlError("%s: no .symtab (stripped firmware)" % path)
     return symbols
 
 
 def _scan(path, elf):
-    """One pass over the firmware's .symtab (pyelftools is slow at it): RTMSymTab's bounds and
-    the defined functions and objects by name and by address."""
+    """One pass over the firmware's .symtab: RTMSymTab's bounds and the defined functions and
+    objects by name and by address."""
     bounds, by_name, by_address = {}, {}, {}
-    for sym in _symbol_table(path, elf).iter_symbols():
+    for sym in elf.symbols(_symbol_table(path, elf)):
         if sym.name in ("__rtmsymtab_start", "__rtmsymtab_end"):
-            bounds[sym.name] = sym["st_value"]
-        elif sym.name and sym["st_shndx"] != "SHN_UNDEF" and sym["st_info"]["type"] in _KINDS:
+            bounds[sym.name] = sym.value
+        elif sym.name and sym.defined and sym.type in _KINDS:
             by_name.setdefault(sym.name, sym)
-            by_address.setdefault(sym["st_value"], sym)
+            by_address.setdefault(sym.value, sym)
     if len(bounds) != 2:
         raise RtdlError("%s: no __rtmsymtab_start/__rtmsymtab_end (not an RT-Thread "
                         "firmware with RTM_EXPORT?)" % path)
@@ -98,20 +97,19 @@ def _table(elf, start, end):
 def read_exports(path=None):
     """[(name, address)] in table order, read from the firmware's RTMSymTab."""
     path, elf = _open(path)
-    with elf.stream:
-        start, end, _, _ = _scan(path, elf)
-        return _table(elf, start, end)
+    start, end, _, _ = _scan(path, elf)
+    return _table(elf, start, end)
 
 
 def _kind_and_size(by_name, by_address, name, address):
     """What the firmware's .symtab says the export is: its own symbol, else one at its address
     (an alias exported under another name)."""
     sym = by_name.get(name)
-    if sym is None or sym["st_value"] != address:
+    if sym is None or sym.value != address:
         sym = by_address.get(address, sym)
     if sym is None:
         return "unknown", 0
-    return _KINDS.get(sym["st_info"]["type"], "unknown"), sym["st_size"]
+    return _KINDS.get(sym.type, "unknown"), sym.size
 
 
 def _detailed(path, elf):
@@ -166,8 +164,7 @@ def boot_heap(path, cpu):
 def describe(path=None, boot=True):
     """Everything `rtdl verify` needs to know about a firmware, as a JSON-ready dictionary."""
     path, elf = _open(path)
-    with elf.stream:
-        exports = _detailed(path, elf)
+    exports = _detailed(path, elf)
     flags, abi, arch, cpu = _target_facts(path)
     return {
         "format": "rtdl-firmware",

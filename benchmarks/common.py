@@ -1,0 +1,47 @@
+"""What every benchmark file shares: building the benchmark modules, timing (best of several
+runs: the least-disturbed one on a shared machine), whole-process runs, and the row format.
+
+A benchmark file defines `KEY` and `run(ctx)`, which returns one row (row() below) or a list of
+them. `ctx` has `tiny` (the smoke test's mode: a few iterations, one run), `runs`, `work` (a
+scratch folder), `rows` (the rows measured so far, by key) and `build(name, sources, ...)`.
+"""
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, "benchmarks")
+MODULES = os.path.join(HERE, "modules")
+PYTHON = sys.executable
+RTDL = [PYTHON, "-m", "rtdl.cli"]
+BARE_RUN = [PYTHON, os.path.join(HERE, "bare_run.py")]
+
+
+def best(fn, runs):
+    """Smallest wall-clock time of `runs` calls of fn() (seconds) and fn's last value."""
+    times, value = [], None
+    for _ in range(max(1, runs)):
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), value
+
+
+def process(cmd, runs, cwd=None):
+    """Best wall-clock time of a whole process (start-up included); it must exit 0."""
+    def once():
+        result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if result.returncode != 0:
+            raise SystemExit("%s failed (%d): %s" % (" ".join(cmd), result.returncode,
+                                                     result.stderr.decode(errors="replace")))
+        return result.stdout
+    return best(once, runs)
+
+
+def row(key, title, value, unit, floor, floor_title, ratio, target=None, meets=None):
+    """One line of the table. `ratio` is rtdl's cost over the floor's (1.0: as fast as the
+    floor; below 1: faster). `target` is the issue's bound on that ratio (None: none)."""
+    return {"key": key, "title": title, "value": value, "unit": unit, "floor": floor,
+            "floor_title": floor_title, "ratio": ratio, "target": target,
+            "meets": (ratio <= target) if target is not None and meets is None else meets}

@@ -1,0 +1,126 @@
+"""`make bench`: every benchmark of this folder, one table on stdout, results.json (with the
+machine's details), the chart results.png and docs/benchmarks.md. Every figure is a ratio
+against a floor measured in the same run; nothing here fails on a number.
+
+    .venv/bin/python benchmarks/run.py [--tiny] [--runs N] [--only KEY,...] [--out DIR]
+                                       [--no-docs]
+
+--tiny is the smoke test's mode (a few iterations, one run each): the figures mean nothing
+then, but every benchmark and every output file is exercised.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import common                                       # noqa: E402
+import report                                       # noqa: E402
+from rtdl.build import build_module                 # noqa: E402
+
+# In this order: bench_switch uses the kernel call bench_kcall measured.
+BENCHMARKS = ("bench_startup", "bench_compute", "bench_kcall", "bench_switch", "bench_load",
+              "bench_symbols", "bench_heap", "bench_verify", "bench_coremark", "bench_micropython")
+
+
+class Context:
+    def __init__(self, tiny, runs, work):
+        self.tiny = tiny
+        self.runs = runs
+        self.work = work
+        self.rows = {}
+        self.kernel_call = None
+        self._built = {}
+
+    def build(self, name, sources, lib=False, ext=".mo", **options):
+        """The module built once per suite run into the work folder."""
+        if name not in self._built:
+            sources = [s if os.path.isabs(s) else os.path.join(common.ROOT, s) for s in sources]
+            path = os.path.join(self.work, name + (".so" if lib else ext))
+            build_module(sources, path, lib=lib, **options)
+            self._built[name] = path
+        return self._built[name]
+
+    def split(self, path):
+        return os.path.dirname(path), os.path.basename(path)
+
+    def python(self, args):
+        subprocess.run([common.PYTHON] + args, check=True)
+
+    def same(self, out, floor_out, what):
+        if out != floor_out:
+            raise SystemExit("%s: the board printed %r, the floor %r" % (what, out, floor_out))
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as stream:
+            for line in stream:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import unicorn
+    return {"cpu": cpu, "cores": os.cpu_count(), "system": platform.platform(),
+            "python": platform.python_version(), "implementation": platform.python_implementation(),
+            "unicorn": unicorn.__version__,
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="few iterations (smoke test)")
+    parser.add_argument("--runs", type=int, help="runs per measurement (best is kept)")
+    parser.add_argument("--only", help="comma-separated benchmark keys, e.g. startup,kcall")
+    parser.add_argument("--out", default=HERE, help="folder for results.json and results.png")
+    parser.add_argument("--docs", default=os.path.join(common.ROOT, "docs", "benchmarks.md"),
+                        help="the Markdown page to write ('' for none)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (1 if args.tiny else 3)
+    names = BENCHMARKS
+    if args.only:
+        wanted = ["bench_" + key for key in args.only.split(",")]
+        if "bench_switch" in wanted and "bench_kcall" not in wanted:
+            wanted.append("bench_kcall")
+        names = [name for name in BENCHMARKS if name in wanted]
+    work = tempfile.mkdtemp(prefix="rtdl-bench-")
+    try:
+        ctx = Context(args.tiny, runs, work)
+        rows = []
+        for name in names:
+            module = __import__(name)
+            result = module.run(ctx)
+            for one in result if isinstance(result, list) else [result]:
+                rows.append(one)
+                ctx.rows[one["key"]] = one
+                print(report.line(one), flush=True) if len(rows) > 1 else \
+                    print(report.header() + "\n" + report.line(one), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results = {"format": "rtdl-bench", "version": 1, "tiny": args.tiny, "runs": runs,
+               "machine": machine(), "results": rows}
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "results.json"), "w") as stream:
+        json.dump(results, stream, indent=1)
+        stream.write("\n")
+    chart = os.path.join(args.out, "results.png")
+    report.chart(rows, chart)
+    if args.docs:
+        report.write_docs(results, args.docs, os.path.relpath(chart, os.path.dirname(args.docs)))
+    unmet = [r["key"] for r in rows if r["meets"] is False]
+    print("targets unmet: %s" % (", ".join(unmet) if unmet else "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

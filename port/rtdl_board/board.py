@@ -21,6 +21,7 @@ from rtdl_device.rterror import ModuleFault, RtdlError
 from .console import Console
 from .cpu import REGS, UnicornCpu
 from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
+from .slice_timer import SLICE_TIMER
 
 CPU_MODELS = {
     "cortex-m0": "UC_CPU_ARM_CORTEX_M0",
@@ -171,7 +172,14 @@ class Board:
             pc = uc.reg_read(A.UC_ARM_REG_PC)
             number = uc.mem_read(pc - 2, 1)[0]
             args = [uc.reg_read(r) for r in REGS[:4]]
-            result = self.kernel.service(number, args)
+            token = self.cpu.slice_token
+            if token is None:
+                result = self.kernel.service(number, args)
+            else:
+                clock = SLICE_TIMER.clock_of(token)
+                began = clock()
+                result = self.kernel.service(number, args)
+                SLICE_TIMER.extend(token, clock() - began)
             if result is not None:
                 uc.reg_write(A.UC_ARM_REG_R0, result & 0xFFFFFFFF)
         except Exception as error:       # re-raised by UnicornCpu after emu_start returns

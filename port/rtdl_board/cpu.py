@@ -41,6 +41,7 @@ class UnicornCpu:
         self._stop_requested = False
         self._hook_error = None
         self.running = False
+        self.slice_token = None      # the running time slice (board: services extend it)
         self.bad_access = None
 
     # registers
@@ -135,9 +136,11 @@ class UnicornCpu:
         uc.reg_write(A.UC_ARM_REG_XPSR, context[16])
         uc.reg_write(A.UC_ARM_REG_XPSR_NZCVQG, context[16])
         token = SLICE_TIMER.arm(uc, timeout_us) if timeout_us else None
+        self.slice_token = token
         try:
             self._start(context[15], _NEVER, 0)
         finally:
+            self.slice_token = None
             if token is not None:
                 SLICE_TIMER.disarm(token)
             for i, reg in enumerate(REGS):

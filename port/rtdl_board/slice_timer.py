@@ -6,6 +6,16 @@ import threading
 import time
 
 
+def _clock_of_calling_thread():
+    """A function reading the calling thread's CPU time in seconds (monotonic as fallback)."""
+    try:
+        clock_id = time.pthread_getcpuclockid(threading.get_ident())
+        time.clock_gettime(clock_id)
+    except (AttributeError, OSError):
+        return time.monotonic
+    return lambda: time.clock_gettime(clock_id)
+
+
 class SliceTimer:
     """Ends time slices: one daemon thread per process calls `emu_stop` on an engine whose
     deadline has passed. It replaces emu_start's own `timeout=`, which starts, polls and joins
@@ -14,7 +24,15 @@ class SliceTimer:
     translated code still runs with no hook at all. Resolution: POLL_S. A stop that lands
     before emu_start has begun is repeated at every poll until the run is disarmed, and a
     stop after emu_start returned is a no-op (unicorn ignores it once emulation is done);
-    disarming takes the lock, so no stop can reach a later run."""
+    disarming takes the lock, so no stop can reach a later run.
+
+    A deadline is measured on the CPU-time clock of the thread that armed it (the one running
+    the emulator), not on the wall clock: on a loaded host the emulating thread waits for a
+    core without its slice running out, so where a slice ends - and with it the order of
+    equal-priority threads' output and the virtual tick - depends on the work done, not on
+    what else the machine runs. Where the platform has no per-thread CPU clock, wall time. The
+    board moves a slice's deadline past the time its services take (`extend`): a slice is the
+    thread's own code, as on a device where the kernel's work is not charged to the tick."""
 
     POLL_S = 0.001
     LINGER_POLLS = 50        # keep polling this long after the last run before sleeping
@@ -22,15 +40,16 @@ class SliceTimer:
     def __init__(self):
         self.lock = threading.Lock()
         self.wakeup = threading.Condition(self.lock)
-        self.armed = {}          # token -> [uc, deadline, fired]
+        self.armed = {}          # token -> [uc, deadline, fired, clock]
         self.thread = None
         self.next_token = 0
 
     def arm(self, uc, timeout_us):
+        clock = _clock_of_calling_thread()
         with self.lock:
             self.next_token += 1
             token = self.next_token
-            self.armed[token] = [uc, time.monotonic() + timeout_us / 1e6, False]
+            self.armed[token] = [uc, clock() + timeout_us / 1e6, False, clock]
             if self.thread is None:
                 self.thread = threading.Thread(target=self._loop, name="rtdl-slice-timer",
                                                daemon=True)
@@ -38,6 +57,18 @@ class SliceTimer:
             else:
                 self.wakeup.notify()
             return token
+
+    def clock_of(self, token):
+        """The clock `token`'s deadline is measured on (None once disarmed)."""
+        entry = self.armed.get(token)
+        return entry[3] if entry is not None else None
+
+    def extend(self, token, seconds):
+        """Move `token`'s deadline by `seconds`: the kernel's own work inside a service is not
+        the thread's time slice. No lock: one float store, read by the loop under the GIL."""
+        entry = self.armed.get(token)
+        if entry is not None:
+            entry[1] += seconds
 
     def disarm(self, token):
         """True when the deadline stopped the run."""
@@ -57,9 +88,8 @@ class SliceTimer:
                         continue
                 else:
                     idle = 0
-                    now = time.monotonic()
                     for entry in self.armed.values():
-                        if now >= entry[1]:
+                        if entry[3]() >= entry[1]:
                             entry[2] = True
                             entry[0].emu_stop()
                 self.wakeup.wait(self.POLL_S)

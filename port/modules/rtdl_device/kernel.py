@@ -12,7 +12,7 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
-  svc_*      the service groups (heap, runtime, dl, thread, ipc) bound by number from
+  svc_*      the service groups (heap, runtime, dl, thread, ipc, dfs) bound by number from
              services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
@@ -31,6 +31,7 @@ from .rterror import ModuleFault, RtdlError
 from .scheduler import Scheduler
 from .stacks import STACK_GUARD
 from .steps import Steps
+from .svc_dfs import DfsServices
 from .svc_dl import DlServices
 from .svc_heap import HeapServices
 from .svc_ipc import IpcServices
@@ -108,9 +109,10 @@ class Kernel:
         self.steps = Steps(self)
         self.runtime_services = RuntimeServices(self)
         self.ipc_services = IpcServices(self)
+        self.dfs = DfsServices(self)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
                                         DlServices(self), ThreadServices(self),
-                                        self.ipc_services))
+                                        self.ipc_services, self.dfs))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):

@@ -184,6 +184,8 @@ class FileIO:
         folder, name = parts[:-1], parts[-1]
 
         def open_dir(fd, leaf):
+            if stat.S_ISLNK(os.stat(leaf, dir_fd=fd, follow_symlinks=False).st_mode):
+                raise OSError(errno.ELOOP, "a symbolic link")     # the walk resolves it
             return os.open(leaf, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
                            dir_fd=fd)
         parent = self._tree.walk(folder, open_dir, device) if folder else \

@@ -12,7 +12,7 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
-  svc_*      the service groups (heap, runtime, dl, thread, ipc, dfs) bound by number from
+  svc_*      the service groups (heap, runtime, dl, thread, ipc, dfs, time) bound by number from
              services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
@@ -37,6 +37,7 @@ from .svc_heap import HeapServices
 from .svc_ipc import IpcServices
 from .svc_runtime import RuntimeServices
 from .svc_thread import ThreadServices
+from .svc_time import TimeServices
 
 # Names other code reaches through this module (kernel.STAT_CLOSED, kernel.split_command ...).
 __all__ = ("Kernel", "Module", "Thread", "FileReader", "bind_services", "config_error",
@@ -112,7 +113,7 @@ class Kernel:
         self.dfs = DfsServices(self)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
                                         DlServices(self), ThreadServices(self),
-                                        self.ipc_services, self.dfs))
+                                        self.ipc_services, self.dfs, TimeServices(self)))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):

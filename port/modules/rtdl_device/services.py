@@ -83,6 +83,7 @@ SERVICES = (
     ("__rtdl_dfs_chdir",),              # (path)
     ("__rtdl_dfs_mount",),              # (path, filesystemtype)
     ("__rtdl_dfs_unmount",),            # (path)
+    ("__rtdl_time_now",),               # (out[3]: seconds low, high, microseconds) host clock
 )
 
 

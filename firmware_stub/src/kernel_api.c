@@ -15,6 +15,7 @@ extern void (*__init_array_start[])(void) __attribute__((weak));
 extern void (*__init_array_end[])(void) __attribute__((weak));
 
 void rtdl_firmware_init(void);
+void rtdl_stdio_files_init(void);       /* dfs_posix.c */
 void rt_module_main_return(int code) __attribute__((noreturn));
 void rt_thread_exit(void) __attribute__((noreturn));
 void __rtdl_timer_thread(void *unused);
@@ -68,6 +69,7 @@ void rtdl_firmware_init(void)
     snprintf(warm, sizeof warm, "%f", 1.7976931348623157e308);
     snprintf(warm, sizeof warm, "%.17g %.17e", 4.9e-324, 2.2250738585072014e-308);
     stock_bigints();
+    rtdl_stdio_files_init();
 }
 
 /* main's return address: main(argc, argv) returning `code` ends the module. */

@@ -29,6 +29,8 @@ import stat
 
 from rtdl_device.rterror import RtdlError
 
+from .sandbox_io import FileIO
+
 # Linux's MAXSYMLINKS: links followed in one lookup before ELOOP
 MAX_LINKS = 40
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
@@ -264,6 +266,12 @@ class SandboxFiles:
         self._tree = _Tree(root, True)
         self.root = os.path.realpath(root)
         self.cwd = "/"
+        # the modules' open files and namespace changes (open_file, fd_*, unlink, mkdir ...)
+        self.io = FileIO(self._tree, self._parts, FileError, show)
+        for name in ("open_file", "fd_read", "fd_write", "fd_seek", "fd_truncate", "fd_sync",
+                     "fd_stat", "fd_entries", "fd_close", "file_stat", "unlink", "rmdir",
+                     "mkdir", "rename"):
+            setattr(self, name, getattr(self.io, name))
 
     @property
     def read_limit(self):

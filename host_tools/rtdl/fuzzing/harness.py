@@ -203,6 +203,11 @@ class Harness:
         if self.board.cpu.running and (self._allowed(addr, size, self.static_ranges) or
                                        self._allowed(addr, size, self.in_use)):
             return
+        kernel = self.board.kernel
+        if not kernel.modules and (
+                self._allowed(addr, size, self.static_ranges[:1]) or
+                self._allowed(addr, size, [(a, a + n) for a, n, _ in kernel.firmware_blocks])):
+            return      # the last module has gone: the firmware's data is put back as at boot
         if len(self.stray_kernel) < 8:
             self.stray_kernel.append("%d bytes at 0x%08x\n%s" % (
                 size, addr, "".join(traceback.format_stack(limit=6)[:-2])))

@@ -15,6 +15,7 @@ in this CPython process and is served to it over a synchronous bridge.
 
 May import: rtdl (frozen, manifest, devtree), rtdl_board, rtdl_device, the standard library.
 """
+import ast
 import hashlib
 import os
 import shutil
@@ -57,10 +58,24 @@ def _sources():
             for n in sorted(os.listdir(package)) if n.endswith(".py")]
 
 
-# what rtdl_device.remote_repl imports: the REPL of the CPython runtime freezes only these,
-# so its first start in a fresh cache compiles 5 files, not the whole device side
-REPL_MODULES = ("rtdl_device/__init__.py", "rtdl_device/rterror.py", "rtdl_device/bridge.py",
-                "rtdl_device/repl.py", "rtdl_device/remote_repl.py")
+def imported_closure(entry):
+    """The frozen names of the device-side module `entry` ("remote_repl") and of every
+    module it imports, directly or not, through the package's relative imports: the REPL of
+    the CPython runtime freezes only these, so its first start in a fresh cache compiles a
+    handful of files, not the whole device side, and a new import cannot be forgotten."""
+    package = os.path.dirname(os.path.abspath(rtdl_device.__file__))
+    names, todo = {"__init__"}, [entry]
+    while todo:
+        name = todo.pop()
+        if name in names:
+            continue
+        names.add(name)
+        with open(os.path.join(package, name + ".py")) as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo.extend([node.module] if node.module else [a.name for a in node.names])
+    return tuple(sorted("rtdl_device/%s.py" % n for n in names))
 
 
 def frozen_dir(only=None):
@@ -112,7 +127,8 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None):
     if node is None:
         raise RtdlError("the MicroPython runtime needs node (Node.js) on PATH")
     package = micropython_package()
-    frozen_path = frozen_dir(REPL_MODULES if entry == "rtdl_device.remote_repl" else None)
+    frozen_path = frozen_dir(imported_closure("remote_repl")
+                             if entry == "rtdl_device.remote_repl" else None)
     to_child = os.pipe()
     from_child = os.pipe()
     whole = dict(board_info(board), **info) if board is not None else dict(info)

@@ -13,8 +13,22 @@ from .interrupts import CtrlC, terminal_input_ready
 _FILE_METHODS = ("read", "listdir", "isdir", "isfile", "size", "chdir", "getcwd")
 
 
+# the modules' file operations (rtdl_device.bridge_fileio): which arguments come as hex
+_HEX_ARGS = {"open_file": (0,), "file_stat": (0,), "unlink": (0,), "rmdir": (0,),
+             "mkdir": (0,), "rename": (0, 1), "fd_write": (1,)}
+_FILE_IO = ("fd_read", "fd_seek", "fd_truncate", "fd_sync", "fd_stat", "fd_entries",
+            "fd_close") + tuple(_HEX_ARGS)
+
+
 def files_handler(files):
     def handle(method, *args):
+        if method in _FILE_IO and hasattr(files, method):
+            args = [bytes.fromhex(a) if i in _HEX_ARGS.get(method, ()) else a
+                    for i, a in enumerate(args)]
+            value = getattr(files, method)(*args)
+            if method == "fd_entries":
+                value = [[name.hex(), is_dir] for name, is_dir in value]
+            return value
         if method not in _FILE_METHODS or not hasattr(files, method):
             raise RtdlError("%s: the host's files cannot %s" % (args[0] if args else "", method))
         return getattr(files, method)(*args)

@@ -109,7 +109,9 @@ function input() {
       }
     }
     inPos = 0;
-    if (inLen === 0) return null;      // the host closed the bridge
+    // The host closed the bridge: it has gone (killed, or ended without waiting for us).
+    // Nothing can be served any more; ending here keeps an orphan from spinning on EOF.
+    if (inLen === 0) process.exit(3);
   }
   return inBuf[inPos++];
 }

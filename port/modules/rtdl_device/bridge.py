@@ -9,11 +9,13 @@ from whole pages fetched once and kept until target code runs again. A CPU run (
 is answered by SVC frames, each carrying the service number and r0-r15; the kernel handles
 the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
 registers the service changed, r0 and whether to stop - so the board behaves exactly as when
-the kernel runs in its own hook. Imports: struct, json, rterror.
+the kernel runs in its own hook. Imports: struct, json, bridge_fileio, rterror.
 """
 import json
 import struct
 
+from .bridge_fileio import METHODS as FILE_IO_METHODS
+from .bridge_fileio import BridgeFileIO
 from .rterror import ModuleFault, RtdlError
 
 try:
@@ -393,11 +395,14 @@ class BridgeHostFiles:
 
 
 class BridgeFiles:
-    """The `files` interface (read, listdir, isdir, isfile, size, chdir, getcwd) of the
-    shell's device file system."""
+    """The `files` interface (read, listdir, isdir, isfile, size, chdir, getcwd, and the
+    modules' file operations of bridge_fileio) of the device file system."""
 
     def __init__(self, link):
         self.link = link
+        io = BridgeFileIO(link)
+        for name in FILE_IO_METHODS:
+            setattr(self, name, getattr(io, name))
 
     def read(self, path):
         return self.link.call("files", "read", path)
@@ -415,6 +420,11 @@ class BridgeFiles:
         return self.link.call("files", "size", path)
 
     def chdir(self, path):
+        if isinstance(path, bytes):
+            try:
+                path = str(path, "utf-8")
+            except UnicodeError:
+                raise HostOSError(2, "a working directory whose name is not UTF-8")
         return self.link.call("files", "chdir", path)
 
     def getcwd(self):

@@ -13,7 +13,7 @@ parts, one responsibility each:
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
   svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
-             pools and object lookups, timer) bound by number from
+             pools and object lookups, timer, dfs, time) bound by number from
              services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
@@ -29,11 +29,12 @@ from .records import (Module, Thread, DEFAULT_PRIORITY, DEFAULT_STACK_SIZE, DEFA
                       MIN_STACK_SIZE, RT_THREAD_PRIORITY_MAX, STATE_NAMES, STAT_CLOSED,
                       STAT_CLOSING, STAT_INIT, STAT_RUNNING, THREAD_BLOCKED, THREAD_CLOSED,
                       THREAD_INIT, THREAD_READY, THREAD_RUNNING)
-from .rterror import ModuleFault, RtdlError
+from .rterror import HeapCorruption, ModuleFault, RtdlError
 from .scheduler import Scheduler
 from .stacks import STACK_GUARD
 from .steps import Steps
 from .svc_args import ServiceArgs
+from .svc_dfs import DfsServices
 from .svc_dl import DlServices
 from .svc_heap import HeapServices
 from .svc_ipc import IpcServices
@@ -42,6 +43,7 @@ from .svc_timer import TimerServices
 from .svc_runtime import RuntimeServices
 from .svc_sched import SchedServices
 from .svc_thread import ThreadServices
+from .svc_time import TimeServices
 
 # Names other code reaches through this module (kernel.STAT_CLOSED, kernel.split_command ...).
 __all__ = ("Kernel", "Module", "Thread", "FileReader", "bind_services", "config_error",
@@ -110,6 +112,7 @@ class Kernel:
         self.objects = {}                # C handle -> ipc object
         self.timers = []                 # active software timers
         self.firmware_data = None        # (address, bytes) of .data/.bss after boot
+        self.firmware_blocks = []        # (payload, size, bytes) of the heap blocks of boot
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
         self.ownership = Ownership(self)
@@ -118,12 +121,14 @@ class Kernel:
         self.runtime_services = RuntimeServices(self)
         self.ipc_services = IpcServices(self)
         self.timer_services = TimerServices(self)
+        self.dfs = DfsServices(self)
         thread_services = ThreadServices(self)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
                                         DlServices(self), thread_services,
                                         self.ipc_services,
                                         SchedServices(self, thread_services),
-                                        KobjServices(self), self.timer_services))
+                                        KobjServices(self), self.timer_services, self.dfs,
+                                        TimeServices(self)))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):
@@ -227,9 +232,29 @@ class Kernel:
         return None
 
     def keep_firmware_data(self, start, end):
-        """Remember the firmware's .data/.bss [start, end) as it is now (after boot): it is
-        put back whenever the last module has gone."""
+        """Remember the firmware's .data/.bss [start, end) as it is now (after boot), and the
+        contents of the heap blocks the firmware allocated while booting (libc's FILE table
+        and stdio buffers, which .data points into): they are put back whenever the last
+        module has gone, so a module that scribbled over them leaves nothing behind."""
         self.firmware_data = (start, self.memory.read(start, end - start))
+        self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
+                                for addr, size, used, owner in self.heap.check() if used]
+
+    def restore_firmware_data(self):
+        """Put back what keep_firmware_data kept (the last module has gone). A boot block
+        that is no longer where it was is left alone: it is not the firmware's any more."""
+        if self.firmware_data is None:
+            return
+        start, data = self.firmware_data
+        if self.memory.read(start, len(data)) != data:
+            self.memory.write(start, data)
+        try:
+            live = set((addr, size) for addr, size, used, owner in self.heap.check() if used)
+        except HeapCorruption:
+            return               # reported where it is found; nothing is written over it
+        for addr, size, contents in self.firmware_blocks:
+            if (addr, size) in live and self.memory.read(addr, size) != contents:
+                self.memory.write(addr, contents)
 
     def heap_damage(self):
         """Check every live heap header against the heap's record; repair what a module

@@ -222,6 +222,7 @@ class Lifecycle:
             kernel.scheduler.release_thread(thread)
         for obj in list(module.objects):
             kernel.ipc_services.destroy_object(obj)
+        kernel.dfs.close_owned(module)
         kernel.ownership.reclaim(module)
         if module.image is not None:
             if getattr(module.image, "aligned_block", False):
@@ -234,10 +235,9 @@ class Lifecycle:
         module.state = STAT_CLOSED
         if module in kernel.modules:
             kernel.modules.remove(module)
-        if not kernel.modules and kernel.firmware_data is not None:
+        if not kernel.modules:
             # the last module is gone: whatever it wrote into the firmware's .data/.bss
             # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
-            start, data = kernel.firmware_data
-            kernel.memory.write(start, data)
+            kernel.restore_firmware_data()
         if not kernel.modules and hasattr(kernel.memory, "flush_code_cache"):
             kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)

@@ -15,12 +15,13 @@ faulting one does, with a message naming it, and execute returns 130.
 Files come from `files` (default: the kernel's): `read`, `listdir`, `isdir`, `isfile`, `size`,
 `chdir`, `getcwd`, with device paths ('/' is the device's root; relative paths start at the
 working directory). OsFiles gives them over the device's own file system.
-Imports: os, kernel, loader, rterror.
+Imports: os, kernel, loader, msh_file, rterror.
 """
 import os
 
 from . import kernel as _kernel
 from . import loader
+from .msh_file import add_file_commands
 from .rterror import ModuleFault, RtdlError
 
 RT_NAME_MAX = loader.RT_NAME_MAX
@@ -146,6 +147,7 @@ class Msh:
             ("pwd", self.cmd_pwd, "Print the name of the current working directory."),
             ("exit", self.cmd_exit, "Leave msh."),
         ]
+        add_file_commands(self)      # cat, echo, mkdir, rm, cp, mv (msh_file.py)
 
     def interrupt(self):
         """Ctrl-C: stop the module that is running (safe to call from a signal handler: it

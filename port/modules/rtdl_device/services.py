@@ -116,6 +116,27 @@ SERVICES = (
     ("rt_timer_stop",),
     ("rt_timer_control",),              # (timer, cmd, arg)
     ("__rtdl_timer_next",),             # (job*): the timer thread's next soft callback
+    # files: DFS/POSIX (svc_dfs.py; firmware_stub/src/dfs_posix.c); each returns >= 0 or -errno
+    ("__rtdl_dfs_open",),               # (path, flags) -> fd
+    ("__rtdl_dfs_close",),              # (fd)
+    ("__rtdl_dfs_read",),               # (fd, buf, len) -> bytes read
+    ("__rtdl_dfs_write",),              # (fd, buf, len) -> bytes written
+    ("__rtdl_dfs_lseek",),              # (fd, offset, whence) -> position
+    ("__rtdl_dfs_fsync",),              # (fd)
+    ("__rtdl_dfs_ftruncate",),          # (fd, length)
+    ("__rtdl_dfs_stat",),               # (path or 0, fd, out[3]: mode, size, mtime)
+    ("__rtdl_dfs_unlink",),             # (path)
+    ("__rtdl_dfs_rename",),             # (old, new)
+    ("__rtdl_dfs_mkdir",),              # (path)
+    ("__rtdl_dfs_rmdir",),              # (path)
+    ("__rtdl_dfs_opendir",),            # (path) -> DIR*
+    ("__rtdl_dfs_readdir",),            # (DIR*) -> struct dirent* or 0 at the end
+    ("__rtdl_dfs_closedir",),           # (DIR*)
+    ("__rtdl_dfs_getcwd",),             # (buf, size) -> buf
+    ("__rtdl_dfs_chdir",),              # (path)
+    ("__rtdl_dfs_mount",),              # (path, filesystemtype)
+    ("__rtdl_dfs_unmount",),            # (path)
+    ("__rtdl_time_now",),               # (out[3]: seconds low, high, microseconds) host clock
 )
 
 

@@ -1,0 +1,20 @@
+"""Time with the outside world: time(), gettimeofday() and clock_gettime(CLOCK_REALTIME) read
+the host's clock; CLOCK_MONOTONIC is the kernel's tick, deterministic across runs."""
+import re
+import time
+
+from rtdl import Board
+
+
+def test_wall_clock_is_the_hosts_and_the_monotonic_clock_the_tick(firmware, build_module):
+    before = int(time.time())
+    result = Board(firmware).exec(build_module("host_time.c"))
+    after = int(time.time()) + 1
+    assert result.exit_code == 0, result
+    m = re.match(r"time (\d+) tv (\d+)\.(\d{6}) mono (\S+) -> (\S+) date (\S+)\n$",
+                 result.output)
+    assert m, result.output
+    assert before <= int(m.group(1)) <= int(m.group(2)) <= after
+    assert (m.group(4), m.group(5)) == ("0.000000000", "1.500000000")
+    assert m.group(6) in (time.strftime("%Y-%m-%d", time.gmtime(before)),
+                          time.strftime("%Y-%m-%d", time.gmtime(after)))

@@ -262,6 +262,8 @@ def _encode(path):
 
 
 class SandboxFiles:
+    device_fs = True             # paths are the device's: RT-Thread's /modules/ rule applies
+
     def __init__(self, root):
         self._tree = _Tree(root, True)
         self.root = os.path.realpath(root)

@@ -41,7 +41,7 @@ def run_module(args, console, device_path, files):
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
         result = serve(board, {"mode": "run", "module": device_path, "args": list(args.args),
-                               "timeout_us": int(args.timeout * 1000000), "device_fs": True},
+                               "timeout_us": int(args.timeout * 1000000)},
                        {"files": files_handler(files)})
         if "error" in result:
             raise RtdlError(result["error"])

@@ -9,13 +9,12 @@ from whole pages fetched once and kept until target code runs again. A CPU run (
 is answered by SVC frames, each carrying the service number and r0-r15; the kernel handles
 the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
 registers the service changed, r0 and whether to stop - so the board behaves exactly as when
-the kernel runs in its own hook. Imports: struct, json, bridge_fileio, rterror.
+the kernel runs in its own hook. Imports: struct, json, rterror. The `files` interface across the bridge is in
+bridge_fileio.
 """
 import json
 import struct
 
-from .bridge_fileio import METHODS as FILE_IO_METHODS
-from .bridge_fileio import BridgeFileIO
 from .rterror import ModuleFault, RtdlError
 
 try:
@@ -381,51 +380,3 @@ class BridgeConsole:
 
     def write(self, data):
         self.link.post(OP_CONSOLE, bytes(data))
-
-
-class BridgeHostFiles:
-    """`files` for rtdl run: host paths read as given, like the kernel's FileReader. It has no
-    working directory, which tells the kernel that RT-Thread's /modules/ rule does not apply."""
-
-    def __init__(self, link):
-        self.link = link
-
-    def read(self, path):
-        return self.link.call("files", "read", path)
-
-
-class BridgeFiles:
-    """The `files` interface (read, listdir, isdir, isfile, size, chdir, getcwd, and the
-    modules' file operations of bridge_fileio) of the device file system."""
-
-    def __init__(self, link):
-        self.link = link
-        io = BridgeFileIO(link)
-        for name in FILE_IO_METHODS:
-            setattr(self, name, getattr(io, name))
-
-    def read(self, path):
-        return self.link.call("files", "read", path)
-
-    def listdir(self, path):
-        return self.link.call("files", "listdir", path)
-
-    def isdir(self, path):
-        return self.link.call("files", "isdir", path)
-
-    def isfile(self, path):
-        return self.link.call("files", "isfile", path)
-
-    def size(self, path):
-        return self.link.call("files", "size", path)
-
-    def chdir(self, path):
-        if isinstance(path, bytes):
-            try:
-                path = str(path, "utf-8")
-            except UnicodeError:
-                raise HostOSError(2, "a working directory whose name is not UTF-8")
-        return self.link.call("files", "chdir", path)
-
-    def getcwd(self):
-        return self.link.call("files", "getcwd")

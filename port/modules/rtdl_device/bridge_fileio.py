@@ -1,11 +1,15 @@
-"""The modules' file operations (svc_dfs, msh_file) across the bridge: the `files` methods
+"""The `files` interface across the bridge: BridgeFiles (read, listdir, isdir, isfile, size,
+chdir, getcwd) with the modules' file operations (svc_dfs, msh_file), the methods
 open_file, fd_read, fd_write, fd_seek, fd_truncate, fd_sync, fd_stat, fd_entries, fd_close,
 file_stat, unlink, rmdir, mkdir, rename of the host's sandbox (rtdl.sandbox_io), called as
 JSON requests. Names and data are bytes, which JSON cannot carry: they travel as hex
 (binascii.hexlify), and fd_read's bytes come back as a DATA frame.
-rtdl.mpy_runtime.commands decodes the same way on the host. Imports: binascii.
+rtdl.mpy_runtime.commands decodes the same way on the host. Imports: binascii, bridge
+(HostOSError).
 """
 import binascii
+
+from .bridge import HostOSError
 
 
 def _hex(data):
@@ -67,3 +71,42 @@ class BridgeFileIO:
 
 METHODS = ("open_file", "fd_read", "fd_write", "fd_seek", "fd_truncate", "fd_sync", "fd_stat",
            "fd_entries", "fd_close", "file_stat", "unlink", "rmdir", "mkdir", "rename")
+
+
+class BridgeFiles:
+    """The `files` interface (read, listdir, isdir, isfile, size, chdir, getcwd, and the
+    modules' file operations of bridge_fileio) of the device file system."""
+
+    device_fs = True             # paths are the device's: RT-Thread's /modules/ rule applies
+
+    def __init__(self, link):
+        self.link = link
+        io = BridgeFileIO(link)
+        for name in METHODS:
+            setattr(self, name, getattr(io, name))
+
+    def read(self, path):
+        return self.link.call("files", "read", path)
+
+    def listdir(self, path):
+        return self.link.call("files", "listdir", path)
+
+    def isdir(self, path):
+        return self.link.call("files", "isdir", path)
+
+    def isfile(self, path):
+        return self.link.call("files", "isfile", path)
+
+    def size(self, path):
+        return self.link.call("files", "size", path)
+
+    def chdir(self, path):
+        if isinstance(path, bytes):
+            try:
+                path = str(path, "utf-8")
+            except UnicodeError:
+                raise HostOSError(2, "a working directory whose name is not UTF-8")
+        return self.link.call("files", "chdir", path)
+
+    def getcwd(self):
+        return self.link.call("files", "getcwd")

@@ -5,11 +5,12 @@ rtdl.run_cmd / rtdl.shell_cmd do on CPython.
     main("/dev/rtdl_bridge")     # the stream the Node launcher connects to the host
 
 The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
-landmarks; results go back as ["exit", {...}]. Imports: bridge, kernel, msh, repl, dlmodule,
-rtheap, symtab, arm_attributes, rterror.
+landmarks; results go back as ["exit", {...}]. Imports: bridge, bridge_fileio, kernel, msh,
+repl, dlmodule, rtheap, symtab, arm_attributes, rterror.
 """
 from . import arm_attributes
 from . import bridge
+from . import bridge_fileio
 from . import dlmodule
 from . import kernel as kernel_mod
 from . import msh
@@ -30,10 +31,7 @@ def boot(link, info):
     target = arm_attributes.Target(info["cpu"],
                                    arm_attributes.float_abi(info["firmware_flags"], None))
     exports = symtab.KernelSymbols(memory, sym["__rtmsymtab_start"], sym["__rtmsymtab_end"])
-    if info["mode"] == "shell" or info.get("device_fs"):
-        files = bridge.BridgeFiles(link)
-    else:
-        files = bridge.BridgeHostFiles(link)
+    files = bridge_fileio.BridgeFiles(link)
     kernel = kernel_mod.Kernel(memory, cpu, bridge.BridgeConsole(link), heap, exports,
                                {"rt_module_main_return": sym["rt_module_main_return"],
                                 "rt_thread_exit": sym["rt_thread_exit"],

@@ -144,13 +144,13 @@ class Lifecycle:
 
     def resolve_library_path(self, path):
         """dlopen.c's rule: a relative path is joined under /modules/ ("lib.so" ->
-        "/modules/lib.so", "modules/lib.so" -> "/modules/modules/lib.so"). Files with a
-        working directory (getcwd) are a device file system, where that rule is exact; the
-        default FileReader reads host paths (`rtdl run`), where there is no /modules/, so a
-        relative path that exists as given is taken as given first."""
+        "/modules/lib.so", "modules/lib.so" -> "/modules/modules/lib.so"). Files that say
+        `device_fs = True` are a device file system, where that rule is exact; others (the
+        default FileReader, a test's own reader) read host paths, where there is no
+        /modules/, so a relative path that exists as given is taken as given first."""
         if path.startswith("/"):
             return path
-        if not hasattr(self.kernel.files, "getcwd"):
+        if not getattr(self.kernel.files, "device_fs", False):
             try:
                 self.kernel.files.read(path)
                 return path

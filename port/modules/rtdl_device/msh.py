@@ -87,6 +87,8 @@ class _StoppableCpu:
 class OsFiles:
     """The device's own file system through `os` (MicroPython's VFS, or the host's as is)."""
 
+    device_fs = True             # paths are the device's: RT-Thread's /modules/ rule applies
+
     def read(self, path):
         with open(path, "rb") as f:
             return f.read()

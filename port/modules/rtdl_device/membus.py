@@ -18,6 +18,7 @@ class RamMemory:
         self.ram_start = base
         self.ram_end = base + size
         self.page_size = page_size
+        self.rom_start = self.rom_end = base     # no flash: services may read RAM only
         self.data = bytearray(size)
         self._read_only = []     # (start, end) ranges that refuse writes
 
@@ -85,3 +86,6 @@ class RamMemory:
 
     def invalidate(self, addr, size):
         pass
+
+    def flush_code_cache(self):
+        pass                     # nothing is translated: the code is only bytes here

@@ -232,52 +232,17 @@ class Event(IpcObject):
         return "set 0x%08x" % self.set
 
 
-class Mailbox(IpcObject):
-    """`size` 32-bit entries; receivers wait in `waiters`, blocked senders (rt_mb_send_wait)
-    in `senders` with their value in wait_value."""
-    kind = "mailbox"
-    object_class = CLASS_MAILBOX
-    struct = "rt_mailbox"
+class SenderQueue(IpcObject):
+    """An object whose senders can block too (mailboxes, message queues): besides the
+    receivers in `waiters`, blocked senders wait in `senders` with what they send in
+    wait_value, and go with the object when it is deleted."""
 
-    def __init__(self, name, flag, handle, module, size, pool=0):
+    def __init__(self, name, flag, handle, module):
         IpcObject.__init__(self, name, flag, handle, module)
-        self.size = size
-        self.pool = pool             # msg_pool in target memory (the ring the C struct shows)
-        self.out = 0                 # out_offset: ring index of entries[0]
-        self.entries = []
         self.senders = []
-
-    def send(self, value, urgent=False):
-        """(result, wakeups): a waiting receiver gets the value at once; else it is queued
-        (at the front when urgent), or -RT_EFULL when the box is full (the caller may
-        wait)."""
-        if self.waiters:
-            return RT_EOK, [(self.waiters.pop(0), RT_EOK, value & 0xFFFFFFFF)]
-        if len(self.entries) >= self.size:
-            return -RT_EFULL, []
-        if urgent:
-            self.entries.insert(0, value & 0xFFFFFFFF)
-            self.out = (self.out - 1) % self.size
-        else:
-            self.entries.append(value & 0xFFFFFFFF)
-        return RT_EOK, []
 
     def wait_send(self, thread):
         insert_queued(self.senders, thread, self.flag & RT_IPC_FLAG_PRIO)
-
-    def recv(self):
-        """(True, value, wakeups) or (False, 0, []) when empty: the caller must wait. Taking
-        an entry lets the first blocked sender put its value in."""
-        if not self.entries:
-            return False, 0, []
-        value = self.entries.pop(0)
-        self.out = (self.out + 1) % self.size
-        wakeups = []
-        if self.senders:
-            sender = self.senders.pop(0)
-            self.entries.append(sender.wait_value)
-            wakeups.append((sender, RT_EOK, None))
-        return True, value, wakeups
 
     def requeue(self, thread):
         if thread in self.senders:
@@ -296,6 +261,50 @@ class Mailbox(IpcObject):
         wakeups += [(thread, -RT_ERROR, None) for thread in self.senders]
         self.senders = []
         return wakeups
+
+
+class Mailbox(SenderQueue):
+    """`size` 32-bit entries; receivers wait in `waiters`, blocked senders (rt_mb_send_wait)
+    in `senders` with their value in wait_value."""
+    kind = "mailbox"
+    object_class = CLASS_MAILBOX
+    struct = "rt_mailbox"
+
+    def __init__(self, name, flag, handle, module, size, pool=0):
+        SenderQueue.__init__(self, name, flag, handle, module)
+        self.size = size
+        self.pool = pool             # msg_pool in target memory (the ring the C struct shows)
+        self.out = 0                 # out_offset: ring index of entries[0]
+        self.entries = []
+
+    def send(self, value, urgent=False):
+        """(result, wakeups): a waiting receiver gets the value at once; else it is queued
+        (at the front when urgent), or -RT_EFULL when the box is full (the caller may
+        wait)."""
+        if self.waiters:
+            return RT_EOK, [(self.waiters.pop(0), RT_EOK, value & 0xFFFFFFFF)]
+        if len(self.entries) >= self.size:
+            return -RT_EFULL, []
+        if urgent:
+            self.entries.insert(0, value & 0xFFFFFFFF)
+            self.out = (self.out - 1) % self.size
+        else:
+            self.entries.append(value & 0xFFFFFFFF)
+        return RT_EOK, []
+
+    def recv(self):
+        """(True, value, wakeups) or (False, 0, []) when empty: the caller must wait. Taking
+        an entry lets the first blocked sender put its value in."""
+        if not self.entries:
+            return False, 0, []
+        value = self.entries.pop(0)
+        self.out = (self.out + 1) % self.size
+        wakeups = []
+        if self.senders:
+            sender = self.senders.pop(0)
+            self.entries.append(sender.wait_value)
+            wakeups.append((sender, RT_EOK, None))
+        return True, value, wakeups
 
     def state(self):
         return "%d of %d entries" % (len(self.entries), self.size)

@@ -3,8 +3,8 @@ in the style of ipc.py (operations return wakeups; the kernel blocks and wakes t
 Messages are kept here as bytes; a pool's blocks are real target memory whose addresses the
 kernel hands out. Imports: ipc.
 """
-from .ipc import (IpcObject, insert_queued, RT_EOK, RT_ERROR, RT_EFULL, RT_IPC_FLAG_PRIO,
-                  CLASS_MESSAGEQUEUE, CLASS_MEMPOOL, CLASS_TIMER)
+from .ipc import (IpcObject, SenderQueue, RT_EOK, RT_ERROR, RT_EFULL, CLASS_MESSAGEQUEUE,
+                  CLASS_MEMPOOL, CLASS_TIMER)
 
 MQ_HEADER = 8                  # struct rt_mq_message: next pointer and rt_ssize_t length
 POOL_HEADER = 4                # the pool pointer in front of every memory pool block
@@ -14,7 +14,7 @@ RT_TIMER_FLAG_PERIODIC = 0x2
 RT_TIMER_FLAG_SOFT_TIMER = 0x4
 
 
-class MessageQueue(IpcObject):
+class MessageQueue(SenderQueue):
     """max_msgs messages of up to msg_size bytes; receivers wait in `waiters` (wait_value:
     their buffer size), blocked senders in `senders` (wait_value: (message, urgent))."""
     kind = "message queue"
@@ -22,12 +22,11 @@ class MessageQueue(IpcObject):
     struct = "rt_messagequeue"
 
     def __init__(self, name, flag, handle, module, msg_size, max_msgs, pool=0):
-        IpcObject.__init__(self, name, flag, handle, module)
+        SenderQueue.__init__(self, name, flag, handle, module)
         self.msg_size = msg_size
         self.max_msgs = max_msgs
         self.pool = pool
         self.messages = []
-        self.senders = []
 
     def send(self, data, urgent=False):
         """(result, wakeups): a waiting receiver gets the message at once (its result is the
@@ -45,9 +44,6 @@ class MessageQueue(IpcObject):
             self.messages.append(data)
         return RT_EOK, []
 
-    def wait_send(self, thread):
-        insert_queued(self.senders, thread, self.flag & RT_IPC_FLAG_PRIO)
-
     def recv(self):
         """(message or None when empty, wakeups): taking one lets the first blocked sender
         put its message in."""
@@ -64,24 +60,6 @@ class MessageQueue(IpcObject):
                 self.messages.append(message)
             wakeups.append((sender, RT_EOK, None))
         return data, wakeups
-
-    def requeue(self, thread):
-        if thread in self.senders:
-            self.senders.remove(thread)
-            self.wait_send(thread)
-        else:
-            IpcObject.requeue(self, thread)
-
-    def remove(self, thread):
-        if thread in self.senders:
-            self.senders.remove(thread)
-        IpcObject.remove(self, thread)
-
-    def destroy(self):
-        wakeups = IpcObject.destroy(self)
-        wakeups += [(thread, -RT_ERROR, None) for thread in self.senders]
-        self.senders = []
-        return wakeups
 
     def state(self):
         return "%d of %d messages" % (len(self.messages), self.max_msgs)

@@ -101,10 +101,12 @@ class DfsServices:
 
     def _path(self, addr):
         """The bytes of a C string; None when longer than any path can be."""
-        memory = self.kernel.memory
         out = b""
         while len(out) < _PATH_LIMIT:
-            chunk = memory.read(addr + len(out), 64)
+            # 64-byte aligned pieces never straddle the end of readable memory (pages are
+            # 1 KiB), so an unreadable pointer is the caller's fault, never an emulator error
+            at = addr + len(out)
+            chunk = self.kernel.args.buffer(at, 64 - at % 64, "path")
             nul = chunk.find(b"\0")
             if nul >= 0:
                 return out + chunk[:nul]
@@ -212,7 +214,7 @@ class DfsServices:
                 return _neg(EISDIR)
             data = files.fd_read(desc.handle, size)
             if data:
-                self.kernel.memory.write(buf, data)
+                self.kernel.args.write(buf, data, "buf")
             return len(data)
         return self._on_fd(args[0], do)
 
@@ -225,7 +227,7 @@ class DfsServices:
                 return _neg(EISDIR)
             if not size:
                 return 0
-            return files.fd_write(desc.handle, self.kernel.memory.read(buf, size))
+            return files.fd_write(desc.handle, self.kernel.args.buffer(buf, size, "buf"))
         return self._on_fd(args[0], do)
 
     def lseek(self, args):
@@ -257,9 +259,9 @@ class DfsServices:
         return self._on_fd(args[0], lambda files, desc: files.fd_truncate(desc.handle, length))
 
     def _put_stat(self, out, info):
-        self.kernel.memory.write(out, struct.pack("<III", info[0] & 0xFFFFFFFF,
-                                                  min(info[1], 0xFFFFFFFF),
-                                                  info[2] & 0xFFFFFFFF))
+        self.kernel.args.write(out, struct.pack("<III", info[0] & 0xFFFFFFFF,
+                                                min(info[1], 0xFFFFFFFF),
+                                                info[2] & 0xFFFFFFFF), "stat")
         return 0
 
     def stat(self, args):
@@ -360,7 +362,7 @@ class DfsServices:
             cwd = cwd.encode()
         if buf and size:
             # rt_strncpy: NUL-padded to size, not terminated when the name fills it
-            self.kernel.memory.write(buf, (cwd + bytes(size))[:size])
+            self.kernel.args.write(buf, (cwd + bytes(size))[:size], "buf")
         return buf
 
     def chdir(self, args):

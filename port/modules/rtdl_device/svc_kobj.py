@@ -110,7 +110,7 @@ class KobjServices:
         if size == 0 or size > mq.msg_size:
             return -ipc.RT_ERROR
         self._buffer(buffer, size, service, False)
-        data = self.kernel.memory.read(buffer, size)
+        data = self.kernel.args.buffer(buffer, size, "buffer")
         result, wakeups = mq.send(data, urgent)
         self.kernel.scheduler.apply(wakeups, mq)
         if result != -ipc.RT_EFULL or timeout == 0:
@@ -134,7 +134,7 @@ class KobjServices:
         data, wakeups = mq.recv()
         if data is not None:
             data = data[:size]
-            self.kernel.memory.write(buffer, data)
+            self.kernel.args.write(buffer, data, "buffer")
             self.kernel.scheduler.apply(wakeups, mq)
             return len(data)
         return self.ipc._wait(mq, args[3], size, buffer)

@@ -4,7 +4,8 @@ stack), rt_thread_suspend/resume/control/find/sleep, the scheduler lock (rt_ente
 rt_exit_critical, rt_critical_level, and rthw.h's rt_hw_interrupt_disable/enable, which on this
 single core lock the scheduler the same way), the per-thread errno and rt_object_find.
 The scheduler honours the lock: a thread holding it keeps the CPU (scheduler.pick, preempt).
-Imports: ipc, stacks, tcb, loader (RT_NAME_MAX), records, svc_thread, symtab, rterror.
+Imports: ipc, stacks, tcb, loader (RT_NAME_MAX), records, svc_thread, rterror; arguments
+are read through kernel.args (svc_args).
 """
 from . import ipc
 from . import stacks
@@ -15,7 +16,6 @@ from .records import (Thread, DEFAULT_TICK, MIN_STACK_SIZE, RT_THREAD_PRIORITY_M
                       THREAD_RUNNING)
 from .rterror import ModuleFault, RtdlError
 from .svc_thread import caller, creator
-from .symtab import read_cstring
 
 RT_EINTR = 9
 RT_THREAD_CTRL_STARTUP = 0
@@ -63,7 +63,7 @@ class SchedServices:
         stack, stack_size = memory.read32(sp), memory.read32(sp + 4)
         priority, tick = memory.read32(sp + 8) & 0xFF, memory.read32(sp + 12)
         handle, entry, parameter = args[0], args[2], args[3]
-        name = read_cstring(memory, args[1])[:RT_NAME_MAX] if args[1] else "thread"
+        name = kernel.args.string(args[1], "name", null="thread")[:RT_NAME_MAX]
         problem = None
         if not handle:
             problem = "a NULL struct rt_thread"
@@ -162,8 +162,7 @@ class SchedServices:
         return ipc.RT_EOK
 
     def find(self, args):
-        thread = self._named(read_cstring(self.kernel.memory, args[0])[:RT_NAME_MAX]
-                             if args[0] else "")
+        thread = self._named(self.kernel.args.string(args[0], "name", null="")[:RT_NAME_MAX])
         return thread.tcb if thread is not None else 0
 
     def _named(self, name):
@@ -175,7 +174,7 @@ class SchedServices:
     def object_find(self, args):
         """rt_object_find(name, type): threads by name; kernel objects by name and class."""
         kernel = self.kernel
-        name = read_cstring(kernel.memory, args[0])[:RT_NAME_MAX] if args[0] else ""
+        name = kernel.args.string(args[0], "name", null="")[:RT_NAME_MAX]
         kind = args[1] & 0x7F
         if kind == rt_tcb.RT_OBJECT_CLASS_THREAD:
             thread = self._named(name)

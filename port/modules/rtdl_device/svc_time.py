@@ -24,7 +24,7 @@ class TimeServices:
         """(out[3]): seconds since 1970 (low, high word) and microseconds."""
         us = _now_us()
         seconds = us // 1000000
-        self.kernel.memory.write(args[0], struct.pack("<III", seconds & 0xFFFFFFFF,
-                                                      (seconds >> 32) & 0xFFFFFFFF,
-                                                      us % 1000000))
+        self.kernel.args.write(args[0], struct.pack("<III", seconds & 0xFFFFFFFF,
+                                                    (seconds >> 32) & 0xFFFFFFFF,
+                                                    us % 1000000), "now")
         return 0

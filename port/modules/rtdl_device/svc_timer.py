@@ -121,28 +121,28 @@ class TimerServices:
             raise ModuleFault("%s: rt_timer_control: command %d needs a pointer in RAM, "
                               "not 0x%08x" % (caller(kernel), cmd, arg))
         if cmd == RT_TIMER_CTRL_SET_TIME:
-            time = memory.read32(arg)
+            time = kernel.args.read32(arg, "arg")
             self._check_time(time, "rt_timer_control")
             if timer in kernel.timers:        # 5.x: a new time stops a running timer
                 kernel.timers.remove(timer)
                 timer.stop()
             timer.init_tick = time
         elif cmd == RT_TIMER_CTRL_GET_TIME:
-            memory.write32(arg, timer.init_tick)
+            kernel.args.write32(arg, timer.init_tick, "arg")
         elif cmd == RT_TIMER_CTRL_SET_ONESHOT:
             timer.flag &= ~kobjects.RT_TIMER_FLAG_PERIODIC
         elif cmd == RT_TIMER_CTRL_SET_PERIODIC:
             timer.flag |= kobjects.RT_TIMER_FLAG_PERIODIC
         elif cmd == RT_TIMER_CTRL_GET_STATE:
-            memory.write32(arg, 1 if timer.active else 0)
+            kernel.args.write32(arg, 1 if timer.active else 0, "arg")
         elif cmd == RT_TIMER_CTRL_GET_REMAIN_TIME:
-            memory.write32(arg, timer.timeout_tick & 0xFFFFFFFF)
+            kernel.args.write32(arg, timer.timeout_tick & 0xFFFFFFFF, "arg")
         elif cmd == RT_TIMER_CTRL_GET_FUNC:
-            memory.write32(arg, timer.func)
+            kernel.args.write32(arg, timer.func, "arg")
         elif cmd == RT_TIMER_CTRL_SET_FUNC:
             timer.func = arg
         elif cmd == RT_TIMER_CTRL_GET_PARM:
-            memory.write32(arg, timer.parameter)
+            kernel.args.write32(arg, timer.parameter, "arg")
         elif cmd == RT_TIMER_CTRL_SET_PARM:
             timer.parameter = arg
         else:

@@ -40,6 +40,14 @@ int main(int argc, char *argv[])
         rt_mailbox_t mb = rt_mb_create("mb", 4, 0);
         rt_mb_send(mb, 1);
         rt_mb_recv(mb, (rt_ubase_t *)(void *)printf, 0);
+    } else if (!strcmp(what, "mq_recv_flash")) {
+        rt_mq_t mq = rt_mq_create("mq", 8, 2, 0);
+        rt_mq_send(mq, "message", 8);
+        rt_mq_recv(mq, (void *)printf, 8, 0);
+    } else if (!strcmp(what, "mq_send_unmapped")) {
+        rt_mq_send(rt_mq_create("mq", 8, 2, 0), unmapped, 8);
+    } else if (!strcmp(what, "thread_find_unmapped")) {
+        rt_thread_find(unmapped);
     } else if (!strcmp(what, "event_recv_unmapped")) {
         rt_event_t ev = rt_event_create("ev", 0);
         rt_event_send(ev, 1);

@@ -66,7 +66,9 @@ def write_docs(results, path, chart_path):
         out.append("| %s | %s %s | %s %s | %s | %.2f | %s |"
                    % (r["title"], _number(r["value"]), r["unit"], _number(r["floor"]),
                       r["unit"], r["floor_title"], r["ratio"], _target(r)))
-    out += ["", "![ratios](%s)" % chart_path, "", "## What each floor is", ""]
+    out += ["", "![ratios](%s)" % chart_path, "",
+            "(The chart is drawn by `make bench` and not kept in git: it is a build output.)",
+            "", "## What each floor is", ""]
     seen = set()
     here = os.path.dirname(os.path.abspath(__file__))
     for r in rows:

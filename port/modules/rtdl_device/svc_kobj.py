@@ -12,7 +12,6 @@ from .svc_thread import caller, signed
 
 RT_EINVAL = 10
 _ALIGN = 4                     # RT_ALIGN_SIZE
-_FLASH_END = 0x80000
 
 
 def _aligned(size):
@@ -43,19 +42,6 @@ class KobjServices:
             ("rt_mp_free", self.mp_free),
             ("rt_object_get_type", self.object_get_type),
             ("rt_object_is_systemobject", self.object_is_systemobject)))
-
-    def _buffer(self, addr, size, service, writable):
-        """A module's buffer must lie in RAM (or flash, to be read)."""
-        memory = self.kernel.memory
-        if size == 0:
-            return
-        if memory.ram_start <= addr and addr + size <= memory.ram_end:
-            return
-        if not writable and addr + size <= _FLASH_END:
-            return
-        raise ModuleFault("%s: %s: the %d-byte buffer at 0x%08x is not %s memory"
-                          % (caller(self.kernel), service, size, addr,
-                             "writable" if writable else "readable"))
 
     def _refuse(self, service, problem):
         self.kernel.set_error(RtdlError("%s: %s: %s" % (caller(self.kernel), service,
@@ -94,7 +80,8 @@ class KobjServices:
         max_msgs = pool_size // (_aligned(msg_size) + kobjects.MQ_HEADER) if msg_size else 0
         if max_msgs == 0 or msg_size > 0xFFFF:
             return -RT_EINVAL
-        self._buffer(args[2], pool_size, "rt_mq_init", True)
+        if pool_size:
+            self.kernel.args.check_writable(args[2], pool_size, "msgpool")
         return self.ipc.init_object(args[0], kobjects.MessageQueue, "rt_mq_init", args[1],
                                     flag, msg_size, min(max_msgs, 0xFFFF), args[2])
 
@@ -109,7 +96,6 @@ class KobjServices:
         buffer, size = args[1], args[2]
         if size == 0 or size > mq.msg_size:
             return -ipc.RT_ERROR
-        self._buffer(buffer, size, service, False)
         data = self.kernel.args.buffer(buffer, size, "buffer")
         result, wakeups = mq.send(data, urgent)
         self.kernel.scheduler.apply(wakeups, mq)
@@ -130,7 +116,8 @@ class KobjServices:
         """(mq, buffer, size, timeout): the length received (the message cut to `size`)."""
         mq = self.ipc._object(args[0], kobjects.MessageQueue, "rt_mq_recv")
         buffer, size = args[1], args[2]
-        self._buffer(buffer, size, "rt_mq_recv", True)
+        if size:
+            self.kernel.args.check_writable(buffer, size, "buffer")
         data, wakeups = mq.recv()
         if data is not None:
             data = data[:size]
@@ -168,7 +155,8 @@ class KobjServices:
         if block_size == 0 or size // (block_size + kobjects.POOL_HEADER) == 0:
             raise ModuleFault("%s: rt_mp_init: a pool of %d bytes holds no %d-byte block"
                               % (caller(kernel), size, block_size))
-        self._buffer(args[2], size, "rt_mp_init", True)
+        if size:
+            self.kernel.args.check_writable(args[2], size, "start")
         return self.ipc.init_object(args[0], kobjects.MemPool, "rt_mp_init", args[1], 0,
                                     args[2], size, block_size)
 

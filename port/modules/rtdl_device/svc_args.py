@@ -92,8 +92,10 @@ class ServiceArgs:
         return None
 
     # ------------------------------------------------------------ what services use ---
-    def string_bytes(self, ptr, arg, limit=STRING_LIMIT):
-        """The NUL-terminated bytes at `ptr` (without the NUL)."""
+    def string_bytes(self, ptr, arg, limit=STRING_LIMIT, too_long=False):
+        """The NUL-terminated bytes at `ptr` (without the NUL). With `too_long`, a string
+        with no NUL within `limit` bytes gives None (the service answers an error code, as
+        open() does with ENAMETOOLONG) instead of a fault."""
         memory = self.kernel.memory
         out = b""
         while len(out) < limit:
@@ -109,6 +111,8 @@ class ServiceArgs:
             if nul >= 0:
                 return out + chunk[:nul]
             out += chunk
+        if too_long:
+            return None
         self.fault(arg, ptr, "is not a NUL-terminated string within %d bytes" % limit)
 
     def string(self, ptr, arg, limit=STRING_LIMIT, null=None):

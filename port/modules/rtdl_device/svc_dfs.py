@@ -101,17 +101,7 @@ class DfsServices:
 
     def _path(self, addr):
         """The bytes of a C string; None when longer than any path can be."""
-        out = b""
-        while len(out) < _PATH_LIMIT:
-            # 64-byte aligned pieces never straddle the end of readable memory (pages are
-            # 1 KiB), so an unreadable pointer is the caller's fault, never an emulator error
-            at = addr + len(out)
-            chunk = self.kernel.args.buffer(at, 64 - at % 64, "path")
-            nul = chunk.find(b"\0")
-            if nul >= 0:
-                return out + chunk[:nul]
-            out += chunk
-        return None
+        return self.kernel.args.string_bytes(addr, "path", _PATH_LIMIT, too_long=True)
 
     def _owner(self):
         kernel = self.kernel

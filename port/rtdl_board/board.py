@@ -172,14 +172,13 @@ class Board:
             pc = uc.reg_read(A.UC_ARM_REG_PC)
             number = uc.mem_read(pc - 2, 1)[0]
             args = [uc.reg_read(r) for r in REGS[:4]]
-            token = self.cpu.slice_token
-            if token is None:
+            clock = self.cpu.slice_clock
+            if clock is None:
                 result = self.kernel.service(number, args)
             else:
-                clock = SLICE_TIMER.clock_of(token)
                 began = clock()
                 result = self.kernel.service(number, args)
-                SLICE_TIMER.extend(token, clock() - began)
+                SLICE_TIMER.extend(self.cpu.slice_token, clock() - began)
             if result is not None:
                 uc.reg_write(A.UC_ARM_REG_R0, result & 0xFFFFFFFF)
         except Exception as error:       # re-raised by UnicornCpu after emu_start returns

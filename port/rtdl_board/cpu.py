@@ -42,6 +42,7 @@ class UnicornCpu:
         self._hook_error = None
         self.running = False
         self.slice_token = None      # the running time slice (board: services extend it)
+        self.slice_clock = None      # the clock its deadline is measured on
         self.bad_access = None
 
     # registers
@@ -137,10 +138,11 @@ class UnicornCpu:
         uc.reg_write(A.UC_ARM_REG_XPSR_NZCVQG, context[16])
         token = SLICE_TIMER.arm(uc, timeout_us) if timeout_us else None
         self.slice_token = token
+        self.slice_clock = SLICE_TIMER.clock_of(token) if token is not None else None
         try:
             self._start(context[15], _NEVER, 0)
         finally:
-            self.slice_token = None
+            self.slice_token = self.slice_clock = None
             if token is not None:
                 SLICE_TIMER.disarm(token)
             for i, reg in enumerate(REGS):

@@ -1,6 +1,7 @@
 """pytest set-up: fixtures that build tests/modules sources and boot boards. rtdl, rtdl_device
 and rtdl_board come from the installed distribution (`make setup`: editable)."""
 import os
+import shutil
 import sys
 
 import pytest
@@ -31,6 +32,17 @@ class ModuleBuilder:
             build_module([os.path.join(MODULE_SOURCES, source)], out, lib=lib, **options)
             self.cache[key] = out
         return self.cache[key]
+
+
+def device_root(top, build_module, programs):
+    """A device file system in the folder `top`: each of `programs` (tests/modules stems)
+    built into /bin/NAME.mo, and lib.c as /modules/lib.so, where dlopen("lib.so") looks."""
+    os.mkdir(os.path.join(str(top), "bin"))
+    os.mkdir(os.path.join(str(top), "modules"))
+    for name in programs:
+        shutil.copy(build_module(name + ".c"), os.path.join(str(top), "bin", name + ".mo"))
+    shutil.copy(build_module("lib.c", lib=True), os.path.join(str(top), "modules", "lib.so"))
+    return top
 
 
 @pytest.fixture(scope="session")

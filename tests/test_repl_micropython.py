@@ -5,13 +5,13 @@ its next line, dlmodule.find shows it gone once it ended, Ctrl-C raises Keyboard
 the REPL (not the end of the shell) and Ctrl-D returns to msh."""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 import mpy_node
+from conftest import device_root
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -22,13 +22,7 @@ RUNTIMES = ("cpython", "micropython")
 @pytest.fixture(scope="module")
 def root(tmp_path_factory, build_module, firmware):
     mpy_node.node()
-    top = tmp_path_factory.mktemp("device")
-    (top / "bin").mkdir()
-    (top / "modules").mkdir()
-    for name in ("hello", "spin", "thr_delay"):
-        shutil.copy(build_module(name + ".c"), str(top / "bin" / (name + ".mo")))
-    shutil.copy(build_module("lib.c", lib=True), str(top / "modules" / "lib.so"))
-    return top
+    return device_root(tmp_path_factory.mktemp("device"), build_module, ("hello", "spin", "thr_delay"))
 
 
 def start(root, runtime, tmp_path):

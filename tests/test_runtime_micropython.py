@@ -3,13 +3,13 @@ MicroPython under Node against the unicorn board of the CPython process, over th
 The same session must give the same bytes under both runtimes."""
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 import mpy_node
+from conftest import device_root
 
 # hello, a module using dlopen, free, list_module, ps, a faulting module and list_symbols
 # (msh has no pipe: the whole list is compared, and its first lines checked)
@@ -35,13 +35,7 @@ def rtdl(firmware, *args, **kw):
 @pytest.fixture(scope="module")
 def root(tmp_path_factory, build_module, firmware):
     mpy_node.node()
-    top = tmp_path_factory.mktemp("device")
-    (top / "bin").mkdir()
-    (top / "modules").mkdir()
-    for name in ("hello", "dl_user", "fault_null"):
-        shutil.copy(build_module(name + ".c"), str(top / "bin" / (name + ".mo")))
-    shutil.copy(build_module("lib.c", lib=True), str(top / "modules" / "lib.so"))
-    return top
+    return device_root(tmp_path_factory.mktemp("device"), build_module, ("hello", "dl_user", "fault_null"))
 
 
 @pytest.fixture(scope="module")

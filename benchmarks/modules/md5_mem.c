@@ -2,12 +2,7 @@
  * in the module: no kernel call until the digest is printed. The compute benchmark. */
 #include <stdio.h>
 
-static const unsigned char shifts[64] = {
-    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-    5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-};
+#include "../../tests/modules/md5_block.h"
 
 static const unsigned int sines[64] = {
     0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
@@ -24,23 +19,6 @@ static const unsigned int sines[64] = {
 
 static unsigned char pattern[65536];
 
-static void block(unsigned int h[4], const unsigned char *p)
-{
-    unsigned int w[16], a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 16; i++)
-        w[i] = p[4 * i] | p[4 * i + 1] << 8 | p[4 * i + 2] << 16 | (unsigned int)p[4 * i + 3] << 24;
-    for (int i = 0; i < 64; i++) {
-        unsigned int f, g;
-        if (i < 16) { f = (b & c) | (~b & d); g = i; }
-        else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) % 16; }
-        else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) % 16; }
-        else { f = c ^ (b | ~d); g = (7 * i) % 16; }
-        f += a + sines[i] + w[g];
-        a = d; d = c; c = b;
-        b += (f << shifts[i]) | (f >> (32 - shifts[i]));
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-}
 
 int main(int argc, char *argv[])
 {
@@ -57,11 +35,11 @@ int main(int argc, char *argv[])
     passes = mib * 16;
     for (unsigned int n = 0; n < passes; n++)
         for (unsigned int off = 0; off < sizeof(pattern); off += 64)
-            block(h, pattern + off);
+            md5_block(h, pattern + off, sines);
     bits = (unsigned long long)passes * sizeof(pattern) * 8;
     for (int i = 0; i < 8; i++)
         tail[56 + i] = (unsigned char)(bits >> (8 * i));
-    block(h, tail);
+    md5_block(h, tail, sines);
     for (int i = 0; i < 16; i++)
         printf("%02x", (h[i / 4] >> (8 * (i % 4))) & 0xff);
     printf("\n");

@@ -3,12 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const unsigned char shifts[64] = {
-    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-    5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-};
+#include "md5_block.h"
 
 static unsigned int sine_table[64];
 
@@ -29,23 +24,6 @@ static void make_table(void)
     }
 }
 
-static void block(unsigned int h[4], const unsigned char *p)
-{
-    unsigned int w[16], a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 16; i++)
-        w[i] = p[4 * i] | p[4 * i + 1] << 8 | p[4 * i + 2] << 16 | (unsigned int)p[4 * i + 3] << 24;
-    for (int i = 0; i < 64; i++) {
-        unsigned int f, g;
-        if (i < 16) { f = (b & c) | (~b & d); g = i; }
-        else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) % 16; }
-        else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) % 16; }
-        else { f = c ^ (b | ~d); g = (7 * i) % 16; }
-        f += a + sine_table[i] + w[g];
-        a = d; d = c; c = b;
-        b += f << shifts[i] | f >> (32 - shifts[i]);
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-}
 
 int main(int argc, char *argv[])
 {
@@ -61,7 +39,7 @@ int main(int argc, char *argv[])
     }
     make_table();
     while ((n = fread(buf, 1, 64, f)) == 64) {
-        block(h, buf);
+        md5_block(h, buf, sine_table);
         total += n;
     }
     fclose(f);
@@ -71,9 +49,9 @@ int main(int argc, char *argv[])
     n = n < 56 ? 64 : 128;
     for (int i = 0; i < 8; i++)
         buf[n - 8 + i] = (unsigned char)(total * 8 >> (8 * i));
-    block(h, buf);
+    md5_block(h, buf, sine_table);
     if (n == 128)
-        block(h, buf + 64);
+        md5_block(h, buf + 64, sine_table);
     for (int i = 0; i < 16; i++)
         printf("%02x", (h[i / 4] >> (8 * (i % 4))) & 0xff);
     printf("  %s\n", argv[1]);

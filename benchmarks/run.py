@@ -18,12 +18,14 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from rtdl.build import build_module
 
-import common                                       # noqa: E402
-import report                                       # noqa: E402
-from rtdl.build import build_module                 # noqa: E402
+# Run as a script, so this folder is already first on the import path: the benchmarks import
+# their siblings by name.
+import common
+import report
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # In this order: bench_switch uses the kernel call bench_kcall measured.
 BENCHMARKS = ("bench_startup", "bench_compute", "bench_kcall", "bench_switch", "bench_load",

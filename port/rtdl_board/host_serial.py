@@ -14,6 +14,7 @@ model (open counts, rx_indicate ...) is the kernel's.
 """
 import os
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -182,8 +183,10 @@ class CmdTransport(FdTransport):
     def __init__(self, command):
         if not command:
             raise SerialSpecError("cmd: needs a command (cmd:COMMAND)")
+        # a session of its own: the command and whatever it starts end together (close)
         self.process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, bufsize=0)
+                                        stdout=subprocess.PIPE, bufsize=0,
+                                        start_new_session=True)
         FdTransport.__init__(self, self.process.stdout.fileno(), self.process.stdin.fileno())
 
     def close(self):
@@ -195,10 +198,14 @@ class CmdTransport(FdTransport):
             except OSError:
                 pass
         try:
-            process.wait(1)
+            process.wait(1)          # the end of its input lets a well-behaved command go
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            pass                     # the whole group has gone already
+        process.wait()
 
 
 def open_transport(name, spec, announce=None):

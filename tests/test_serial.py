@@ -175,3 +175,15 @@ def test_rtdl_shell_lists_its_serial_and_disk_devices(tmp_path):
                             "--serial", "uart1=stdio", "-c", "list_device"],
                            capture_output=True, text=True, timeout=60)
     assert stdio.returncode == 2 and "stdin and stdout are the shell's console" in stdio.stderr
+
+
+def test_a_fault_in_rx_indicate_is_the_modules_and_frees_the_line(firmware, build_module):
+    with Board(firmware, serials={"uart1": "cmd:printf x; sleep 30"}) as board:
+        heap_before = board.heap_info()[1]
+        result = board.exec(build_module("dev_rxfault.c"), "uart1", timeout=30)
+        device = board.kernel.devices.find_name("uart1")
+        assert (device.ref_count, device.rx_indicate, device.openers) == (0, 0, [])
+        assert board.heap_info()[1] == heap_before
+    assert result.exit_code == 139 and result.output == "waiting\n"
+    assert "rx_indicate of device 'uart1'" in str(result.fault)
+    assert result.module.name in str(result.fault)

@@ -198,7 +198,7 @@ class CmdTransport(FdTransport):
             except OSError:
                 pass
         try:
-            process.wait(1)          # the end of its input lets a well-behaved command go
+            process.wait(0.2)        # the end of its input lets a well-behaved command go
         except subprocess.TimeoutExpired:
             pass
         try:

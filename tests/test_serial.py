@@ -187,3 +187,12 @@ def test_a_fault_in_rx_indicate_is_the_modules_and_frees_the_line(firmware, buil
     assert result.exit_code == 139 and result.output == "waiting\n"
     assert "rx_indicate of device 'uart1'" in str(result.fault)
     assert result.module.name in str(result.fault)
+
+
+def test_tx_complete_reports_the_written_buffer(firmware, build_module, tmp_path):
+    sent = tmp_path / "sent"
+    with Board(firmware, serials={"uart1": "cmd:cat > %s" % sent}) as board:
+        result = board.exec(build_module("dev_txdone.c"), "uart1", timeout=30)
+    assert result.exit_code == 0, result
+    assert result.output.splitlines() == ["wrote 4", "take 0 buffer ours", "after close 1"]
+    assert sent.read_bytes() == b"sent"

@@ -19,6 +19,8 @@ $(STAMP): requirements.txt pyproject.toml
 	  apt-get update && apt-get install -y --no-install-recommends cmake; }
 	@command -v node >/dev/null && command -v npm >/dev/null || { \
 	  apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
+	@command -v sb >/dev/null || { \
+	  apt-get update && apt-get install -y --no-install-recommends lrzsz; }
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q -r requirements.txt
 	$(PY) -m pip install -q --no-deps -e .

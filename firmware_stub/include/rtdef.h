@@ -219,6 +219,124 @@ struct rt_timer
 };
 typedef struct rt_timer *rt_timer_t;
 
+/* ---- devices (RT-Thread 5.1 with RT_USING_DEVICE; no RT_USING_DM, RT_USING_DEVICE_OPS or
+ * RT_USING_POSIX_DEVIO). The kernel keeps true: parent (name, type), type, flag, open_flag,
+ * ref_count, rx_indicate, tx_complete; it reads back flag and the two callbacks a module may
+ * set itself. The driver members (init ... control) are 0: the devices are the kernel's and
+ * are reached through rt_device_*.
+ *   struct rt_device              72: parent 0, type 24 (an enum: one byte, arm-none-eabi's
+ *                                     short enums), flag 26 (u16), open_flag 28 (u16),
+ *                                     ref_count 30 (u8), device_id 31, rx_indicate 32,
+ *                                     tx_complete 36, init 40, open 44, close 48, read 52,
+ *                                     write 56, control 60, readlink 64, user_data 68
+ *   struct rt_device_blk_geometry 16: sector_count 0 (u64), bytes_per_sector 8,
+ *                                     block_size 12 */
+enum rt_device_class_type
+{
+    RT_Device_Class_Char = 0,
+    RT_Device_Class_Block,
+    RT_Device_Class_NetIf,
+    RT_Device_Class_MTD,
+    RT_Device_Class_CAN,
+    RT_Device_Class_RTC,
+    RT_Device_Class_Sound,
+    RT_Device_Class_Graphic,
+    RT_Device_Class_I2CBUS,
+    RT_Device_Class_USBDevice,
+    RT_Device_Class_USBHost,
+    RT_Device_Class_USBOTG,
+    RT_Device_Class_SPIBUS,
+    RT_Device_Class_SPIDevice,
+    RT_Device_Class_SDIO,
+    RT_Device_Class_PM,
+    RT_Device_Class_Pipe,
+    RT_Device_Class_Portal,
+    RT_Device_Class_Timer,
+    RT_Device_Class_Miscellaneous,
+    RT_Device_Class_Sensor,
+    RT_Device_Class_Touch,
+    RT_Device_Class_PHY,
+    RT_Device_Class_Security,
+    RT_Device_Class_WLAN,
+    RT_Device_Class_Pin,
+    RT_Device_Class_ADC,
+    RT_Device_Class_DAC,
+    RT_Device_Class_WDT,
+    RT_Device_Class_PWM,
+    RT_Device_Class_Bus,
+    RT_Device_Class_Unknown
+};
+
+#define RT_DEVICE_FLAG_DEACTIVATE       0x000
+#define RT_DEVICE_FLAG_RDONLY           0x001
+#define RT_DEVICE_FLAG_WRONLY           0x002
+#define RT_DEVICE_FLAG_RDWR             0x003
+#define RT_DEVICE_FLAG_REMOVABLE        0x004
+#define RT_DEVICE_FLAG_STANDALONE       0x008
+#define RT_DEVICE_FLAG_ACTIVATED        0x010
+#define RT_DEVICE_FLAG_SUSPENDED        0x020
+#define RT_DEVICE_FLAG_STREAM           0x040
+#define RT_DEVICE_FLAG_DYNAMIC          0x080
+#define RT_DEVICE_FLAG_INT_RX           0x100
+#define RT_DEVICE_FLAG_DMA_RX           0x200
+#define RT_DEVICE_FLAG_INT_TX           0x400
+#define RT_DEVICE_FLAG_DMA_TX           0x800
+
+#define RT_DEVICE_OFLAG_CLOSE           0x000
+#define RT_DEVICE_OFLAG_RDONLY          0x001
+#define RT_DEVICE_OFLAG_WRONLY          0x002
+#define RT_DEVICE_OFLAG_RDWR            0x003
+#define RT_DEVICE_OFLAG_OPEN            0x008
+#define RT_DEVICE_OFLAG_MASK            0xf0f
+
+#define RT_DEVICE_CTRL_RESUME           0x01
+#define RT_DEVICE_CTRL_SUSPEND          0x02
+#define RT_DEVICE_CTRL_CONFIG           0x03
+#define RT_DEVICE_CTRL_CLOSE            0x04
+#define RT_DEVICE_CTRL_NOTIFY_SET       0x05
+#define RT_DEVICE_CTRL_SET_INT          0x06
+#define RT_DEVICE_CTRL_CLR_INT          0x07
+#define RT_DEVICE_CTRL_GET_INT          0x08
+#define RT_DEVICE_CTRL_CONSOLE_OFLAG    0x09
+#define RT_DEVICE_CTRL_MASK             0x1f
+
+#define RT_DEVICE_CTRL_BASE(Type)       ((RT_Device_Class_##Type + 1) * 0x100)
+#define RT_DEVICE_CTRL_CHAR_STREAM      (RT_DEVICE_CTRL_BASE(Char) + 1)
+#define RT_DEVICE_CTRL_BLK_GETGEOME     (RT_DEVICE_CTRL_BASE(Block) + 1)
+#define RT_DEVICE_CTRL_BLK_SYNC         (RT_DEVICE_CTRL_BASE(Block) + 2)
+#define RT_DEVICE_CTRL_BLK_ERASE        (RT_DEVICE_CTRL_BASE(Block) + 3)
+#define RT_DEVICE_CTRL_BLK_AUTOREFRESH  (RT_DEVICE_CTRL_BASE(Block) + 4)
+#define RT_DEVICE_CTRL_BLK_PARTITION    (RT_DEVICE_CTRL_BASE(Block) + 5)
+
+typedef struct rt_device *rt_device_t;
+
+struct rt_device
+{
+    struct rt_object          parent;
+    enum rt_device_class_type type;
+    rt_uint16_t               flag;
+    rt_uint16_t               open_flag;
+    rt_uint8_t                ref_count;
+    rt_uint8_t                device_id;
+    rt_err_t (*rx_indicate)(rt_device_t dev, rt_size_t size);
+    rt_err_t (*tx_complete)(rt_device_t dev, void *buffer);
+    rt_err_t  (*init)   (rt_device_t dev);
+    rt_err_t  (*open)   (rt_device_t dev, rt_uint16_t oflag);
+    rt_err_t  (*close)  (rt_device_t dev);
+    rt_ssize_t (*read)  (rt_device_t dev, rt_off_t pos, void *buffer, rt_size_t size);
+    rt_ssize_t (*write) (rt_device_t dev, rt_off_t pos, const void *buffer, rt_size_t size);
+    rt_err_t  (*control)(rt_device_t dev, int cmd, void *args);
+    rt_err_t (*readlink)(rt_device_t dev, char *buf, int len);
+    void                     *user_data;
+};
+
+struct rt_device_blk_geometry
+{
+    rt_uint64_t sector_count;
+    rt_uint32_t bytes_per_sector;
+    rt_uint32_t block_size;
+};
+
 #ifdef __cplusplus
 }
 #endif

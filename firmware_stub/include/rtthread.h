@@ -180,6 +180,20 @@ rt_int32_t rt_strncmp(const char *cs, const char *ct, rt_size_t count);
 rt_int32_t rt_strcmp(const char *cs, const char *ct);
 rt_size_t rt_strlen(const char *src);
 
+/* ---- devices (src/device.c): the board's devices (list_device); pos and size count
+ * bytes for character devices and sectors for block devices */
+rt_device_t rt_device_find(const char *name);
+rt_err_t rt_device_init(rt_device_t dev);
+rt_err_t rt_device_open(rt_device_t dev, rt_uint16_t oflag);
+rt_err_t rt_device_close(rt_device_t dev);
+rt_ssize_t rt_device_read(rt_device_t dev, rt_off_t pos, void *buffer, rt_size_t size);
+rt_ssize_t rt_device_write(rt_device_t dev, rt_off_t pos, const void *buffer, rt_size_t size);
+rt_err_t rt_device_control(rt_device_t dev, int cmd, void *arg);
+rt_err_t rt_device_set_rx_indicate(rt_device_t dev,
+                                   rt_err_t (*rx_ind)(rt_device_t dev, rt_size_t size));
+rt_err_t rt_device_set_tx_complete(rt_device_t dev,
+                                   rt_err_t (*tx_done)(rt_device_t dev, void *buffer));
+
 /* ---- assertions: a failing RT_ASSERT ends the module with a fault naming the expression,
  * file, line and function (exit code 134, as abort). */
 void rt_assert_handler(const char *ex, const char *func, rt_size_t line);

@@ -13,6 +13,10 @@ dlopen are then device paths). Without it the board reads host paths as given (H
 regular files only, bounded by the heap, but not contained), so a test can run modules from
 wherever it built them.
 
+`disks` ({"sd0": "disk.img"}) and `serials` ({"uart1": "pty"}; stdio, pty, tcp:PORT,
+cmd:COMMAND) give the board host-backed devices, as `--disk` and `--serial` do; close()
+lets go of their host ends (or use the board as a context manager).
+
 Everything here is a thin layer over the board (port/board.py) and the device-side API
 (dlmodule, dlfcn), so a test exercises exactly the code a device runs.
 """
@@ -55,14 +59,22 @@ class ExecResult:
 class Board(_board.Board):
     """A booted emulated board with conveniences for tests and scripts."""
 
-    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None):
+    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None, disks=None,
+                 serials=None):
         if files is None:
             files = HostFiles()
-        _board.Board.__init__(self, firmware, cpu, console, files)
+        _board.Board.__init__(self, firmware, cpu, console, files, disks=disks,
+                              serials=serials)
         # a module can never be larger than the heap: refuse bigger files before reading them
         if getattr(files, "read_limit", 0) is None:
             files.read_limit = self.heap.info()[0]
         dlmodule.attach(self.kernel)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def activate(self):
         """Make this board the one dlmodule/dlfcn functions act on."""

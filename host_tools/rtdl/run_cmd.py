@@ -1,11 +1,13 @@
-"""`rtdl run [--root DIR] MODULE [ARGS...]`: boot the board, dlmodule_exec the module, stream
+"""`rtdl run [--root DIR] [--disk NAME=FILE] [--serial NAME=SPEC] MODULE [ARGS...]`: boot the board, dlmodule_exec the module, stream
 its console to stdout and exit with main's return value. Only what the module printed reaches
 stdout. DIR (default: the current directory) is the device's `/`, a SandboxFiles as for
 `rtdl shell`: MODULE is a host path inside DIR and runs from its device path, and everything
-the module loads is read from DIR alone."""
+the module loads is read from DIR alone. --disk and --serial give the board host-backed
+devices (device_options.py)."""
 import os
 import sys
 
+from rtdl import device_options
 from rtdl.api import Board
 from rtdl.sandbox import SandboxFiles, device_path_of, show
 from rtdl_device.rterror import RtdlError
@@ -16,6 +18,7 @@ def add_arguments(p):
     p.add_argument("args", nargs=argparse_remainder(), help="arguments passed to main")
     p.add_argument("--root", default=".",
                    help="host directory the device's / maps to (default: the current directory)")
+    device_options.add_arguments(p)
     p.add_argument("--firmware", help="firmware ELF (default build/firmware/firmware.elf)")
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
@@ -64,6 +67,15 @@ def run(args):
         sys.stderr.write("rtdl run: error: %s: outside the root %s (expected a module inside "
                          "--root, the device's /)\n" % (show(args.module), show(args.root)))
         return 2
+    try:
+        disks, serials = device_options.parse(args)
+    except device_options.OptionError as error:
+        sys.stderr.write("rtdl run: error: %s\n" % error)
+        return 2
+    if args.runtime == "micropython" and (disks or serials):
+        sys.stderr.write("rtdl run: error: --disk and --serial need --runtime cpython (the "
+                         "MicroPython bridge serves no devices)\n")
+        return 2
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import run_module
         return run_module(args, Console(_stdout_sink), device, SandboxFiles(args.root))
@@ -80,8 +92,12 @@ def run(args):
         except OSError as error:
             sys.stderr.write("rtdl run: error: %s\n" % error)
             return 2
-        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink), files=files)
-        result = board.exec(device, *args.args, timeout=args.timeout)
+        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink), files=files,
+                      disks=disks, serials=serials)
+        try:
+            result = board.exec(device, *args.args, timeout=args.timeout)
+        finally:
+            board.close()
     except RtdlError as error:
         sys.stderr.write("rtdl run: error: %s\n" % error)
         return 1

@@ -1,4 +1,5 @@
-"""`rtdl shell [--root DIR]`: RT-Thread's msh on the emulated board, the device's `/` being DIR.
+"""`rtdl shell [--root DIR] [--disk NAME=FILE] [--serial NAME=SPEC]`: RT-Thread's msh on the
+emulated board, the device's `/` being DIR, with host-backed devices (device_options.py).
 
 Reads command lines from stdin until EOF or `exit`, runs each with msh.Msh (rtdl_device/msh.py)
 and streams everything the board prints to stdout. At a terminal, readline edits the line,
@@ -17,6 +18,7 @@ import signal
 import sys
 
 from rtdl_device import msh
+from rtdl import device_options
 from rtdl.api import Board
 from rtdl.sandbox import SandboxFiles
 from rtdl_device.rterror import RtdlError
@@ -28,6 +30,7 @@ PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
 def add_arguments(p):
     p.add_argument("--root", default=".",
                    help="host directory the device's / maps to (default: the current directory)")
+    device_options.add_arguments(p)
     p.add_argument("--firmware", help="firmware ELF (default build/firmware/firmware.elf)")
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
@@ -145,6 +148,21 @@ def run(args):
         sys.stderr.write("rtdl shell: error: %s: no such directory (expected the directory "
                          "to serve as the device's /)\n" % args.root)
         return 2
+    try:
+        disks, serials = device_options.parse(args)
+    except device_options.OptionError as error:
+        sys.stderr.write("rtdl shell: error: %s\n" % error)
+        return 2
+    for name, spec in serials.items():
+        if spec == "stdio":
+            sys.stderr.write("rtdl shell: error: --serial %s=stdio: stdin and stdout are the "
+                             "shell's console (expected pty, tcp:PORT or cmd:COMMAND)\n"
+                             % name)
+            return 2
+    if args.runtime == "micropython" and (disks or serials):
+        sys.stderr.write("rtdl shell: error: --disk and --serial need --runtime cpython (the "
+                         "MicroPython bridge serves no devices)\n")
+        return 2
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import shell
         interactive = sys.stdin.isatty()
@@ -152,10 +170,18 @@ def run(args):
                      lambda prompt: _read_line(prompt, interactive))
     try:
         files = SandboxFiles(args.root)
-        board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files)
+        board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files,
+                      disks=disks, serials=serials)
     except RtdlError as error:
         sys.stderr.write("rtdl shell: error: %s\n" % error)
         return 1
+    try:
+        return _session(args, board, files)
+    finally:
+        board.close()
+
+
+def _session(args, board, files):
     shell = msh.Msh(board.kernel, _write_text, files, int(args.timeout * 1000000))
     if hasattr(sys.stdin, "reconfigure"):
         # a line that is not UTF-8 gets one error from msh instead of ending the shell

@@ -37,12 +37,19 @@ class FirmwareError(RtdlError):
     """The firmware ELF is missing or lacks what the board needs."""
 
 
+class BoardDeviceError(RtdlError):
+    """A --disk or --serial option the board cannot set up."""
+
+
 class Board:
     """An emulated Cortex-M board running `firmware` (default: rtdl_firmware.default_firmware())."""
 
-    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None, boot=True):
+    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None, boot=True,
+                 disks=None, serials=None):
         """`boot=False` leaves out the kernel: a bridge (rtdl.mpy_runtime) serves the machine
-        to a device side running elsewhere, which boots its own kernel over it."""
+        to a device side running elsewhere, which boots its own kernel over it.
+        `disks` ({name: host image path}) and `serials` ({name: SPEC}, host_serial.py) are
+        the devices the board registers after boot, in that order (list_device's)."""
         self.firmware_path = firmware or rtdl_firmware.default_firmware()
         if cpu not in CPU_MODELS:
             raise RtdlError("unknown CPU '%s' (expected one of %s)"
@@ -70,6 +77,49 @@ class Board:
         self.memory.protect(self.kernel_stack_guard[0], self.memory.page_size, False)
         if boot:
             self._boot(files)
+            self._attach_devices(disks or {}, serials or {})
+
+    def _attach_devices(self, disks, serials):
+        """Register the host-backed devices; a bad image or SPEC is a BoardDeviceError naming
+        the option, and whatever was opened before it is let go."""
+        from rtdl_device import devices
+        from . import host_disk, host_serial
+        registry = self.kernel.devices
+        registry.host_wait = host_serial.wait_readable
+        try:
+            for name, path in disks.items():
+                try:
+                    endpoint = host_disk.HostDisk(path)
+                except host_disk.DiskImageError as error:
+                    raise BoardDeviceError("--disk %s=%s: %s" % (name, path, error))
+                self._register(devices.BlockDevice(name, endpoint), "--disk")
+            for name, spec in serials.items():
+                try:
+                    endpoint = host_serial.open_transport(name, spec)
+                except (host_serial.SerialSpecError, OSError) as error:
+                    raise BoardDeviceError("--serial %s=%s: %s" % (name, spec, error))
+                self._register(devices.SerialDevice(name, endpoint), "--serial")
+        except BoardDeviceError:
+            registry.stop()
+            raise
+
+    def _register(self, device, option):
+        name = device.name
+        problem = None
+        if not name or len(name.encode()) > 8 or not name.isprintable():
+            problem = "expected a name of 1..8 characters (RT_NAME_MAX)"
+        elif self.kernel.devices.find_name(name):
+            problem = "a device of that name is already registered"
+        if problem is not None:
+            device.stop()
+            raise BoardDeviceError("%s %s=...: %s" % (option, name, problem))
+        self.kernel.devices.register(device)
+
+    def close(self):
+        """Let go of the host ends of the devices (ptys, sockets, commands, image files)."""
+        kernel = getattr(self, "kernel", None)
+        if kernel is not None:
+            kernel.devices.stop()
 
     def _boot(self, files):
         self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),

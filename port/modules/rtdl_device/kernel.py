@@ -13,7 +13,7 @@ parts, one responsibility each:
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
   svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
-             pools and object lookups, timer, dfs, time) bound by number from
+             pools and object lookups, timer, dfs, time, device) bound by number from
              services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
@@ -34,6 +34,7 @@ from .scheduler import Scheduler
 from .stacks import STACK_GUARD
 from .steps import Steps
 from .svc_args import ServiceArgs
+from .svc_device import DeviceServices
 from .svc_dfs import DfsServices
 from .svc_dl import DlServices
 from .svc_heap import HeapServices
@@ -122,13 +123,14 @@ class Kernel:
         self.ipc_services = IpcServices(self)
         self.timer_services = TimerServices(self)
         self.dfs = DfsServices(self)
+        self.devices = DeviceServices(self)
         thread_services = ThreadServices(self)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
                                         DlServices(self), thread_services,
                                         self.ipc_services,
                                         SchedServices(self, thread_services),
                                         KobjServices(self), self.timer_services, self.dfs,
-                                        TimeServices(self)))
+                                        TimeServices(self), self.devices))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):

@@ -223,6 +223,7 @@ class Lifecycle:
         for obj in list(module.objects):
             kernel.ipc_services.destroy_object(obj)
         kernel.dfs.close_owned(module)
+        kernel.devices.release_owned(module)
         kernel.ownership.reclaim(module)
         if module.image is not None:
             if getattr(module.image, "aligned_block", False):

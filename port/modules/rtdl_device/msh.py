@@ -15,12 +15,13 @@ faulting one does, with a message naming it, and execute returns 130.
 Files come from `files` (default: the kernel's): `read`, `listdir`, `isdir`, `isfile`, `size`,
 `chdir`, `getcwd`, with device paths ('/' is the device's root; relative paths start at the
 working directory). OsFiles gives them over the device's own file system.
-Imports: os, kernel, loader, msh_file, rterror.
+Imports: os, kernel, loader, devices, msh_file, rterror.
 """
 import os
 
 from . import kernel as _kernel
 from . import loader
+from . import devices
 from .msh_file import add_file_commands
 from .rterror import ModuleFault, RtdlError
 
@@ -142,6 +143,7 @@ class Msh:
             ("free", self.cmd_free, "Show the memory usage in the system."),
             ("list_thread", self.cmd_list_thread, "list thread"),
             ("list_module", self.cmd_list_module, "list modules in system"),
+            ("list_device", self.cmd_list_device, "list device in system"),
             ("list_module_sym", self.cmd_list_module_sym, "list sym in the module"),
             ("list_symbols", self.cmd_list_symbols, "list symbols information"),
             ("ls", self.cmd_ls, "List information about the FILEs."),
@@ -273,6 +275,20 @@ class Msh:
                 # pads with zeros on the right ("1000"), so the 0 is left out here
                 self.write("%-*.*s %-4d  0x%08x\n" % (RT_NAME_MAX, RT_NAME_MAX, module.name,
                                                      module.nref, module.mem_space))
+        return 0
+
+    def cmd_list_device(self, argv):
+        """cmd.c's list_device: name, class and ref count, the newest device first (RT-Thread
+        puts each new object at the head of its class's list)."""
+        self.write("%-*.*s         type         ref count\n" % (RT_NAME_MAX, RT_NAME_MAX,
+                                                               "device"))
+        self.write("-" * RT_NAME_MAX + " -------------------- ----------\n")
+        names = devices.CLASS_NAMES
+        for device in reversed(self.kernel.devices.devices):
+            kind = device.device_class
+            self.write("%-*.*s %-20s %-8d\n" % (RT_NAME_MAX, RT_NAME_MAX, device.name,
+                                               names[kind if kind < len(names) else -1],
+                                               device.ref_count))
         return 0
 
     def cmd_list_module_sym(self, argv):

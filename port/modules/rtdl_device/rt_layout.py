@@ -60,6 +60,16 @@ STRUCTS = {
         ("msg_pool", 32, 4), ("msg_size", 36, 2), ("max_msgs", 38, 2), ("entry", 40, 2),
         ("msg_queue_head", 44, 4), ("msg_queue_tail", 48, 4), ("msg_queue_free", 52, 4),
         ("suspend_sender_thread", 56, 8))),
+    # RT-Thread 5.1 without RT_USING_DM, RT_USING_DEVICE_OPS or RT_USING_POSIX_DEVIO;
+    # `type` is an enum, one byte under arm-none-eabi's short enums
+    "rt_device": (72, _under("parent", _OBJECT) + (
+        ("parent", 0, 24), ("type", 24, 1), ("flag", 26, 2), ("open_flag", 28, 2),
+        ("ref_count", 30, 1), ("device_id", 31, 1), ("rx_indicate", 32, 4),
+        ("tx_complete", 36, 4), ("init", 40, 4), ("open", 44, 4), ("close", 48, 4),
+        ("read", 52, 4), ("write", 56, 4), ("control", 60, 4), ("readlink", 64, 4),
+        ("user_data", 68, 4))),
+    "rt_device_blk_geometry": (16, (("sector_count", 0, 8), ("bytes_per_sector", 8, 4),
+                                    ("block_size", 12, 4))),
     "rt_mempool": (56, _under("parent", _OBJECT) + (
         ("start_address", 24, 4), ("size", 28, 4), ("block_size", 32, 4),
         ("block_list", 36, 4), ("block_total_count", 40, 4), ("block_free_count", 44, 4),

@@ -26,11 +26,16 @@ except ImportError:
         return a - b
 
 
+# longest single wait for a host line while every thread waits
+HOST_WAIT_US = 100000
+
+
 class Scheduler:
     def __init__(self, kernel):
         self.kernel = kernel
         self.finished = []           # threads deleted by a service, freed by run()
         self.resched = False         # a service made a thread ready: check preemption
+        self.host_us = 0             # host time waited for a line, not yet a whole tick
 
     # ---------------------------------------------------------------- the run loop -----
     def run(self, timeout_us=0, until_tick=None, stop=None):
@@ -50,6 +55,7 @@ class Scheduler:
                     faults.out_of_time(kernel, timeout_us)
                     timeout_us = 0       # everything left has ended
                     continue
+            kernel.devices.interrupts()
             kernel.timer_services.expire()
             self.wake_due()
             thread = self.pick()
@@ -126,6 +132,10 @@ class Scheduler:
         timer = kernel.timer_services.next_due()
         if timer is not None and (wake is None or timer < wake):
             wake = timer
+        if kernel.devices.host_lines():
+            return self.wait_host(wake if until_tick is None or
+                                  (wake is not None and wake <= until_tick) else until_tick,
+                                  until_tick)
         if until_tick is not None and (wake is None or wake > until_tick):
             if until_tick > kernel.tick:
                 kernel.tick = until_tick
@@ -138,6 +148,28 @@ class Scheduler:
             return False
         faults.deadlock(kernel, stuck)
         return True
+
+    def wait_host(self, wake, until_tick):
+        """Idle while a host line is open: the bytes may come at any moment of host time, so
+        time is not jumped but waited for, in host time, up to the next wake-up (at most
+        HOST_WAIT_US at once, so the run's budget and Ctrl-C are still looked at). The tick
+        advances by the host time that passed, never past the wake-up. Returns what idle
+        returns: False once `until_tick` is reached."""
+        kernel = self.kernel
+        limit = HOST_WAIT_US
+        if wake is not None:
+            limit = min(limit, max(wake - kernel.tick, 0) * kernel.tick_us)
+        started = ticks_us()
+        if limit > 0:
+            kernel.devices.wait(limit)
+        self.host_us += ticks_diff(ticks_us(), started)
+        ticks = self.host_us // kernel.tick_us
+        self.host_us -= ticks * kernel.tick_us
+        if wake is not None and kernel.tick + ticks >= wake:
+            ticks = max(wake - kernel.tick, 0)
+            self.host_us = 0
+        kernel.tick += ticks
+        return until_tick is None or kernel.tick < until_tick
 
     def pick(self):
         """The first READY thread of the highest priority (0 is the highest); the order of

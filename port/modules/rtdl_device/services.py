@@ -137,6 +137,16 @@ SERVICES = (
     ("__rtdl_dfs_mount",),              # (path, filesystemtype)
     ("__rtdl_dfs_unmount",),            # (path)
     ("__rtdl_time_now",),               # (out[3]: seconds low, high, microseconds) host clock
+    # devices: RT-Thread's device model over the board's devices (svc_device.py, devices.py)
+    ("rt_device_find",),                # (name) -> rt_device_t or RT_NULL
+    ("rt_device_init",),
+    ("rt_device_open",),                # (dev, oflag)
+    ("rt_device_close",),
+    ("rt_device_read",),                # (dev, pos, buffer, size) -> units read
+    ("rt_device_write",),               # (dev, pos, buffer, size) -> units written
+    ("rt_device_control",),             # (dev, cmd, arg)
+    ("rt_device_set_rx_indicate",),     # (dev, rx_ind(dev, size))
+    ("rt_device_set_tx_complete",),     # (dev, tx_done(dev, buffer))
 )
 
 

@@ -39,13 +39,22 @@ class FailedModule:
 
 
 class ExecResult:
-    """What one module run produced."""
+    """What one module run produced. For a CPU fault, `fault_report` is the board's
+    FaultReport (exception, cause, thread, module, function, registers, backtrace;
+    `lines()` is RT-Thread's dump) and `registers` maps r0..r12, sp, lr, pc, psr to values;
+    both are None for other endings (abort, timeout, deadlock, a return from main)."""
 
     def __init__(self, module, output):
         self.module = module
         self.output = output
         self.exit_code = module.ret_code
         self.fault = module.fault
+        self.fault_report = getattr(module.fault, "report", None)
+        self.registers = None
+        if self.fault_report is not None:
+            names = ["r%d" % i for i in range(13)] + ["sp", "lr", "pc"]
+            self.registers = dict(zip(names, self.fault_report.registers))
+            self.registers["psr"] = self.fault_report.psr
 
     def __repr__(self):
         return "ExecResult(exit_code=%d, fault=%r, output=%r)" % (self.exit_code, self.fault,

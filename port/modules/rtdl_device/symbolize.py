@@ -32,6 +32,11 @@ def _functions(image):
     return table
 
 
+def functions(image):
+    """[[start, size, name]] of the image's functions, sorted (what a bridge sends the board)."""
+    return [list(entry) for entry in _functions(image)]
+
+
 def function_at(image, addr):
     """(name, offset) of the function of `image` that holds `addr`, or None."""
     addr &= ~1
@@ -46,7 +51,8 @@ def function_at(image, addr):
 
 def describe(module, addr):
     """'function+0xNN' inside `module`, else 'module+0xNN' (its offset in the image)."""
-    found = function_at(module.image, addr) if module.image is not None else None
+    image = getattr(module, "image", None)        # a bridge's view of a module has none
+    found = function_at(image, addr) if image is not None else None
     if found is not None:
         return "%s+0x%x" % found
     return "%s+0x%x" % (module.name, (addr & ~1) - module.mem_space)

@@ -123,3 +123,58 @@ def test_a_kernel_sample_is_loaded_unchanged_and_run_by_its_msh_name(firmware, t
     assert lines[:2] == ["get memory :1 byte", "free memory :1 byte"]
     assert lines[-1].startswith("try to get ") and lines[-1].endswith(" byte memory failed!")
     assert shell.board.kernel.modules == [module]     # loaded until it is unloaded
+
+
+def test_rtdl_shell_lists_runs_and_drops_the_commands_of_a_module_the_repl_opened(
+        build_module, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    shutil.copy(build_module("finsh_cmds.c", lib=True), str(tmp_path / "finsh_cmds.so"))
+    script = ('python\nh = dlfcn.dlopen("/finsh_cmds.so")\nexit()\n'
+              'help\ngreet "a b"\ncount\n'
+              # the REPL keeps no names between sessions: open again, close both references
+              'python\nh = dlfcn.dlopen("/finsh_cmds.so")\ndlfcn.dlclose(h)\n'
+              'dlfcn.dlclose(h)\nexit()\ngreet\n'
+              'python\nh = dlfcn.dlopen("/finsh_cmds.so")\nexit()\ncrash\nfree\n')
+    result = subprocess.run([sys.executable, "-m", "rtdl.cli", "shell", "--root", str(tmp_path)],
+                            input=script, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    helped = out.split("msh />help\n")[1].split("msh />")[0]
+    for name, desc in COMMANDS.items():
+        assert "%-16s - %s\n" % (name, desc) in helped
+    assert "msh />greet \"a b\"\ngreet argc=2 init=1356 [greet] [a b]\nmsh />" in out
+    assert ("msh />count\ncount 0 of count_thread\ncount 1 of count_thread\n"
+            "count 2 of count_thread\nmsh />") in out
+    assert "msh />greet\ngreet: command not found.\nmsh />" in out
+    crashed = out.split("msh />crash\n")[1].split("\n")[0]
+    assert crashed.startswith("finsh_cm: mem manage fault (DACCVIOL, data access violation) "
+                              "in crash+0x") and "on thread 'tshell'" in crashed, crashed
+    assert "msh />free\ntotal memory: " in out             # the shell went on
+
+
+def test_the_api_lists_and_runs_module_commands(firmware, build_module):
+    board = Board(firmware)
+    assert board.commands() == {}
+    module = board.load(build_module("finsh_cmds.c", lib=True))
+    assert board.commands() == COMMANDS
+    assert board.msh("greet x") == (2, "greet argc=2 init=1356 [greet] [x]\n")
+    value, text = board.msh("crash")
+    assert value == 139 and text.startswith("finsh_cm: mem manage fault (DACCVIOL")
+    assert module.fault.report.thread == "tshell" and module.fault.report.module == "finsh_cm"
+    assert board.commands() == {}
+
+
+def test_a_program_s_commands_go_when_its_main_returns_as_rt_thread_unloads_it(firmware,
+                                                                              tmp_path):
+    main = tmp_path / "main.c"
+    main.write_text("#include <rtthread.h>\nextern int dynmem_sample(void);\n"
+                    "int main(void)\n{\n    return dynmem_sample();\n}\n")
+    program = build_sources([os.path.join(SAMPLES, "dynmem_sample.c"), str(main)],
+                            tmp_path / "dynmem.mo")
+    board = Board(firmware)
+    result = board.exec(program)
+    # dlmodule_exit's rule: the sample's thread stops with main, before it prints
+    assert (result.exit_code, result.fault, result.output) == (0, None, "")
+    assert board.kernel.modules == [] and board.commands() == {}

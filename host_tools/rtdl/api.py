@@ -25,6 +25,7 @@ from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel
 from rtdl_device import faults as _faults
 from rtdl_device import loader as _loader
+from rtdl_device import msh as _msh
 from rtdl_device.rterror import ModuleFault, RtdlError
 
 
@@ -112,6 +113,26 @@ class Board(_board.Board):
         """dlmodule_load: load a module (its constructors run; main does not)."""
         self.activate()
         return dlmodule.load(os.fspath(path))
+
+    def commands(self):
+        """{name: description} of the msh commands that loaded modules registered
+        (MSH_CMD_EXPORT, MSH_CMD_EXPORT_ALIAS, FINSH_FUNCTION_EXPORT)."""
+        return dict((command.name, command.desc)
+                    for module, command in self._msh(None).module_commands())
+
+    def msh(self, line, timeout=10.0):
+        """Run one msh command line as `rtdl shell` would - a built-in, a command a loaded
+        module registered, or a program by name - and return (value, output): the command's
+        result (a faulted module's exit code) and everything printed, in order."""
+        self.activate()
+        self.console.take()
+        value = self._msh(timeout).execute(line)
+        return value, self.console.take()
+
+    def _msh(self, timeout):
+        # msh's own lines go to the console too, so they interleave with the modules' output
+        return _msh.Msh(self.kernel, lambda text: self.console.write(text.encode()),
+                        timeout_us=int(timeout * 1000000) if timeout else 0)
 
     def dlopen(self, path):
         self.activate()

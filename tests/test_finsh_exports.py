@@ -178,3 +178,21 @@ def test_a_program_s_commands_go_when_its_main_returns_as_rt_thread_unloads_it(f
     # dlmodule_exit's rule: the sample's thread stops with main, before it prints
     assert (result.exit_code, result.fault, result.output) == (0, None, "")
     assert board.kernel.modules == [] and board.commands() == {}
+
+
+def test_init_functions_are_kept_under_hidden_visibility_and_bounded_like_constructors(
+        firmware, build_module, tmp_path):
+    hidden = Board(firmware).load(build_module("finsh_cmds.c", lib=True, visibility="hidden"))
+    assert sorted(c.name for c in hidden.image.commands) == sorted(COMMANDS)
+    assert len(hidden.image.init_functions) == 4
+    source = tmp_path / "init_spin.c"
+    source.write_text("#include <rtthread.h>\nstatic int spin(void)\n{\n    for (;;)\n"
+                      "        ;\n    return 0;\n}\nINIT_DEVICE_EXPORT(spin);\n"
+                      "int main(void)\n{\n    rt_kprintf(\"main ran\\n\");\n    return 0;\n}\n")
+    program = build_sources([str(source)], tmp_path / "init_spin.mo")
+    board = Board(firmware)
+    before = board.heap_info()[1]
+    result = board.exec(program, timeout=0.3)
+    assert result.exit_code == 124 and result.fault.kind == "timeout", result
+    assert "init_spi" in str(result.fault) and "main ran" not in result.output
+    assert board.heap_info()[1] == before and board.kernel.modules == []

@@ -196,3 +196,27 @@ def test_init_functions_are_kept_under_hidden_visibility_and_bounded_like_constr
     assert result.exit_code == 124 and result.fault.kind == "timeout", result
     assert "init_spi" in str(result.fault) and "main ran" not in result.output
     assert board.heap_info()[1] == before and board.kernel.modules == []
+
+
+def test_a_running_program_s_command_runs_while_its_main_sleeps(firmware, tmp_path):
+    # as the kernel-sample tests run them: main sleeps while threads work; here the sample's
+    # own command, by name from msh, starts that work, and main's return ends it all
+    from rtdl_device import dlmodule
+    main = tmp_path / "main.c"
+    main.write_text("#include <rtthread.h>\nint main(void)\n{\n    rt_thread_mdelay(1000);\n"
+                    "    rt_kprintf(\"main returns\\n\");\n    return 0;\n}\n")
+    program = build_sources([os.path.join(SAMPLES, "dynmem_sample.c"), str(main)],
+                            tmp_path / "dynmem.mo")
+    board = Board(firmware)
+    before = board.heap_info()[1]
+    board.activate()
+    module = dlmodule.exec(str(program), "dynmem")
+    assert board.commands() == {"dynmem_sample": "dynmem sample"}
+    value, text = board.msh("dynmem_sample")
+    assert value == 0
+    lines = text.splitlines()
+    assert lines[:2] == ["get memory :1 byte", "free memory :1 byte"]
+    # the sample's thread ended before main woke up; then main returned and unloaded it
+    assert lines[-2].endswith(" byte memory failed!") and lines[-1] == "main returns"
+    assert module.ret_code == 0 and module.fault is None
+    assert board.commands() == {} and board.heap_info()[1] == before

@@ -146,7 +146,8 @@ def test_a_frame_jumping_the_guard_page_is_a_stack_overflow(board, build_module,
 def test_a_big_frame_in_a_constructor_is_a_fault_of_that_module(board, build_module, faulty):
     result = contained(board, build_module, faulty("stack_jump", ["IN_CTOR"]))
     assert result.exit_code == 139
-    assert "stack_ju (in its constructors" in str(result.fault)
+    assert str(result.fault).startswith("stack_ju: ")
+    assert "in its constructors (on the kernel stack)" in str(result.fault)
     assert "kernel stack overflow" in str(result.fault)
 
 

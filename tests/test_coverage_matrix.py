@@ -143,7 +143,7 @@ def test_why_some_cores_run_on_the_m4_model(firmware, build_module, cpu):
     except ModuleFault as error:           # the M0 models fail already in rtdl_firmware_init
         fault = error
     assert fault is not None, "%s runs the firmware now: drop it from RUN_ON" % cpu
-    assert "invalid or undefined instruction" in str(fault) and "firmware" in str(fault), fault
+    assert "usage fault (UNDEFINSTR, undefined instruction)" in str(fault) and "firmware" in str(fault), fault
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[cell_id(c) for c in CELLS])

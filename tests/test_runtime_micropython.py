@@ -61,8 +61,10 @@ def test_the_transcript_shows_each_command_working(transcripts):
     assert "msh />free\ntotal memory: " in text
     assert ("msh />list_module\nmodule   ref      address \n-------- -------- ------------\n"
             "msh />ps\nthread   pri  status      sp     stack size\n") in text
-    assert ("fault_null: writing to 0x00000000\nfault_nu: write of 4 bytes at 0x00000000 "
-            "(read-only memory) at pc=") in text
+    assert ("fault_null: writing to 0x00000000\nfault_nu: mem manage fault (DACCVIOL, data "
+            "access violation) in main+0x") in text
+    assert ("on thread 'fault_nu': write of 4 bytes at 0x00000000 (read-only memory); "
+            "pc=") in text
     symbols = text.split("msh />list_symbols | head\n")[1].split("\n")[:10]
     assert len(symbols) == 10 and all(" => 0x" in line for line in symbols), symbols
     assert "msh /bin>ls\nDirectory /bin:\ndl_user.mo" in text
@@ -92,7 +94,8 @@ def test_a_fault_exits_139_under_both_runtimes(root, firmware):
     assert [r.returncode for r in results] == [139, 139]
     assert results[0].stdout == results[1].stdout == b"fault_null: writing to 0x00000000\n"
     assert results[0].stderr == results[1].stderr
-    assert results[1].stderr.startswith(b"rtdl run: error: fault_nu: write of 4 bytes at ")
+    assert results[1].stderr.startswith(b"rtdl run: error: fault_nu: mem manage fault "
+                                        b"(DACCVIOL, data access violation) in main+0x")
 
 
 def test_a_missing_module_file_is_one_line_under_micropython(root, firmware, tmp_path):

@@ -29,6 +29,7 @@ from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel
 from rtdl_device import faults as _faults
 from rtdl_device import loader as _loader
+from rtdl_device import msh as _msh
 from rtdl_device.rterror import ModuleFault, RtdlError
 
 
@@ -43,13 +44,22 @@ class FailedModule:
 
 
 class ExecResult:
-    """What one module run produced."""
+    """What one module run produced. For a CPU fault, `fault_report` is the board's
+    FaultReport (exception, cause, thread, module, function, registers, backtrace;
+    `lines()` is RT-Thread's dump) and `registers` maps r0..r12, sp, lr, pc, psr to values;
+    both are None for other endings (abort, timeout, deadlock, a return from main)."""
 
     def __init__(self, module, output):
         self.module = module
         self.output = output
         self.exit_code = module.ret_code
         self.fault = module.fault
+        self.fault_report = getattr(module.fault, "report", None)
+        self.registers = None
+        if self.fault_report is not None:
+            names = ["r%d" % i for i in range(13)] + ["sp", "lr", "pc"]
+            self.registers = dict(zip(names, self.fault_report.registers))
+            self.registers["psr"] = self.fault_report.psr
 
     def __repr__(self):
         return "ExecResult(exit_code=%d, fault=%r, output=%r)" % (self.exit_code, self.fault,
@@ -115,6 +125,26 @@ class Board(_board.Board):
         """dlmodule_load: load a module (its constructors run; main does not)."""
         self.activate()
         return dlmodule.load(os.fspath(path))
+
+    def commands(self):
+        """{name: description} of the msh commands that loaded modules registered
+        (MSH_CMD_EXPORT, MSH_CMD_EXPORT_ALIAS, FINSH_FUNCTION_EXPORT)."""
+        return dict((command.name, command.desc)
+                    for module, command in self._msh(None).module_commands())
+
+    def msh(self, line, timeout=10.0):
+        """Run one msh command line as `rtdl shell` would - a built-in, a command a loaded
+        module registered, or a program by name - and return (value, output): the command's
+        result (a faulted module's exit code) and everything printed, in order."""
+        self.activate()
+        self.console.take()
+        value = self._msh(timeout).execute(line)
+        return value, self.console.take()
+
+    def _msh(self, timeout):
+        # msh's own lines go to the console too, so they interleave with the modules' output
+        return _msh.Msh(self.kernel, lambda text: self.console.write(text.encode()),
+                        timeout_us=int(timeout * 1000000) if timeout else 0)
 
     def dlopen(self, path):
         self.activate()

@@ -27,7 +27,8 @@ def add_arguments(p):
                    help="what runs the device side: this CPython (default) or real MicroPython "
                         "under Node, against the same board")
     p.add_argument("--verbose", "-v", action="store_true",
-                   help="report load address, exit code and heap use on stderr")
+                   help="report exit code and heap use on stderr, and for a CPU fault the "
+                        "registers, fault status and a backtrace")
 
 
 def argparse_remainder():
@@ -107,4 +108,8 @@ def run(args):
                          % (result.module.name, result.exit_code, used, total, max_used))
     if result.fault is not None:
         sys.stderr.write("rtdl run: error: %s\n" % result.fault)
+        if args.verbose and result.fault_report is not None:
+            # RT-Thread's fault handler dump: registers, fault status, thread, backtrace
+            for line in result.fault_report.lines():
+                sys.stderr.write("rtdl run: %s\n" % line)
     return result.exit_code & 0xFF

@@ -15,11 +15,14 @@ from rtdl_device import arm_attributes
 from rtdl_device import elf32
 from rtdl_device import kernel as kernel_mod
 from rtdl_device import rtheap
+from rtdl_device import symbolize
 from rtdl_device import symtab
 from rtdl_device.rterror import ModuleFault, RtdlError
 
+from . import fault_report
 from .console import Console
 from .cpu import REGS, UnicornCpu
+from .fault_report import FaultReport
 from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
@@ -181,12 +184,18 @@ class Board:
             raise FirmwareError("%s: firmware lacks the symbol '%s'" % (self.firmware_path, name))
         return self.firmware_symbols[name]
 
-    def describe_address(self, addr):
-        """'function+0xNN in firmware', 'hello+0xNN' (module) or 'heap' for a fault report."""
-        addr &= ~1
-        for module in self.kernel.modules if hasattr(self, "kernel") else ():
-            if module.contains(addr):
-                return "%s+0x%x" % (module.name, addr - module.mem_space)
+    def _modules(self):
+        kernel = getattr(self, "kernel", None)
+        return kernel.modules if kernel is not None else ()
+
+    def module_at(self, addr):
+        """The loaded module whose image holds `addr`, or None."""
+        for module in self._modules():
+            if module.contains(addr & ~1):
+                return module
+        return None
+
+    def _firmware_function(self, addr):
         lo, hi = 0, len(self._functions)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -197,16 +206,69 @@ class Board:
         if lo:
             start, size, name = self._functions[lo - 1]
             if addr < start + size:
-                return "firmware %s+0x%x" % (name, addr - start)
-        return "outside any module or firmware function"
+                return name, addr - start
+        return None
+
+    def function_at(self, addr):
+        """'function+0xNN' from the module's symbol table ('module+0xNN' where it names
+        none), 'firmware function+0xNN', or None outside both."""
+        addr &= ~1
+        module = self.module_at(addr)
+        if module is not None:
+            return symbolize.describe(module, addr)
+        found = self._firmware_function(addr)
+        if found is not None:
+            return "firmware %s+0x%x" % found
+        return None
+
+    def in_code(self, addr):
+        """Whether `addr` is an instruction of a module or of the firmware."""
+        module = self.module_at(addr)
+        if module is not None:
+            image = getattr(module, "image", None)
+            return image.in_code(addr) if image is not None else True
+        return self._firmware_function(addr & ~1) is not None
+
+    def describe_address(self, addr):
+        """'function+0xNN' (module), 'firmware function+0xNN' or 'outside any module or
+        firmware function' for a fault report."""
+        return self.function_at(addr) or "outside any module or firmware function"
 
     def describe_context(self):
         kernel = getattr(self, "kernel", None)
         if kernel is not None and kernel.current is not None:
             return kernel.current.name
-        if kernel is not None and kernel.initializing is not None:
+        if kernel is not None and getattr(kernel, "initializing", None) is not None:
             return "%s (in its constructors, on the kernel stack)" % kernel.initializing.name
         return "kernel"
+
+    def fault(self, kind, detail, address=None):
+        """The ModuleFault for a fault of the code on the CPU now: `kind` is (exception,
+        cause) from fault_report.classify_*; its `report` (a FaultReport) has the registers,
+        the thread, the module, the function and a backtrace."""
+        uc = self.uc
+        report = FaultReport(kind[0], kind[1], detail, [uc.reg_read(r) for r in REGS],
+                             uc.reg_read(A.UC_ARM_REG_XPSR), address)
+        kernel = getattr(self, "kernel", None)
+        thread = kernel.current if kernel is not None else None
+        module = getattr(thread, "module", None)
+        top = self.kernel_stack_top
+        if thread is not None:
+            report.thread = thread.name
+            top = getattr(thread, "stack_top", 0) or top
+        elif kernel is not None and getattr(kernel, "initializing", None) is not None:
+            module = kernel.initializing
+            report.context = "in its constructors (on the kernel stack)"
+        if module is None:
+            module = self.module_at(report.pc) or self.module_at(report.lr)
+        report.module = module.name if module is not None else None
+        report.function = self.function_at(report.pc)
+        if self.in_code(report.lr):
+            report.caller = self.function_at(report.lr)
+        report.backtrace = fault_report.backtrace(self, report, top)
+        fault = ModuleFault(report.summary(), address)
+        fault.report = report
+        return fault
 
     # -------------------------------------------------------------- interrupts -------
     def _on_bad_access(self, uc, access, address, size, value, user_data):
@@ -216,9 +278,8 @@ class Board:
     def _on_interrupt(self, uc, intno, user_data):
         try:
             if intno != 2:
-                raise ModuleFault("%s: CPU exception %d at pc=0x%08x (%s)"
-                                  % (self.describe_context(), intno, self.cpu.pc(),
-                                     self.describe_address(self.cpu.pc())))
+                raise self.fault(fault_report.classify_exception(intno),
+                                 fault_report.exception_detail(intno))
             pc = uc.reg_read(A.UC_ARM_REG_PC)
             number = uc.mem_read(pc - 2, 1)[0]
             args = [uc.reg_read(r) for r in REGS[:4]]

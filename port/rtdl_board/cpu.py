@@ -13,6 +13,7 @@ from unicorn import arm_const as A
 
 from rtdl_device.rterror import ModuleFault, RtdlError
 
+from . import fault_report
 from .slice_timer import SLICE_TIMER
 
 REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, A.UC_ARM_REG_R4,
@@ -21,6 +22,7 @@ REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, A.UC
         A.UC_ARM_REG_LR, A.UC_ARM_REG_PC)
 _FRAME_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
                A.UC_ARM_REG_R12, A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC)
+_EPSR_T = 1 << 24         # xPSR's Thumb bit
 _NEVER = 0xFFFFFFF0       # an even, unmapped `until` address that is never reached
 _FAULTS = {   # errno -> (access, what was there)
     UC_ERR_READ_UNMAPPED: ("read", "unmapped memory"),
@@ -98,25 +100,37 @@ class UnicornCpu:
             raise error
 
     def _fault(self, error):
-        pc = self.pc()
-        where = self.board.describe_address(pc)
+        """The ModuleFault for a unicorn error, in the words of a Cortex-M fault report
+        (fault_report.py): what was accessed and why it faulted."""
         address = None
         if error.errno == UC_ERR_INSN_INVALID:
-            reason = "invalid or undefined instruction"
+            detail = "undefined instruction 0x%s" % self._instruction_text()
         elif error.errno in _FAULTS and self.bad_access is not None:
             address, size = self.bad_access
             guard = getattr(self.board, "kernel_stack_guard", (0, 0))
             what = ("guard page: kernel stack overflow" if guard[0] <= address < guard[1]
                     else _FAULTS[error.errno][1])
-            reason = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
+            detail = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
                                                        what)
         elif error.errno in _FAULTS:
-            reason = "%s in %s" % _FAULTS[error.errno]
+            detail = "%s in %s" % _FAULTS[error.errno]
         else:
-            reason = str(error)
-        return ModuleFault("%s: %s at pc=0x%08x (%s), lr=0x%08x"
-                           % (self.board.describe_context(), reason, pc, where, self.lr()),
-                           address)
+            detail = str(error)
+        kind = fault_report.classify_error(error.errno)
+        if error.errno == UC_ERR_INSN_INVALID and not self.uc.reg_read(A.UC_ARM_REG_XPSR) & _EPSR_T:
+            # a branch to an even address cleared EPSR.T: a Cortex-M cannot leave Thumb state
+            kind = (fault_report.USAGE, "INVSTATE")
+            detail = "branch to 0x%08x with bit 0 clear (no ARM state)" % self.pc()
+        if error.errno == UC_ERR_FETCH_UNMAPPED:
+            address = None               # an instruction fetch sets no BFAR
+        return self.board.fault(kind, detail, address)
+
+    def _instruction_text(self):
+        try:
+            raw = self.uc.mem_read(self.pc() & ~1, 2)
+        except UcError:
+            return "????"
+        return "%04x" % (raw[0] | raw[1] << 8)
 
     def run(self, context, timeout_us=0):
         """Resume a thread context until a service stops it (True) or `timeout_us` of host

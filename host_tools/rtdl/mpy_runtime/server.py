@@ -23,17 +23,32 @@ class _ServiceRaised(Exception):
 
 
 class _Named:
-    def __init__(self, name):
+    def __init__(self, name, module=None):
         self.name = name
+        self.module = _Named(module) if module is not None else None
+
+
+class _FunctionTable:
+    """A device-side module image as the board's fault reports see it: its function table
+    (rtdl_device.symbolize reads `function_table`) and its extent."""
+
+    def __init__(self, start, size, functions):
+        self.start = start
+        self.size = size
+        self.function_table = [tuple(f) for f in functions]
+
+    def in_code(self, addr):
+        return self.start <= addr < self.start + self.size
 
 
 class _ModuleView:
-    """What Board.describe_address needs of a device-side module."""
+    """What Board.describe_address and Board.fault need of a device-side module."""
 
-    def __init__(self, name, start, size):
+    def __init__(self, name, start, size, functions=()):
         self.name = name
         self.mem_space = start
         self.size = size
+        self.image = _FunctionTable(start, size, functions)
 
     def contains(self, addr):
         return self.mem_space <= addr < self.mem_space + self.size
@@ -74,6 +89,7 @@ class BridgeServer:
         self.wfile = wfile
         self.handlers = handlers
         self.current = None          # the kernel's running thread, as Board reports faults
+        self.initializing = None     # the module whose constructors run (no thread)
         self.modules = []
         self.contexts = {}           # slot number -> unicorn saved context of a thread
         self.exit_value = None
@@ -165,8 +181,9 @@ class BridgeServer:
 
     def _meta(self, raw):
         if raw:
-            name, modules = json.loads(raw)
-            self.current = _Named(name) if name is not None else None
+            (name, module, initializing), modules = json.loads(raw)
+            self.current = _Named(name, module) if name is not None else None
+            self.initializing = _Named(initializing) if initializing is not None else None
             self.modules = [_ModuleView(*m) for m in modules]
 
     def _outcome(self, fn):

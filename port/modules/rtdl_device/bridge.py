@@ -15,6 +15,7 @@ bridge_fileio.
 import json
 import struct
 
+from . import symbolize
 from .rterror import ModuleFault, RtdlError
 
 try:
@@ -234,6 +235,8 @@ class BridgeCpu:
         self._stop = False
         self._error = None
         self._meta = None
+        self._modules_key = None
+        self._modules_json = "[]"
 
     def _reg(self, index):
         if self.regs is not None:
@@ -279,17 +282,27 @@ class BridgeCpu:
         self._set(15, fn | 1)
 
     def _meta_bytes(self):
-        """Who runs and where the modules are, for the board's fault reports; empty when
-        unchanged since the last run."""
+        """Who runs (thread, its module, a module in its constructors) and where the modules
+        and their functions are, for the board's fault reports; empty when unchanged since
+        the last run. The modules' part is rebuilt only when the modules change."""
         k = self.kernel
-        name = None
-        mods = []
+        who = [None, None, None]
+        mods = "[]"
         if k is not None:
-            name = k.current.name if k.current is not None else None
-            for m in k.modules:
-                if m.image is not None:
-                    mods.append([m.name, m.mem_space, m.mem_size])
-        meta = json.dumps([name, mods]).encode()
+            current = k.current
+            if current is not None:
+                who[0] = current.name
+                who[1] = current.module.name if current.module is not None else None
+            if k.initializing is not None:
+                who[2] = k.initializing.name
+            key = [(m.name, m.mem_space) for m in k.modules if m.image is not None]
+            if key != self._modules_key:
+                self._modules_key = key
+                self._modules_json = json.dumps(
+                    [[m.name, m.mem_space, m.mem_size, symbolize.functions(m.image)]
+                     for m in k.modules if m.image is not None])
+            mods = self._modules_json
+        meta = ("[%s,%s]" % (json.dumps(who), mods)).encode()
         if meta == self._meta:
             return b""
         self._meta = meta

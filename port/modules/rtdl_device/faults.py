@@ -31,6 +31,8 @@ def kill(kernel, thread, fault):
         except StackOverflow as error:
             overflow = error
     if overflow is not None:
+        if overflow.report is None:
+            overflow.report = fault.report       # the registers of the faulting access
         fault = overflow
     module.fault = fault
     module.ret_code = EXIT_CODES[fault.kind]

@@ -1,12 +1,13 @@
 """Install, the last phase (Zephyr llext's copy/relocate/init steps): `prepare` builds the
 linked image for a base address (copy the layout's contents, entry point, link, dlsym table,
-init/fini functions and main-thread settings); `load_image` takes a heap block, prepares the
-image there, writes it into target memory and invalidates translated code. The kernel then runs
-.init_array and module_init.
-Imports: struct, link, load, rterror.
+init/fini functions, finsh commands and init levels, main-thread settings); `load_image` takes
+a heap block, prepares the image there, writes it into target memory and invalidates
+translated code. The kernel then runs .init_array, the INIT_*_EXPORT levels and module_init.
+Imports: struct, finsh_exports, link, load, rterror.
 """
 import struct
 
+from . import finsh_exports
 from .link import Image, Linker
 from .load import parse, place
 from .rterror import HeapError
@@ -44,6 +45,7 @@ def _read_config(image):
             raise elf.error("symbol '%s' is 0x%08x (expected a Thumb function inside the "
                             "module's code)" % (name, fn))
     image.init_array, image.fini_array = image.placement.init_fini(image)
+    image.commands, image.init_functions = finsh_exports.read(image)
     for name, size in ((SYM_PRIORITY, 2), (SYM_STACKSIZE, 4)):
         addr = image.symbols.get(name)
         if addr is None:

@@ -148,6 +148,15 @@ class SegmentLayout(Layout):
                 found.append((sym.name, image.address(sym.value)))
         return found
 
+    def named_sections(self, image):
+        """[(name, vaddr, size)] of the allocated sections the file still names (finsh's
+        FSymTab and .rti_fn.N tables); a file without section headers has none."""
+        found = []
+        for sec in image.elf.sections:
+            if sec.flags & elf32.SHF_ALLOC and sec.size and sec.name:
+                found.append((sec.name, sec.addr, sec.size))
+        return found
+
     def init_fini(self, image):
         """(init functions, fini functions) from DT_INIT_ARRAY/DT_FINI_ARRAY."""
         elf = image.elf
@@ -285,6 +294,11 @@ class SectionLayout(Layout):
                 continue
             found.append((sym.name, self.defined_address(image, sym)))
         return found
+
+    def named_sections(self, image):
+        """See SegmentLayout.named_sections (offsets are this layout's vaddrs)."""
+        return [(sec.name, offset, sec.size) for sec, offset in self.sections
+                if sec.size and sec.name]
 
     def init_fini(self, image):
         """(init functions, fini functions) from the relocated .preinit_array and .init_array

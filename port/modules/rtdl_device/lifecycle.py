@@ -2,12 +2,13 @@
 main thread, reference counting, running its destructors and freeing everything it owns.
 Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
 Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, loader, records, stacks, rterror.
+Imports: struct, argv, loader, records, stacks, symbolize, rterror.
 """
 import struct
 
 from . import loader
 from . import stacks
+from . import symbolize
 from .argv import argv_bytes, split_command, write_argv
 from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
                       RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
@@ -15,6 +16,10 @@ from .rterror import HeapError, ModuleFault, RtdlError, EINVAL, ENOENT
 
 EXIT_FAULT = 139               # faults.EXIT_FAULT (faults imports lifecycle's users)
 MODULE_STRUCT_SIZE = 44        # struct rt_dlmodule, see firmware_stub/include/dlmodule.h
+# finsh's own thread, on which RT-Thread runs msh commands (finsh Kconfig defaults)
+COMMAND_THREAD_NAME = "tshell"
+COMMAND_PRIORITY = 20
+COMMAND_STACK_SIZE = 4096
 
 
 def config_error(image, path):
@@ -123,6 +128,12 @@ class Lifecycle:
         try:
             for fn in image.init_array:
                 yield (fn, ())
+            for init in image.init_functions:
+                # INIT_*_EXPORT in level order, each bounded like a constructor; a negative
+                # result is reported and the load goes on, as rt_components_init goes on
+                result = yield (init.func, ())
+                if result is not None and result & 0x80000000:
+                    self.report_init_failure(module, init, result - (1 << 32))
             if image.init_func:
                 yield (image.init_func, (module.handle,))
         except Exception:
@@ -131,6 +142,12 @@ class Lifecycle:
         finally:
             kernel.initializing = previous
         return module
+
+    def report_init_failure(self, module, init, result):
+        """One console line for an init function that returned a negative value."""
+        where = symbolize.describe(module, init.func)
+        self.kernel.console.write(("%s: %s(%s) failed: returned %d\n"
+                                   % (module.name, init.macro, where, result)).encode())
 
     def open_steps(self, path):
         """See Kernel.open_steps."""
@@ -179,6 +196,27 @@ class Lifecycle:
         kernel.scheduler.add(thread)
         module.state = STAT_RUNNING
         self.write_struct(module)
+        return thread
+
+    def create_command_thread(self, module, command, cmd):
+        """An msh command of `module` (finsh_exports.Command) called as cmd(argc, argv) on a
+        thread of the module, as finsh calls it on its own 'tshell' thread (FINSH_THREAD_*
+        priority and stack): its code is the module's, so a fault in it ends that module and
+        not the shell. The thread ends when the function returns (rt_thread_exit), keeping
+        its result in thread.exit_value; the module stays loaded."""
+        kernel = self.kernel
+        argv = split_command(cmd) or [command.name]
+        thread = Thread(COMMAND_THREAD_NAME, module, command.func, COMMAND_STACK_SIZE,
+                        COMMAND_PRIORITY)
+        try:
+            argv_block = write_argv(kernel.memory, kernel.heap, argv)
+            thread.blocks.append(argv_block)
+            stacks.allocate(kernel, thread, (len(argv), argv_block),
+                            kernel.addresses["rt_thread_exit"])
+        except Exception:
+            kernel.scheduler.release_thread(thread)
+            raise
+        kernel.scheduler.add(thread)
         return thread
 
     # ----------------------------------------------------------------- unloading -------

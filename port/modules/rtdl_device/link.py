@@ -25,6 +25,8 @@ class Image:
         self.symbols = {}
         self.init_array = []
         self.fini_array = []
+        self.commands = []           # finsh_exports.Command: FSymTab records
+        self.init_functions = []     # finsh_exports.InitFunction: .rti_fn.N in level order
         self.init_func = 0
         self.cleanup_func = 0
         self.priority = None

@@ -5,7 +5,10 @@ running a module by name.
     shell = Msh(kernel, write)       # write(text) prints on the console
     shell.execute("list_module")     # -> the command's return value
 
-A line whose first word is no built-in command runs a module, as msh_exec_module does:
+A word that names a command a loaded module registered (MSH_CMD_EXPORT, FINSH_FUNCTION_EXPORT;
+finsh_exports.py) runs it on a thread of that module, and `help` lists them after the
+built-ins; they go with their module.
+A line whose first word is no command runs a module, as msh_exec_module does:
 `hello` tries `hello.mo` in the working directory, then `/bin/hello.mo`; a word containing
 `.mo` is tried as given, then under `/bin/`. Unlike RT-Thread, whose shell returns while the
 module's thread runs on, the module runs to its end (kernel.run) before execute returns, and
@@ -181,6 +184,9 @@ class Msh:
             for entry in self.commands:
                 if entry[0] == name:
                     return entry[1](_kernel.split_command(line))
+            for module, command in self.module_commands():
+                if command.name == name:
+                    return self.run_command(module, command, line)
             path = self._find_module(name)
             if path is None:
                 self.write("%s: command not found.\n" % name)
@@ -233,11 +239,46 @@ class Msh:
             return EXIT_INTERRUPTED
         return module.ret_code
 
+    def module_commands(self):
+        """[(module, finsh_exports.Command)] that loaded modules registered with
+        MSH_CMD_EXPORT/FINSH_FUNCTION_EXPORT, in load order; a built-in of the same name
+        wins (execute looks there first). They go when their module is unloaded."""
+        found = []
+        for module in self.kernel.modules:
+            if module.state != _kernel.STAT_CLOSED and module.image is not None:
+                for command in module.image.commands:
+                    found.append((module, command))
+        return found
+
+    def run_command(self, module, command, line):
+        """A module's msh command, cmd(argc, argv) on a thread of the module (finsh's
+        'tshell'); like a module run, it returns once that thread and every thread it
+        started have ended. A fault in it ends the module (and its commands), not the
+        shell. Returns the command's result, or the module's exit code when it faulted."""
+        k = self.kernel
+        cpu = k.cpu
+        k.cpu = _StoppableCpu(cpu, self)
+        self.interrupted = False
+        self.running = True
+        try:
+            thread = k.lifecycle.create_command_thread(module, command, line)
+            k.run(self.timeout_us)
+        finally:
+            self.running = False
+            k.cpu = cpu
+        if module.fault is not None and module.state == _kernel.STAT_CLOSED:
+            self.write("%s\n" % module.fault)
+            return EXIT_INTERRUPTED if self.interrupted else module.ret_code
+        value = thread.exit_value or 0
+        return value - (1 << 32) if value & 0x80000000 else value
+
     # ---------------------------------------------------------------- built-ins ---------
     def cmd_help(self, argv):
         self.write("RT-Thread shell commands:\n")
         for entry in self.commands:
             self.write("%-16s - %s\n" % (entry[0], entry[2]))
+        for module, command in self.module_commands():
+            self.write("%-16s - %s\n" % (command.name, command.desc))
         self.write("\n")
         return 0
 

@@ -58,6 +58,7 @@ class Thread:
         self.suspended = False   # BLOCKED by rt_thread_suspend until rt_thread_resume
         self.critical = 0        # rt_enter_critical nesting: no other thread runs while > 0
         self.irq_level = 0       # rt_hw_interrupt_disable nesting: the same lock
+        self.exit_value = None   # r0 when its entry returned (rt_thread_exit)
 
     def who(self):
         """How reports name the thread: the module's name for its main thread."""

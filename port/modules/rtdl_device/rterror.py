@@ -114,13 +114,16 @@ class HeapCorruption(HeapError):
 class ModuleFault(RtdlError):
     """Module code faulted: bad memory access, invalid instruction, stack overflow, abort.
     `address` is the data address of a bad memory access, when known. `kind` says how the
-    module died: "fault", "abort", "timeout" or "deadlock" (its exit code follows from it)."""
+    module died: "fault", "abort", "timeout" or "deadlock" (its exit code follows from it).
+    `report` is the board's Cortex-M fault report (registers, fault status, backtrace) of a
+    CPU fault, else None."""
     errno = EFAULT
 
     def __init__(self, message, address=None, kind="fault"):
         super().__init__(message)
         self.address = address
         self.kind = kind
+        self.report = None
 
 
 class StackOverflow(ModuleFault):

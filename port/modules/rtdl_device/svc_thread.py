@@ -156,6 +156,7 @@ class ThreadServices:
         thread = kernel.current
         if thread is None:
             raise ModuleFault("kernel: rt_thread_exit reached outside any thread")
+        thread.exit_value = args[0]  # r0 is still what the entry returned (an msh command's)
         thread.state = THREAD_CLOSED
         kernel.cpu.stop()
         return None

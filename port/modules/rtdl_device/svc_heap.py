@@ -79,7 +79,9 @@ class HeapServices:
             self._freeable("rt_realloc", args[0])
         module = ownership.owner(args[0])
         block = self._checked("rt_realloc", self.kernel.heap.realloc, args[0], args[1])
-        if block != args[0]:
+        if block and block == args[0]:
+            ownership.resized(block)        # grown or shrunk in place
+        elif block != args[0]:
             if block or args[1] == 0:
                 ownership.untrack(args[0])
             if block:

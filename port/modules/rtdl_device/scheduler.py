@@ -75,8 +75,11 @@ class Scheduler:
                         kernel.tick += thread.slice
                         self.to_back(thread)
                     # (cut short by the budget: the next round ends it with the others)
-                if thread.state == THREAD_CLOSED:
-                    stacks.check(kernel.memory, thread)
+                # every slice end checks the canary and, for a thread that goes on, where
+                # its stack pointer is (a frame that moved it below the stack and stored
+                # nothing yet is caught before it runs again)
+                stacks.check(kernel.memory, thread,
+                             None if thread.state == THREAD_CLOSED else thread.context[13])
             except ModuleFault as error:
                 fault = error
             kernel.current = None

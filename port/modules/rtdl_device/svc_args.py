@@ -55,7 +55,19 @@ class ServiceArgs:
         for lo, hi in self._regions(memory):
             if lo <= addr and end <= hi:
                 return True
-        return False
+        return self._stack_holding(addr, end) is not None
+
+    def _stack_holding(self, addr, end):
+        """The thread (or "kernel") whose stack holds [addr, end) when stacks live outside
+        RAM (the board's stack region), or None."""
+        kernel = self.kernel
+        kstack = getattr(kernel, "kernel_stack", None)
+        if kstack is not None and kstack[0] <= addr and end <= kstack[1]:
+            return "kernel"
+        for thread in kernel.threads:
+            if thread.stack and thread.stack <= addr and end <= thread.stack_top:
+                return thread
+        return None
 
     def _regions(self, memory):
         regions = [(memory.ram_start, memory.ram_end)]
@@ -92,7 +104,7 @@ class ServiceArgs:
         kernel = self.kernel
         memory = kernel.memory
         end = addr + size
-        if addr < memory.ram_start or end > memory.ram_end or size < 0:
+        if addr < 0 or size < 0 or end > 0x100000000:
             return "is not in RAM (flash and unmapped memory are not writable)"
         callers = self.callers()
         owned = kernel.ownership.owned_at(addr, size)
@@ -102,10 +114,24 @@ class ServiceArgs:
             problem = self._own_problem(module, addr, end)
             if problem is not False:
                 return problem
+        kstack = getattr(kernel, "kernel_stack", None)
+        if kstack is not None and kstack[0] <= addr < kstack[1]:
+            if end > kstack[1]:
+                return "runs past the top of the kernel stack"
+            if kernel.current is not None and kernel.initializing is None:
+                return "points into the kernel stack (not the caller's memory)"
+            return None                    # the kernel stack (a constructor's locals)
+        if addr < memory.ram_start or end > memory.ram_end:
+            holder = self._stack_holding(addr, addr + 1)
+            if holder is not None and holder != "kernel":
+                return "points into the stack of thread '%s' (not the caller's)" % holder.name
+            return "is not in RAM (flash and unmapped memory are not writable)"
         heap = kernel.heap
         if addr < heap.begin:
             return "points into the firmware's data (not the caller's memory)"
         if addr >= heap.end:
+            if kstack is not None:
+                return "points past the heap (not the caller's memory)"
             guard = getattr(kernel, "kernel_stack_guard", None)
             if guard is not None and addr < guard[1]:
                 return "points into the kernel stack's guard page"

@@ -159,11 +159,16 @@ def test_a_constructor_that_never_returns_is_bounded_by_the_timeout(board, build
     assert "ctor_loo" in str(result.fault)
 
 
-def test_firmware_data_a_module_zeroes_is_restored_for_the_next(board, build_module, faulty):
+def test_firmware_data_a_module_zeroes_is_its_fault_and_restored_for_the_next(
+        board, build_module, faulty):
     impure = board.firmware_symbols["_impure_ptr"]
     value = board.memory.read32(impure)
     result = contained(board, build_module, faulty("zero_impure"))   # hello runs after it
-    assert result.exit_code == 0 and board.memory.read32(impure) == value
+    assert result.exit_code == 139, result
+    assert str(result.fault) == ("zero_imp: firmware data overwritten: _impure_ptr at 0x%08x "
+                                 "(4 bytes) was 0x%08x, found 0x00000000; the kernel put it "
+                                 "back" % (impure, value))
+    assert board.memory.read32(impure) == value
 
 
 def test_mailbox_storage_is_charged_to_the_heap(board, build_module, faulty):

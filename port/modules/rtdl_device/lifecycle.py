@@ -2,10 +2,11 @@
 main thread, reference counting, running its destructors and freeing everything it owns.
 Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
 Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, loader, records, stacks, rterror.
+Imports: struct, argv, fwguard, loader, records, stacks, rterror.
 """
 import struct
 
+from . import fwguard
 from . import loader
 from . import stacks
 from .argv import argv_bytes, split_command, write_argv
@@ -216,6 +217,13 @@ class Lifecycle:
         damage = kernel.heap_damage()
         if damage is not None and module.fault is None:
             # found at the latest when the module ends: it is this module's fault
+            module.fault = ModuleFault("%s: %s" % (module.name, damage))
+            module.ret_code = EXIT_FAULT
+        damage = fwguard.damage(kernel)
+        if damage is not None and module.fault is None and not [
+                other for other in kernel.modules
+                if other is not module and other.has_live_threads()]:
+            # no other module ran alongside: the firmware variable is this module's doing
             module.fault = ModuleFault("%s: %s" % (module.name, damage))
             module.ret_code = EXIT_FAULT
         for thread in list(module.threads):

@@ -99,10 +99,20 @@ class Board(_board.Board):
         budget of the whole run: threads still alive when it is spent end with a timeout."""
         self.kernel.run(int(timeout * 1000000) if timeout else 0)
 
-    def load(self, path):
-        """dlmodule_load: load a module (its constructors run; main does not)."""
+    def load(self, path, timeout=10.0):
+        """dlmodule_load: load a module (its constructors run; main does not). `timeout`
+        (seconds, 0: the kernel's own limit) bounds each constructor and module_init: one
+        that runs longer ends the load with a ModuleFault of kind "timeout", the heap as
+        before."""
         self.activate()
-        return dlmodule.load(os.fspath(path))
+        kernel = self.kernel
+        saved = kernel.call_timeout_us
+        if timeout:
+            kernel.call_timeout_us = min(saved, int(timeout * 1000000))
+        try:
+            return dlmodule.load(os.fspath(path))
+        finally:
+            kernel.call_timeout_us = saved
 
     def dlopen(self, path):
         self.activate()

@@ -66,6 +66,10 @@ class Scheduler:
             tcb.sync_all(kernel)        # stat and priorities as modules read them
             fault = None
             try:
+                if timeout_us:
+                    # the run's budget also bounds the time services take (the slice does
+                    # not count it); a cpu over a bridge has no such limit
+                    kernel.cpu.budget_left_us = left
                 stopped = kernel.cpu.run(thread.context, run_us)
                 if thread.state == THREAD_RUNNING:
                     thread.state = THREAD_READY

@@ -24,6 +24,7 @@ from rtdl_device import dlfcn
 from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel
 from rtdl_device import faults as _faults
+from rtdl_device import heapstrict
 from rtdl_device import loader as _loader
 from rtdl_device.rterror import ModuleFault, RtdlError
 
@@ -52,13 +53,25 @@ class ExecResult:
                                                                    self.output)
 
 
+HEAP_CHECKS = ("normal", "strict")
+
+
 class Board(_board.Board):
     """A booted emulated board with conveniences for tests and scripts."""
 
-    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None):
+    def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None,
+                 heap_check="normal"):
+        """`heap_check`: "normal" (headers checked, misuse reported) or "strict" (also
+        redzones, poisoned fresh memory and a quarantine for modules' blocks: see
+        rtdl_device/heapstrict.py; slower)."""
+        if heap_check not in HEAP_CHECKS:
+            raise RtdlError("heap_check=%r: expected one of %s" % (heap_check,
+                                                                 ", ".join(HEAP_CHECKS)))
         if files is None:
             files = HostFiles()
         _board.Board.__init__(self, firmware, cpu, console, files)
+        if heap_check == "strict":
+            self.kernel.heap_strict = heapstrict.StrictHeap(self.kernel)
         # a module can never be larger than the heap: refuse bigger files before reading them
         if getattr(files, "read_limit", 0) is None:
             files.read_limit = self.heap.info()[0]

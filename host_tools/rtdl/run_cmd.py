@@ -20,6 +20,10 @@ def add_arguments(p):
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds the module may run (0: no limit; default 60)")
+    p.add_argument("--heap-check", choices=("normal", "strict"), default="normal",
+                   help="strict: redzones around the module's blocks, poisoned fresh memory "
+                        "and a quarantine for freed blocks, so overflows and writes after "
+                        "free are reported (slower; default normal)")
     p.add_argument("--runtime", choices=("cpython", "micropython"), default="cpython",
                    help="what runs the device side: this CPython (default) or real MicroPython "
                         "under Node, against the same board")
@@ -80,7 +84,8 @@ def run(args):
         except OSError as error:
             sys.stderr.write("rtdl run: error: %s\n" % error)
             return 2
-        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink), files=files)
+        board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink), files=files,
+                      heap_check=args.heap_check)
         result = board.exec(device, *args.args, timeout=args.timeout)
     except RtdlError as error:
         sys.stderr.write("rtdl run: error: %s\n" % error)

@@ -226,6 +226,13 @@ class Lifecycle:
             # no other module ran alongside: the firmware variable is this module's doing
             module.fault = ModuleFault("%s: %s" % (module.name, damage))
             module.ret_code = EXIT_FAULT
+        strict = getattr(kernel, "heap_strict", None)
+        if strict is not None:
+            # before ownership frees its blocks: their redzones and its quarantine
+            problem = strict.module_end(module)
+            if problem is not None and module.fault is None:
+                module.fault = ModuleFault("%s: %s" % (module.name, problem))
+                module.ret_code = EXIT_FAULT
         for thread in list(module.threads):
             kernel.scheduler.release_thread(thread)
         for obj in list(module.objects):

@@ -74,3 +74,16 @@ def test_rtdl_run_heap_check_strict(tmp_path, faulty, firmware):
     assert result.returncode == 139, result
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "use after free: the 24-byte block" in lines[0], result.stderr
+
+
+def test_rtdl_run_refuses_strict_under_the_micropython_runtime(tmp_path, faulty, firmware):
+    module = str(tmp_path / "heap_strict.mo")
+    with open(faulty("heap_strict"), "rb") as src, open(module, "wb") as dst:
+        dst.write(src.read())
+    result = subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--root", str(tmp_path),
+                             "--runtime", "micropython", "--heap-check=strict", module,
+                             "clean"], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, RTDL_FIRMWARE=firmware))
+    assert result.returncode == 2 and result.stderr.splitlines() == [
+        "rtdl run: error: --heap-check=strict needs --runtime cpython (the MicroPython "
+        "runtime has the normal heap check only)"], result

@@ -69,6 +69,11 @@ def run(args):
                          "--root, the device's /)\n" % (show(args.module), show(args.root)))
         return 2
     if args.runtime == "micropython":
+        if args.heap_check != "normal":
+            sys.stderr.write("rtdl run: error: --heap-check=%s needs --runtime cpython (the "
+                             "MicroPython runtime has the normal heap check only)\n"
+                             % args.heap_check)
+            return 2
         from rtdl.mpy_runtime.commands import run_module
         return run_module(args, Console(_stdout_sink), device, SandboxFiles(args.root))
     try:

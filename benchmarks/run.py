@@ -29,7 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # In this order: bench_switch uses the kernel call bench_kcall measured.
 BENCHMARKS = ("bench_startup", "bench_compute", "bench_kcall", "bench_switch", "bench_load",
-              "bench_symbols", "bench_heap", "bench_verify", "bench_coremark", "bench_micropython")
+              "bench_symbols", "bench_heap", "bench_heap_strict", "bench_verify", "bench_coremark",
+              "bench_micropython")
 
 
 class Context:

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEYS = {"startup", "compute", "kcall", "switch", "load", "symbols", "heap", "verify_latency",
+KEYS = {"startup", "compute", "kcall", "switch", "load", "symbols", "heap", "heap_strict",
+        "verify_latency",
         "verify_1core", "verify_cores", "coremark", "micropython"}
 
 

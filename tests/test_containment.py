@@ -24,26 +24,28 @@ def faulty(tmp_path_factory):
     out_dir = str(tmp_path_factory.mktemp("faulty"))
     built = {}
 
-    def build(name, defines=()):
-        key = (name, tuple(defines))
+    def build(name, defines=(), lib=False):
+        key = (name, tuple(defines), lib)
         if key not in built:
-            out = os.path.join(out_dir, "%s%d.mo" % (name, len(built)))
+            # a library keeps its stem as its module name (programs look it up by name)
+            out = os.path.join(out_dir, name + ".so" if lib else "%s%d.mo" % (name, len(built)))
             _build([os.path.join(FAULTY, name + ".c")], out, defines=list(defines),
-                   extra_cflags=["-w"])
+                   extra_cflags=["-w"], lib=lib)
             # the module name RT-Thread derives from the file is at most 8 characters
             built[key] = out
         return built[key]
     return build
 
 
-def contained(board, build_module, path, *args, timeout=5):
-    """Run a module that misbehaves; check nothing of it is left and the board still works."""
+def contained(board, build_module, path, *args, timeout=5, resident=()):
+    """Run a module that misbehaves; check nothing of it is left and the board still works
+    (`resident`: the modules the test loaded before, which stay)."""
     before = board.heap.snapshot()
     result = board.exec(path, *args, timeout=timeout)
     board.heap.check()
     assert board.heap.snapshot() == before, result
     kernel = board.kernel
-    assert kernel.modules == [] and kernel.threads == [] and kernel.objects == {}
+    assert kernel.modules == list(resident) and kernel.threads == [] and kernel.objects == {}
     after = board.exec(build_module("hello.c"))
     assert (after.exit_code, after.fault, after.output) == (0, None, "Hello, world\n")
     assert board.heap.snapshot() == before
@@ -158,11 +160,16 @@ def test_a_constructor_that_never_returns_is_bounded_by_the_timeout(board, build
     assert "ctor_loo" in str(result.fault)
 
 
-def test_firmware_data_a_module_zeroes_is_restored_for_the_next(board, build_module, faulty):
+def test_firmware_data_a_module_zeroes_is_its_fault_and_restored_for_the_next(
+        board, build_module, faulty):
     impure = board.firmware_symbols["_impure_ptr"]
     value = board.memory.read32(impure)
     result = contained(board, build_module, faulty("zero_impure"))   # hello runs after it
-    assert result.exit_code == 0 and board.memory.read32(impure) == value
+    assert result.exit_code == 139, result
+    assert str(result.fault) == ("zero_imp: firmware data overwritten: _impure_ptr at 0x%08x "
+                                 "(4 bytes) was 0x%08x, found 0x00000000; the kernel put it "
+                                 "back" % (impure, value))
+    assert board.memory.read32(impure) == value
 
 
 def test_mailbox_storage_is_charged_to_the_heap(board, build_module, faulty):

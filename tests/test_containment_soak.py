@@ -26,6 +26,9 @@ def test_host_memory_stays_flat_over_many_load_exec_cycles(board, build_module):
     for _ in range(CYCLES - warm):
         assert board.exec(path).exit_code == 0
     grown = rss_kib() - start
+    # `make test-long` shows this line with PYTEST_ADDOPTS=-s
+    print("soak: %d cycles, RSS %d KiB after %d warm-up cycles, %d KiB at the end (%+d KiB)"
+          % (CYCLES, start, warm, start + grown, grown))
     assert board.heap.snapshot() == before
     # ~2 KB a cycle before the cache was flushed: 5,400 cycles would have grown ~10 MiB
     assert grown < 2048, "RSS grew by %d KiB over %d cycles" % (grown, CYCLES - warm)

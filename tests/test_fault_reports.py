@@ -17,7 +17,7 @@ KINDS = {
     "null_write": ("mem manage fault", "DACCVIOL", "null_write",
                    "write of 4 bytes at 0x00000000 (read-only memory)"),
     "unmapped_read": ("bus fault", "PRECISERR", "unmapped_read",
-                      "read of 4 bytes at 0x60000000 (unmapped memory)"),
+                      "read of 4 bytes at 0x30000000 (unmapped memory)"),
     "undefined": ("usage fault", "UNDEFINSTR", "undefined", "undefined instruction 0xde00"),
     "arm_state": ("usage fault", "INVSTATE", "null_write", "with bit 0 clear (no ARM state)"),
     "bad_jump": ("bus fault", "IBUSERR", None,

@@ -28,6 +28,7 @@ from rtdl_device import dlfcn
 from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel
 from rtdl_device import faults as _faults
+from rtdl_device import heapstrict
 from rtdl_device import loader as _loader
 from rtdl_device import msh as _msh
 from rtdl_device.rterror import ModuleFault, RtdlError
@@ -66,15 +67,26 @@ class ExecResult:
                                                                    self.output)
 
 
+HEAP_CHECKS = ("normal", "strict")
+
+
 class Board(_board.Board):
     """A booted emulated board with conveniences for tests and scripts."""
 
     def __init__(self, firmware=None, cpu="cortex-m4", console=None, files=None, disks=None,
-                 serials=None):
+                 serials=None, heap_check="normal"):
+        """`heap_check`: "normal" (headers checked, misuse reported) or "strict" (also
+        redzones, poisoned fresh memory and a quarantine for modules' blocks: see
+        rtdl_device/heapstrict.py; slower)."""
+        if heap_check not in HEAP_CHECKS:
+            raise RtdlError("heap_check=%r: expected one of %s" % (heap_check,
+                                                                 ", ".join(HEAP_CHECKS)))
         if files is None:
             files = HostFiles()
         _board.Board.__init__(self, firmware, cpu, console, files, disks=disks,
                               serials=serials)
+        if heap_check == "strict":
+            self.kernel.heap_strict = heapstrict.StrictHeap(self.kernel)
         # a module can never be larger than the heap: refuse bigger files before reading them
         if getattr(files, "read_limit", 0) is None:
             files.read_limit = self.heap.info()[0]
@@ -121,10 +133,20 @@ class Board(_board.Board):
         budget of the whole run: threads still alive when it is spent end with a timeout."""
         self.kernel.run(int(timeout * 1000000) if timeout else 0)
 
-    def load(self, path):
-        """dlmodule_load: load a module (its constructors run; main does not)."""
+    def load(self, path, timeout=10.0):
+        """dlmodule_load: load a module (its constructors run; main does not). `timeout`
+        (seconds, 0: the kernel's own limit) bounds each constructor and module_init: one
+        that runs longer ends the load with a ModuleFault of kind "timeout", the heap as
+        before."""
         self.activate()
-        return dlmodule.load(os.fspath(path))
+        kernel = self.kernel
+        saved = kernel.call_timeout_us
+        if timeout:
+            kernel.call_timeout_us = min(saved, int(timeout * 1000000))
+        try:
+            return dlmodule.load(os.fspath(path))
+        finally:
+            kernel.call_timeout_us = saved
 
     def commands(self):
         """{name: description} of the msh commands that loaded modules registered

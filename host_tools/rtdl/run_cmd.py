@@ -23,6 +23,10 @@ def add_arguments(p):
     p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds the module may run (0: no limit; default 60)")
+    p.add_argument("--heap-check", choices=("normal", "strict"), default="normal",
+                   help="strict: redzones around the module's blocks, poisoned fresh memory "
+                        "and a quarantine for freed blocks, so overflows and writes after "
+                        "free are reported (slower; default normal)")
     p.add_argument("--runtime", choices=("cpython", "micropython"), default="cpython",
                    help="what runs the device side: this CPython (default) or real MicroPython "
                         "under Node, against the same board")
@@ -78,6 +82,11 @@ def run(args):
                          "MicroPython bridge serves no devices)\n")
         return 2
     if args.runtime == "micropython":
+        if args.heap_check != "normal":
+            sys.stderr.write("rtdl run: error: --heap-check=%s needs --runtime cpython (the "
+                             "MicroPython runtime has the normal heap check only)\n"
+                             % args.heap_check)
+            return 2
         from rtdl.mpy_runtime.commands import run_module
         return run_module(args, Console(_stdout_sink), device, SandboxFiles(args.root))
     try:
@@ -94,7 +103,7 @@ def run(args):
             sys.stderr.write("rtdl run: error: %s\n" % error)
             return 2
         board = Board(args.firmware, cpu=args.cpu, console=Console(_stdout_sink), files=files,
-                      disks=disks, serials=serials)
+                      disks=disks, serials=serials, heap_check=args.heap_check)
         try:
             result = board.exec(device, *args.args, timeout=args.timeout)
         finally:

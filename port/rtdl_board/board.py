@@ -13,6 +13,7 @@ from unicorn import arm_const as A
 
 from rtdl_device import arm_attributes
 from rtdl_device import elf32
+from rtdl_device import fwguard
 from rtdl_device import kernel as kernel_mod
 from rtdl_device import rtheap
 from rtdl_device import symbolize
@@ -25,6 +26,14 @@ from .cpu import REGS, UnicornCpu
 from .fault_report import FaultReport
 from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
+
+# The firmware's .data/.bss objects that module calls legitimately change: newlib's reentrancy
+# structure (stdio FILEs, errno, rand, strtok), time zone, locale and environment, and the
+# kernel service's assert hook and abort reason. Every other object of .data/.bss keeps its
+# boot contents for ever; fwguard.py reports a module that changes one.
+LIBC_STATE = ("impure_data", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst", "_timezone",
+              "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
+              "assert_hook", "reason")
 
 CPU_MODELS = {
     "cortex-m0": "UC_CPU_ARM_CORTEX_M0",
@@ -72,12 +81,17 @@ class Board:
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         # Fires only on a bad access (never on the hot path): remembers the data address.
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
-        # The kernel stack (constructors, board.call) sits right above the heap: a write-
-        # protected page at its bottom makes an overflow fault instead of overwriting the
-        # heap's last blocks.
-        self.kernel_stack_guard = (self._sym("__heap_end"),
-                                   self._sym("__heap_end") + self.memory.page_size)
-        self.memory.protect(self.kernel_stack_guard[0], self.memory.page_size, False)
+        # The kernel stack (constructors, board.call) moves from its place above the heap
+        # into the stack region (memory.py), its size kept: below it lie stack_gap unmapped
+        # bytes, so a constructor's big frame faults there instead of overwriting the heap's
+        # last blocks. The firmware's own kernel stack area stays write-protected at its
+        # bottom page, as before, for code that still finds it by the linker's symbols.
+        size = self._sym("__kernel_stack_top") - self._sym("__heap_end")
+        bottom = self.memory.stack_alloc(size)
+        self.kernel_stack_top = bottom + size
+        self.kernel_stack = (bottom, self.kernel_stack_top)
+        self.kernel_stack_guard = (bottom - self.memory.stack_gap, bottom)
+        self.memory.protect(self._sym("__heap_end"), self.memory.page_size, False)
         if boot:
             self._boot(files)
             self._attach_devices(disks or {}, serials or {})
@@ -140,8 +154,10 @@ class Board:
                                          "__rtdl_timer_thread": self._sym("__rtdl_timer_thread")},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
+        self.kernel.kernel_stack = self.kernel_stack
         self.cpu.call(self._sym("rtdl_firmware_init"))
         self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
+        fwguard.keep(self.kernel, self.firmware_protected)
 
     # ---------------------------------------------------------------- firmware --------
     def _load_firmware(self):
@@ -169,14 +185,21 @@ class Board:
         if symtab_sec is None:
             raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
         functions = []
+        objects = []
         for sym in elf.symbols(symtab_sec):
             if sym.name and sym.defined:
                 self.firmware_symbols.setdefault(sym.name, sym.value)
                 if sym.type == elf32.STT_FUNC and sym.size:
                     functions.append((sym.value & ~1, sym.size, sym.name))
+                elif sym.type == elf32.STT_OBJECT and sym.size:
+                    objects.append((sym.value, sym.size, sym.name))
+        data = (self.firmware_symbols.get("__data_start", 0),
+                self.firmware_symbols.get("__bss_end", 0))
+        self.firmware_protected = sorted(
+            (addr, size, name) for addr, size, name in objects
+            if data[0] <= addr < data[1] and name.split(".")[0] not in LIBC_STATE)
         functions.sort()
         self._functions = functions
-        self.kernel_stack_top = self._sym("__kernel_stack_top")
         self.return_address = self._sym("__rtdl_return")
 
     def _sym(self, name):

@@ -44,6 +44,9 @@ class UnicornCpu:
         self._hook_error = None
         self.running = False
         self.slice_token = None      # the running time slice (board: services extend it)
+        # what is left of the run's budget (the scheduler sets it before each slice; 0: no
+        # budget): a wall-clock limit of the slice that the services' time does not extend
+        self.budget_left_us = 0
         self.slice_clock = None      # the clock its deadline is measured on
         self.bad_access = None
 
@@ -150,7 +153,7 @@ class UnicornCpu:
             uc.reg_write(reg, value)
         uc.reg_write(A.UC_ARM_REG_XPSR, context[16])
         uc.reg_write(A.UC_ARM_REG_XPSR_NZCVQG, context[16])
-        token = SLICE_TIMER.arm(uc, timeout_us) if timeout_us else None
+        token = SLICE_TIMER.arm(uc, timeout_us, self.budget_left_us) if timeout_us else None
         self.slice_token = token
         self.slice_clock = SLICE_TIMER.clock_of(token) if token is not None else None
         try:

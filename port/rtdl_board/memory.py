@@ -11,6 +11,14 @@ FLASH_SIZE = 512 * 1024
 RAM_BASE = 0x20000000
 RAM_SIZE = 512 * 1024
 FLUSH_EVERY = 32          # module unloads between flushes of the translated-code cache
+# Thread stacks (and the kernel stack) live in a region of their own, one slot each: the stack
+# at the top of its slot, the slot's lower half never mapped. A frame of up to STACK_GAP bytes
+# that jumps below its stack lands in unmapped memory and faults at once, so no frame smaller
+# than twice the whole RAM reaches the heap or another stack. Cortex-M's external-RAM range.
+STACK_REGION_BASE = 0x60000000
+STACK_SLOT = 2 * 1024 * 1024
+STACK_GAP = STACK_SLOT // 2
+STACK_SLOTS = 256
 
 
 class UnicornMemory:
@@ -25,6 +33,43 @@ class UnicornMemory:
         self.rom_end = FLASH_BASE + FLASH_SIZE
         self.page_size = uc.ctl_get_page_size()
         self._unloads = 0
+        self.stack_region = (STACK_REGION_BASE, STACK_REGION_BASE + STACK_SLOT * STACK_SLOTS)
+        self.stack_gap = STACK_GAP
+        self._slot_mapped = {}        # slot -> bytes mapped at its top (kept: unmapping
+        self._slots_free = list(range(STACK_SLOTS))  # flushes unicorn's translated code)
+
+    def stack_alloc(self, size):
+        """A stack of at least `size` bytes in the stack region: its lowest address, with at
+        least stack_gap unmapped bytes below it, or 0 when every slot is taken. A slot keeps
+        its mapping when freed; one mapped for another size is remapped to this size, so
+        nothing mapped lies below a stack."""
+        page = self.page_size
+        size = (size + page - 1) // page * page
+        if size > STACK_SLOT - STACK_GAP or not self._slots_free:
+            return 0
+        chosen = None
+        for slot in self._slots_free:
+            mapped = self._slot_mapped.get(slot, 0)
+            if mapped == size:
+                chosen = slot
+                break
+            if chosen is None or (mapped == 0 and self._slot_mapped.get(chosen, 0)):
+                chosen = slot
+        self._slots_free.remove(chosen)
+        top = STACK_REGION_BASE + (chosen + 1) * STACK_SLOT
+        mapped = self._slot_mapped.get(chosen, 0)
+        if mapped != size:
+            if mapped:
+                self.uc.mem_unmap(top - mapped, mapped)
+            self.uc.mem_map(top - size, size, UC_PROT_ALL)
+            self._slot_mapped[chosen] = size
+        return top - size
+
+    def stack_free(self, bottom):
+        slot = (bottom - STACK_REGION_BASE) // STACK_SLOT
+        if slot not in self._slots_free:
+            self._slots_free.append(slot)
+            self._slots_free.sort()
 
     def protect(self, addr, size, writable):
         """Make whole pages read-only or writable again (the MPU of a real board)."""

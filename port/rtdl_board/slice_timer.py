@@ -44,12 +44,16 @@ class SliceTimer:
         self.thread = None
         self.next_token = 0
 
-    def arm(self, uc, timeout_us):
+    def arm(self, uc, timeout_us, hard_us=0):
+        """`hard_us` (0: none) is a wall-clock limit that extend() never moves: the run's
+        budget, which the kernel's work in services counts against (a module calling
+        services over huge ranges back to back still ends on time)."""
         clock = _clock_of_calling_thread()
+        hard = time.perf_counter() + hard_us / 1e6 if hard_us else None
         with self.lock:
             self.next_token += 1
             token = self.next_token
-            self.armed[token] = [uc, clock() + timeout_us / 1e6, False, clock]
+            self.armed[token] = [uc, clock() + timeout_us / 1e6, False, clock, hard]
             if self.thread is None:
                 self.thread = threading.Thread(target=self._loop, name="rtdl-slice-timer",
                                                daemon=True)
@@ -89,7 +93,8 @@ class SliceTimer:
                 else:
                     idle = 0
                     for entry in self.armed.values():
-                        if entry[3]() >= entry[1]:
+                        if entry[3]() >= entry[1] or (
+                                entry[4] is not None and time.perf_counter() >= entry[4]):
                             entry[2] = True
                             entry[0].emu_stop()
                 self.wakeup.wait(self.POLL_S)

@@ -13,7 +13,7 @@ void __attribute__((noinline)) null_write(void)
 
 int __attribute__((noinline)) unmapped_read(void)
 {
-    return *(volatile int *)0x60000000;
+    return *(volatile int *)0x30000000;
 }
 
 void __attribute__((noinline)) undefined(void)

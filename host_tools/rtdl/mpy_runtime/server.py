@@ -258,5 +258,6 @@ def board_info(board):
             "ram": [board.memory.ram_start, board.memory.ram_end],
             "rom": [board.memory.rom_start, board.memory.rom_end],
             "kernel_stack_guard": list(board.kernel_stack_guard),
+            "kernel_stack": list(board.kernel_stack),
             "page_size": board.memory.page_size}
 

@@ -41,6 +41,8 @@ def boot(link, info):
     cpu.kernel = kernel
     if "kernel_stack_guard" in info:
         kernel.kernel_stack_guard = tuple(info["kernel_stack_guard"])
+    if "kernel_stack" in info:
+        kernel.kernel_stack = tuple(info["kernel_stack"])
     cpu.call(sym["rtdl_firmware_init"])
     kernel.keep_firmware_data(memory.ram_start, heap.begin)
     dlmodule.attach(kernel)

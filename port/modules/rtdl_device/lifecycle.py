@@ -2,10 +2,11 @@
 main thread, reference counting, running its destructors and freeing everything it owns.
 Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
 Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, loader, records, stacks, symbolize, rterror.
+Imports: struct, argv, fwguard, loader, records, stacks, symbolize, rterror.
 """
 import struct
 
+from . import fwguard
 from . import loader
 from . import stacks
 from . import symbolize
@@ -256,6 +257,20 @@ class Lifecycle:
             # found at the latest when the module ends: it is this module's fault
             module.fault = ModuleFault("%s: %s" % (module.name, damage))
             module.ret_code = EXIT_FAULT
+        damage = fwguard.damage(kernel)
+        if damage is not None and module.fault is None and not [
+                other for other in kernel.modules
+                if other is not module and other.has_live_threads()]:
+            # no other module ran alongside: the firmware variable is this module's doing
+            module.fault = ModuleFault("%s: %s" % (module.name, damage))
+            module.ret_code = EXIT_FAULT
+        strict = getattr(kernel, "heap_strict", None)
+        if strict is not None:
+            # before ownership frees its blocks: their redzones and its quarantine
+            problem = strict.module_end(module)
+            if problem is not None and module.fault is None:
+                module.fault = ModuleFault("%s: %s" % (module.name, problem))
+                module.ret_code = EXIT_FAULT
         for thread in list(module.threads):
             kernel.scheduler.release_thread(thread)
         for obj in list(module.objects):

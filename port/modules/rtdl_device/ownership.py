@@ -2,8 +2,26 @@
 module's image belongs to that module and is freed when the module is destroyed (RT-Thread
 leaks it); allocations libc makes on its own behalf belong to the system. Also remembers the
 memalign blocks that free() must release with free_align.
-Imports nothing.
+
+It also keeps the owned blocks as a sorted list of their start addresses with their ends
+(`owned_at`), so the out-pointer check of svc_args.py finds the owner of an address by a
+binary search instead of a walk of the heap: it is on the path of every service that writes.
+Imports: struct.
 """
+import struct
+
+
+def floor_index(sorted_list, value):
+    """The index of the last item <= value in a sorted list, or -1 (MicroPython has no
+    bisect module)."""
+    lo, hi = 0, len(sorted_list)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sorted_list[mid] <= value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
 
 
 class Ownership:
@@ -13,6 +31,45 @@ class Ownership:
         self.aligned = {}                # memalign blocks, released by free() via free_align
         self.align_blocks = {}           # rt_malloc_align blocks, released by rt_free_align
         self.sites = {}                  # heap block -> return address of its allocation
+        self.starts = []                 # owned blocks, sorted (the out-pointer index)
+        self.ends = {}                   # owned block -> the end of its payload
+
+    def _extent(self, block):
+        """The end of the heap payload `block` lies in, from the heap's own record (an
+        aligned block's real block starts at the word stored below it)."""
+        heap = self.kernel.heap
+        base = block
+        if block in self.align_blocks or block in self.aligned:
+            base = self.kernel.memory.read32(block - 4)
+        raw = heap.shadow.get(base - heap.header_size - heap.begin)
+        if raw is None:
+            return block
+        return heap.begin + struct.unpack_from("<I", raw, 4)[0]
+
+    def _index(self, block):
+        if block not in self.ends:
+            self.starts.insert(floor_index(self.starts, block) + 1, block)
+        self.ends[block] = self._extent(block)
+
+    def _unindex(self, block):
+        if block in self.ends:
+            del self.ends[block]
+            self.starts.pop(floor_index(self.starts, block))
+
+    def resized(self, block):
+        """A block that realloc grew or shrank in place."""
+        if block in self.ends:
+            self.ends[block] = self._extent(block)
+
+    def owned_at(self, addr, size):
+        """(block, module) of the owned block holding all of [addr, addr + size), or None."""
+        i = floor_index(self.starts, addr)
+        if i < 0:
+            return None
+        block = self.starts[i]
+        if addr + size <= self.ends[block]:
+            return block, self.owners[block]
+        return None
 
     def owner_of_call(self):
         """The module whose code made the current service call (by its return address)."""
@@ -25,14 +82,17 @@ class Ownership:
             if module is not None:
                 self.owners[block] = module
                 self.sites[block] = self.kernel.cpu.lr()
+                self._index(block)
         return block
 
     def give(self, block, module):
         self.owners[block] = module
+        self._index(block)
 
     def untrack(self, block):
         if block in self.owners:
             del self.owners[block]
+        self._unindex(block)
         if block in self.sites:
             del self.sites[block]
 

@@ -72,6 +72,10 @@ class Scheduler:
             tcb.sync_all(kernel)        # stat and priorities as modules read them
             fault = None
             try:
+                if timeout_us:
+                    # the run's budget also bounds the time services take (the slice does
+                    # not count it); a cpu over a bridge has no such limit
+                    kernel.cpu.budget_left_us = left
                 stopped = kernel.cpu.run(thread.context, run_us)
                 if thread.state == THREAD_RUNNING:
                     thread.state = THREAD_READY
@@ -81,8 +85,11 @@ class Scheduler:
                         kernel.tick += thread.slice
                         self.to_back(thread)
                     # (cut short by the budget: the next round ends it with the others)
-                if thread.state == THREAD_CLOSED:
-                    stacks.check(kernel.memory, thread)
+                # every slice end checks the canary and, for a thread that goes on, where
+                # its stack pointer is (a frame that moved it below the stack and stored
+                # nothing yet is caught before it runs again)
+                stacks.check(kernel.memory, thread,
+                             None if thread.state == THREAD_CLOSED else thread.context[13])
             except ModuleFault as error:
                 fault = error
             kernel.current = None

@@ -1,5 +1,7 @@
-"""Thread stacks and control blocks in the heap: [guard page][canary][stack], the register
-context a new thread starts from, the canary check, and freeing it all again.
+"""Thread stacks and control blocks: a stack is charged to the heap as [guard page][canary]
+[stack]; on a board with a stack region (memory.stack_alloc) it lives there instead, above an
+unmapped gap. The register context a new thread starts from, the canary and stack-pointer
+check (every kernel entry and slice end), and freeing it all again.
 A module's own stack and struct rt_thread (rt_thread_init) are adopted in place instead.
 Imports: struct, tcb, rterror.
 """
@@ -24,9 +26,7 @@ def allocate(kernel, thread, args, lr):
     """Give `thread` its stack, control block and a context that calls its entry with `args`
     and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release."""
     memory, heap = kernel.memory, kernel.heap
-    # The page stops an overflow before it reaches a heap header (an MPU stack guard on
-    # a device); the canary, checked on every kernel entry, catches it where there is no
-    # protection.
+    # The stack is charged to the heap as RT-Thread charges it (exhaustion is RT_NULL).
     size, page = stack_block(thread.stack_size, memory.page_size)
     stack = heap.malloc_align(size, page) if page else heap.malloc(size)
     if not stack:
@@ -35,10 +35,24 @@ def allocate(kernel, thread, args, lr):
     thread.blocks.append(stack)
     thread.stack_block = stack
     thread.aligned_stack = bool(page)
-    if page:
-        memory.protect(stack, page, False)
-        thread.guard = (stack, stack + page)
-    thread.stack = stack + page
+    region = 0
+    if getattr(memory, "stack_alloc", None) is not None:
+        region = memory.stack_alloc(STACK_GUARD + thread.stack_size)
+    if region:
+        # A board with a stack region keeps the stack there, with stack_gap unmapped bytes
+        # below it: a frame jumping the bottom faults at once instead of landing in the heap
+        # or another stack (the heap block stays the stack's charge, never written).
+        thread.region_stack = region
+        thread.guard = (region - memory.stack_gap, region)
+        thread.stack = region
+    else:
+        # In the heap, a write-protected page stops an overflow before it reaches a heap
+        # header (an MPU stack guard on a device); the canary, checked on every kernel
+        # entry and slice end, catches a jump over it where there is no protection.
+        if page:
+            memory.protect(stack, page, False)
+            thread.guard = (stack, stack + page)
+        thread.stack = stack + page
     memory.write(thread.stack, _CANARY)
     thread.stack_top = (thread.stack + STACK_GUARD + thread.stack_size) & ~7
     tcb = heap.malloc(TCB_SIZE)
@@ -79,6 +93,10 @@ def _context(thread, args, lr):
 
 def free(kernel, thread):
     """Return the thread's stack, control block and other blocks to the heap."""
+    if getattr(thread, "region_stack", 0):
+        kernel.memory.stack_free(thread.region_stack)
+        thread.region_stack = 0
+        thread.guard = None
     if thread.guard is not None:
         kernel.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)
         thread.guard = None

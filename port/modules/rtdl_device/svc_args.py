@@ -14,9 +14,10 @@ the service's name before calling the handler):
     name = kernel.args.string(args[0], "name")           # str, "" for NULL if allow_null
     data = kernel.args.buffer(args[0], args[1], "buf")    # bytes
     kernel.args.write32(args[1], value, "value")          # out-pointer (NULL: skipped)
-Imports: rterror.
+Imports: rterror, stacks.
 """
 from .rterror import ModuleFault
+from .stacks import STACK_GUARD
 
 STRING_LIMIT = 256             # longest name or path a service reads (RT-Thread: PATH_MAX)
 _CHUNK = 64
@@ -54,7 +55,19 @@ class ServiceArgs:
         for lo, hi in self._regions(memory):
             if lo <= addr and end <= hi:
                 return True
-        return False
+        return self._stack_holding(addr, end) is not None
+
+    def _stack_holding(self, addr, end):
+        """The thread (or "kernel") whose stack holds [addr, end) when stacks live outside
+        RAM (the board's stack region), or None."""
+        kernel = self.kernel
+        kstack = getattr(kernel, "kernel_stack", None)
+        if kstack is not None and kstack[0] <= addr and end <= kstack[1]:
+            return "kernel"
+        for thread in kernel.threads:
+            if thread.stack and thread.stack <= addr and end <= thread.stack_top:
+                return thread
+        return None
 
     def _regions(self, memory):
         regions = [(memory.ram_start, memory.ram_end)]
@@ -63,20 +76,67 @@ class ServiceArgs:
             regions.append((rom, memory.rom_end))
         return regions
 
+    def callers(self):
+        """The modules a service call acts for: the running thread's module, the module
+        whose constructors run, and the module whose code made the call (a library function
+        a program called acts for both)."""
+        kernel = self.kernel
+        found = []
+        if kernel.current is not None and kernel.current.module is not None:
+            found.append(kernel.current.module)
+        if kernel.initializing is not None and kernel.initializing not in found:
+            found.append(kernel.initializing)
+        if kernel.modules:
+            module = kernel.module_at(kernel.cpu.lr())
+            if module is not None and module not in found:
+                found.append(module)
+        return found
+
     def write_problem(self, addr, size):
-        """Why a module may not write [addr, addr + size), or None when it may."""
+        """Why the calling module may not write [addr, addr + size), or None when it may.
+
+        Allowed: the callers' own heap blocks (found through ownership's sorted index, no
+        heap walk), their images outside the code, their threads' stacks above the canary,
+        the kernel stack while constructors run on it, and blocks no module owns that are
+        not the kernel's (libc's buffers, which firmware code hands to services for the
+        module). Everything else - flash, the firmware's data/bss, heap headers and free
+        blocks, kernel blocks, other modules' blocks, images and stacks - is refused."""
         kernel = self.kernel
         memory = kernel.memory
         end = addr + size
-        if addr < memory.ram_start or end > memory.ram_end or size < 0:
+        if addr < 0 or size < 0 or end > 0x100000000:
+            return "is not in RAM (flash and unmapped memory are not writable)"
+        callers = self.callers()
+        owned = kernel.ownership.owned_at(addr, size)
+        if owned is not None and owned[1] in callers:
+            return None                    # the hot path: the caller's own block
+        for module in callers:
+            problem = self._own_problem(module, addr, end)
+            if problem is not False:
+                return problem
+        kstack = getattr(kernel, "kernel_stack", None)
+        if kstack is not None and kstack[0] <= addr < kstack[1]:
+            if end > kstack[1]:
+                return "runs past the top of the kernel stack"
+            if kernel.current is not None and kernel.initializing is None:
+                return "points into the kernel stack (not the caller's memory)"
+            return None                    # the kernel stack (a constructor's locals)
+        if addr < memory.ram_start or end > memory.ram_end:
+            holder = self._stack_holding(addr, addr + 1)
+            if holder is not None and holder != "kernel":
+                return "points into the stack of thread '%s' (not the caller's)" % holder.name
             return "is not in RAM (flash and unmapped memory are not writable)"
         heap = kernel.heap
         if addr < heap.begin:
             return "points into the firmware's data (not the caller's memory)"
         if addr >= heap.end:
+            if kstack is not None:
+                return "points past the heap (not the caller's memory)"
             guard = getattr(kernel, "kernel_stack_guard", None)
             if guard is not None and addr < guard[1]:
                 return "points into the kernel stack's guard page"
+            if kernel.current is not None and kernel.initializing is None:
+                return "points into the kernel stack (not the caller's memory)"
             return None                    # the kernel stack (a constructor's locals)
         block = heap.block_at(addr)
         if block is None:
@@ -89,7 +149,37 @@ class ServiceArgs:
         kind = kernel.kernel_block_kind(payload, addr)
         if kind is not None:
             return "points into %s (a kernel block)" % kind
+        if owned is not None:
+            return "points into the heap block 0x%08x of module '%s' (not the caller's)" % (
+                owned[0], owned[1].name)
+        for module in kernel.modules:
+            if module.contains(addr):
+                return "points into the image of module '%s' (not the caller's)" % module.name
+        for thread in kernel.threads:
+            if thread.stack_block == payload:
+                return "points into the stack of thread '%s' (not the caller's)" % thread.name
         return None
+
+    def _own_problem(self, module, addr, end):
+        """None when [addr, end) is `module`'s writable memory, a reason when it is its
+        memory but not writable, False when it is not its memory."""
+        if module.contains(addr):
+            image = module.image
+            if end > image.base + image.size:
+                return "runs past the end of the image of module '%s'" % module.name
+            for lo, hi in image.placement.code:
+                lo, hi = image.address(lo), image.address(hi)
+                if addr < hi and end > lo:
+                    return "points into the code of module '%s' (not writable)" % module.name
+            return None
+        for thread in module.threads:
+            if thread.stack and thread.stack <= addr < thread.stack_top:
+                if addr < thread.stack + STACK_GUARD:
+                    return "points into the stack canary of thread '%s'" % thread.name
+                if end > thread.stack_top:
+                    return "runs past the top of the stack of thread '%s'" % thread.name
+                return None
+        return False
 
     # ------------------------------------------------------------ what services use ---
     def string_bytes(self, ptr, arg, limit=STRING_LIMIT, too_long=False):

@@ -1,5 +1,7 @@
 """Heap services: the rt_malloc family, newlib's memalign and malloc_usable_size, and the
 heap's usage numbers. A block belongs to the module whose code allocated it (ownership.py).
+With the strict heap check on (heapstrict.py), a module's malloc/calloc/realloc blocks get
+redzones, poisoned contents and a quarantine when freed.
 Imports: rterror.
 """
 from .rterror import HeapError, ModuleFault
@@ -57,11 +59,55 @@ class HeapServices:
             self._fault(service, "0x%08x is %s, which a module may not free"
                         % (ptr, kind))
 
+    # ------------------------------------------------------ strict mode (heapstrict) ----
+    def _strict(self, service):
+        """The strict heap check when it is on and a module's code made this call (libc's
+        own blocks are not instrumented), after checking every block it watches."""
+        strict = getattr(self.kernel, "heap_strict", None)
+        if strict is None or self.kernel.ownership.owner_of_call() is None:
+            return None
+        problem = strict.problem()
+        if problem is not None:
+            self._fault(service, problem)
+        return strict
+
+    def _strict_free(self, strict, service, ptr):
+        """Free a strict block into the quarantine; False when `ptr` is not one."""
+        if ptr not in strict.live:
+            freed = strict.freed(ptr)
+            if freed is not None:
+                self._fault(service, "0x%08x is already free (double free of the %d-byte "
+                            "block 0x%08x allocated at %s)"
+                            % (ptr, freed[0], ptr, strict.site_text(freed[1])))
+            return False
+        self._enter(service)
+        found = strict.free(ptr, self.kernel.ownership, self.kernel.ownership.owner_of_call())
+        if found is not True:
+            self._fault(service, found)
+        return True
+
+    def _strict_realloc(self, strict, ptr, size):
+        memory = self.kernel.memory
+        new = strict.malloc(size, self.kernel.ownership) if size else 0
+        if new and ptr:
+            old = strict.size_of(ptr)
+            memory.write(new, memory.read(ptr, min(old, size)))
+        if ptr and (new or not size):
+            self._strict_free(strict, "rt_realloc", ptr)
+        return new
+
+    # ------------------------------------------------------------------ services -------
     def malloc(self, args):
+        strict = self._strict("rt_malloc")
+        if strict is not None:
+            return strict.malloc(args[0], self.kernel.ownership)
         return self.kernel.ownership.track(self.kernel.heap.malloc(args[0]))
 
     def free(self, args):
         ownership = self.kernel.ownership
+        strict = self._strict("rt_free") if args[0] else None
+        if strict is not None and self._strict_free(strict, "rt_free", args[0]):
+            return 0
         if args[0]:
             self._enter("rt_free")
             self._freeable("rt_free", args[0])
@@ -74,12 +120,17 @@ class HeapServices:
 
     def realloc(self, args):
         ownership = self.kernel.ownership
+        strict = self._strict("rt_realloc")
+        if strict is not None and (args[0] == 0 or args[0] in strict.live):
+            return self._strict_realloc(strict, args[0], args[1])
         self._enter("rt_realloc")
         if args[0]:
             self._freeable("rt_realloc", args[0])
         module = ownership.owner(args[0])
         block = self._checked("rt_realloc", self.kernel.heap.realloc, args[0], args[1])
-        if block != args[0]:
+        if block and block == args[0]:
+            ownership.resized(block)        # grown or shrunk in place
+        elif block != args[0]:
             if block or args[1] == 0:
                 ownership.untrack(args[0])
             if block:
@@ -92,6 +143,12 @@ class HeapServices:
     def calloc(self, args):
         if args[0] and args[1] and args[0] * args[1] > 0xFFFFFFFF:
             return 0                     # the size does not fit in a size_t: RT_NULL
+        strict = self._strict("rt_calloc")
+        if strict is not None:
+            block = strict.malloc(args[0] * args[1], self.kernel.ownership)
+            if block:
+                self.kernel.memory.write(block, bytes(args[0] * args[1]))
+            return block
         return self.kernel.ownership.track(self.kernel.heap.calloc(args[0], args[1]))
 
     def malloc_align(self, args):
@@ -123,6 +180,9 @@ class HeapServices:
     def usable_size(self, args):
         if not args[0]:
             return 0
+        strict = getattr(self.kernel, "heap_strict", None)
+        if strict is not None and args[0] in strict.live:
+            return strict.size_of(args[0])
         return self._checked("malloc_usable_size", self.kernel.heap.usable_size, args[0])
 
     def memory_info(self, args):

@@ -103,15 +103,15 @@ class IpcServices:
         return obj.handle
 
     def check_struct(self, handle, cls, service):
-        """A module's own struct for a static object (_init): it must lie in RAM and not be
-        an object already."""
+        """A module's own struct for a static object (_init): it must lie in memory the
+        caller may write (svc_args.py) and not be an object already."""
         kernel = self.kernel
-        memory = kernel.memory
         size = objblocks.size_of(cls)
-        if not (memory.ram_start <= handle and handle + size <= memory.ram_end):
+        problem = kernel.args.write_problem(handle, size)
+        if problem is not None:
             raise ModuleFault("%s: %s: 0x%08x is not a writable struct %s (expected %d "
-                              "bytes in RAM)" % (caller(kernel), service, handle, cls.struct,
-                                                 size))
+                              "bytes of the caller's memory: it %s)"
+                              % (caller(kernel), service, handle, cls.struct, size, problem))
         if handle in kernel.objects:
             raise ModuleFault("%s: %s: 0x%08x is already %s (detach it first)"
                               % (caller(kernel), service, handle,

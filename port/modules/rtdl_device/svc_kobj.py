@@ -185,7 +185,7 @@ class KobjServices:
             return 0
         header = block - kobjects.POOL_HEADER
         mp = None
-        if kernel.memory.ram_start <= header < kernel.memory.ram_end - 4:
+        if kernel.args.readable(header, 4):
             mp = kernel.objects.get(kernel.memory.read32(header))
         if not isinstance(mp, kobjects.MemPool) or not mp.owns(block):
             raise ModuleFault("%s: rt_mp_free: 0x%08x is not a block of any memory pool"

@@ -111,14 +111,13 @@ class TimerServices:
         """(timer, cmd, arg): RT-Thread's RT_TIMER_CTRL_* commands; arg points to the value
         to set or to where the value read goes."""
         kernel = self.kernel
-        memory = kernel.memory
         timer = self._timer(args[0], "rt_timer_control")
         cmd, arg = args[1], args[2]
         if cmd in (RT_TIMER_CTRL_SET_TIME, RT_TIMER_CTRL_GET_TIME, RT_TIMER_CTRL_GET_STATE,
                    RT_TIMER_CTRL_GET_REMAIN_TIME, RT_TIMER_CTRL_GET_FUNC,
                    RT_TIMER_CTRL_SET_FUNC, RT_TIMER_CTRL_GET_PARM) and \
-                not memory.ram_start <= arg <= memory.ram_end - 4:
-            raise ModuleFault("%s: rt_timer_control: command %d needs a pointer in RAM, "
+                (arg == 0 or not kernel.args.readable(arg, 4)):
+            raise ModuleFault("%s: rt_timer_control: command %d needs a pointer to memory, "
                               "not 0x%08x" % (caller(kernel), cmd, arg))
         if cmd == RT_TIMER_CTRL_SET_TIME:
             time = kernel.args.read32(arg, "arg")

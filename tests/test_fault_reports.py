@@ -88,7 +88,7 @@ def test_fault_status_register_and_address_as_rt_thread_prints_them(firmware, pr
     # the backtrace starts at the faulting function and reaches main, which called it
     assert re.match(r"backtrace: null_write\+0x[0-9a-f]+ <- main\+0x[0-9a-f]+", lines[20])
     bus = Board(firmware).exec(program, "unmapped_read").fault_report.lines()
-    assert "SCB_CFSR_BFSR:0x82 PRECISERR BFARVALID SCB->BFAR:60000000" in bus
+    assert "SCB_CFSR_BFSR:0x82 PRECISERR BFARVALID SCB->BFAR:30000000" in bus
     usage = Board(firmware).exec(program, "undefined").fault_report.lines()
     assert "SCB_CFSR_UFSR:0x01 UNDEFINSTR" in usage
 

@@ -84,7 +84,10 @@ class Board:
                                         {"rt_module_main_return": self._sym("rt_module_main_return"),
                                          "rt_thread_exit": self._sym("rt_thread_exit"),
                                          "__rtdl_resume": self._sym("__rtdl_resume"),
-                                         "__rtdl_timer_thread": self._sym("__rtdl_timer_thread")},
+                                         "__rtdl_timer_thread": self._sym("__rtdl_timer_thread"),
+                                         "__rtdl_idle_thread": self._sym("__rtdl_idle_thread"),
+                                         "__rtdl_signal_return": self._sym("__rtdl_signal_return"),
+                                         "rtdl_system_threads": self._sym("rtdl_system_threads")},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.cpu.call(self._sym("rtdl_firmware_init"))

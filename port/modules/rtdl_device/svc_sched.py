@@ -169,7 +169,7 @@ class SchedServices:
         for thread in self.kernel.threads:
             if thread.state != THREAD_CLOSED and thread.name[:RT_NAME_MAX] == name:
                 return thread
-        return None
+        return self.kernel.system.find(name)     # tidle0, tshell
 
     def object_find(self, args):
         """rt_object_find(name, type): threads by name; kernel objects by name and class."""

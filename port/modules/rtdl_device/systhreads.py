@@ -42,6 +42,7 @@ class SystemThreads:
                             FINSH_THREAD_TICK)
         for thread in (self.idle, self.shell):
             thread.system = True
+            thread.static = True         # static in the firmware, as idle.c makes it
         if block:
             self._place(self.idle, block, block + _IDLE_STACK)
             self._place(self.shell, block + _SHELL_TCB, block + _SHELL_STACK)

@@ -32,7 +32,7 @@ _REMAINING_TICK = rt_layout.offset("rt_thread", "remaining_tick")
 def write(memory, thread, parameter, static):
     """The whole struct, as rt_thread_init/_create leave it (stat INIT)."""
     memory.write(thread.tcb, bytes(TCB_SIZE))
-    name = thread.name.encode()[:_RT_NAME_MAX]
+    name = thread.name.encode()[:_RT_NAME_MAX - 1]   # NUL-terminated, as rt_object_init (5.x)
     memory.write(thread.tcb, name)
     memory.write8(thread.tcb + 8, RT_OBJECT_CLASS_THREAD |
                   (RT_OBJECT_CLASS_STATIC if static else 0))

@@ -12,12 +12,12 @@ sethook: 0 0 0 0, fifth -3
 delhook: unknown -6, d 0, d again -6, same hook twice 0
 idle hooks: a ran 1, b ran 1, on tidle0 1
 after delhook: a ran again 0
-switch hooks_ap -> peer
-switch peer -> hooks_ap
-switch hooks_ap -> tidle0
+switch hooks_a -> peer
+switch peer -> hooks_a
+switch hooks_a -> tidle0
 switch tidle0 -> peer
 switch peer -> tidle0
-switch tidle0 -> hooks_ap
+switch tidle0 -> hooks_a
 after sethook(NULL): 0 more
 """
 

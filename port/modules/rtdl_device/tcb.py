@@ -21,6 +21,7 @@ _STAT = {THREAD_INIT: 0x00, THREAD_CLOSED: 0x01, THREAD_READY: 0x02, THREAD_RUNN
          THREAD_BLOCKED: 0x04}
 
 ERROR = rt_layout.offset("rt_thread", "error")
+STACK_ADDR = rt_layout.offset("rt_thread", "stack_addr")
 _STAT_AT = rt_layout.offset("rt_thread", "stat")
 _CURRENT_PRIORITY = rt_layout.offset("rt_thread", "current_priority")
 _INIT_PRIORITY = rt_layout.offset("rt_thread", "init_priority")

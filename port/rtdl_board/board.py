@@ -87,7 +87,8 @@ class Board:
                                          "__rtdl_timer_thread": self._sym("__rtdl_timer_thread"),
                                          "__rtdl_idle_thread": self._sym("__rtdl_idle_thread"),
                                          "__rtdl_signal_return": self._sym("__rtdl_signal_return"),
-                                         "rtdl_system_threads": self._sym("rtdl_system_threads")},
+                                         "rtdl_system_threads": self._sym("rtdl_system_threads"),
+                                         "_impure_ptr": self._sym("_impure_ptr")},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.cpu.call(self._sym("rtdl_firmware_init"))

@@ -13,6 +13,7 @@ parts, one responsibility each:
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
   systhreads the system threads tidle0 and tshell
+  thread_errno  one errno per thread, shared by newlib's errno and rt_get_errno
   svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
              pools and object lookups, timer, dfs, time, hooks, signal, ipc_control)
              bound by number from services.SERVICES
@@ -49,6 +50,7 @@ from .svc_signal import SignalServices
 from .svc_thread import ThreadServices
 from .svc_time import TimeServices
 from .systhreads import SystemThreads
+from .thread_errno import ThreadErrno
 
 # Names other code reaches through this module (kernel.STAT_CLOSED, kernel.split_command ...).
 __all__ = ("Kernel", "Module", "Thread", "FileReader", "bind_services", "config_error",
@@ -86,7 +88,8 @@ class Kernel:
     """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
     (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread,
-    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads); `files` reads device paths
+    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr); `files` reads
+    device paths
     (default: plain open()); `target` an arm_attributes.Target (None: no check of a module's
     CPU and float ABI)."""
 
@@ -129,6 +132,7 @@ class Kernel:
         self.timer_services = TimerServices(self)
         self.dfs = DfsServices(self)
         self.system = SystemThreads(self)          # tidle0 and tshell
+        self.errno = ThreadErrno(self)
         self.hooks = HookServices(self)
         thread_services = ThreadServices(self)
         self.signals = SignalServices(self, thread_services)
@@ -251,6 +255,10 @@ class Kernel:
         and stdio buffers, which .data points into): they are put back whenever the last
         module has gone, so a module that scribbled over them leaves nothing behind."""
         self.firmware_data = (start, self.memory.read(start, end - start))
+        if "_impure_ptr" in self.addresses:
+            # newlib's errno (the reent's first word): the running thread's errno lives
+            # there, swapped with its struct rt_thread's error at each switch (errno.py)
+            self.errno.word = self.memory.read32(self.addresses["_impure_ptr"])
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
 

@@ -61,8 +61,9 @@ class Scheduler:
                     continue
                 return
             if thread is not self.last:
-                # a switch: the scheduler hook, if a module set one (nothing else to pay)
+                # a switch: errno follows the thread; the scheduler hook, if a module set one
                 last, self.last = self.last, thread
+                kernel.errno.switch(thread)
                 if kernel.hooks.sched_hook is not None and \
                         not kernel.hooks.switch_to(last, thread):
                     continue
@@ -161,6 +162,7 @@ class Scheduler:
         idle = self.kernel.system.idle
         if self.last is not idle:
             last, self.last = self.last, idle
+            self.kernel.errno.switch(idle)
             if self.kernel.hooks.sched_hook is not None:
                 self.kernel.hooks.switch_to(last, idle)
 
@@ -203,6 +205,7 @@ class Scheduler:
             kernel.steps.abandon_pending(thread.pending, ModuleStateError(
                 "thread '%s' ended while a service it called was running target code"
                 % thread.name))
+        kernel.errno.forget(thread)
         stacks.free(kernel, thread)
         if thread in kernel.threads:
             kernel.threads.remove(thread)

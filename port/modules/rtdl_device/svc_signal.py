@@ -211,7 +211,7 @@ class SignalServices:
 
     def _interrupted(self, thread):
         if thread.tcb:
-            self.kernel.memory.write32(thread.tcb + rt_tcb.ERROR, -RT_EINTR & 0xFFFFFFFF)
+            self.kernel.errno.set(thread, -RT_EINTR)
 
     def _handle_here(self, thread, result):
         """Generator for a service: the handlers of the signals let through, called on the

@@ -2,8 +2,8 @@
 signal through at first, rt_signal_unmask runs a pending one at once on the caller, SIG_IGN
 drops a signal and SIG_DFL does nothing, rt_signal_wait takes a signal of its set without its
 handler, a thread blocked on a semaphore is woken with -RT_EINTR and runs the handler itself,
-and a READY thread runs it on its own stack the next time it is scheduled, then goes on where
-it was. The heap is exactly as before afterwards."""
+a READY thread runs it on its own stack the next time it is scheduled, then goes on where it
+was, and one suspended by rt_thread_suspend is resumed to run it. The heap is exactly as before afterwards."""
 from test_rt_hooks import run_clean
 
 EXPECTED_SIG_API = """\
@@ -22,6 +22,8 @@ wait nothing: -2, timeout -2, bad set -10
 waiter: take returned -9, handled 1 on itself 1, errno -9
 spinner: handled before it ran 0
 spinner: handled 1 on itself 1, in its stack 1, went on 1
+suspended spinner: stat 4
+suspended spinner: handled 1, stat 2
 sigwait: 0, si_signo 31, si_code 1, handled 0
 """
 

@@ -119,6 +119,15 @@ int main(void)
     rt_thread_mdelay(10);
     rt_kprintf("spinner: handled %d on itself %d, in its stack %d, went on %d\n",
                handled[SIGUSR2], handled_on == t, handler_local_in_stack, spins_after > 0);
+    /* suspended by rt_thread_suspend: the signal resumes it and its handler runs */
+    handled[SIGUSR2] = 0;
+    rt_thread_suspend(t);
+    rt_thread_mdelay(3);
+    rt_kprintf("suspended spinner: stat %d\n", RT_SCHED_CTX(t).stat & RT_THREAD_STAT_MASK);
+    rt_thread_kill(t, SIGUSR2);
+    rt_thread_mdelay(3);
+    rt_kprintf("suspended spinner: handled %d, stat %d\n", handled[SIGUSR2],
+               RT_SCHED_CTX(t).stat & RT_THREAD_STAT_MASK);
     stop_spinning = 1;
     rt_thread_mdelay(5);
 

@@ -32,3 +32,10 @@ def test_signal_services_behave_as_rt_thread(board, build_module):
     result = run_clean(board, build_module("sig_api.c"))
     assert result.exit_code == 0 and result.fault is None, result
     assert result.output == EXPECTED_SIG_API
+
+
+def test_waiting_for_a_signal_nobody_can_send_is_a_deadlock(board, build_module):
+    result = run_clean(board, build_module("sig_deadlock.c"))
+    assert result.output == "sig_deadlock: waiting\n"
+    assert result.exit_code == 124, result
+    assert "waits for ever on a signal (rt_signal_wait)" in str(result.fault)

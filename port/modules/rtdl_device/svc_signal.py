@@ -45,6 +45,9 @@ class _SignalWait:
     -RT_ETIMEOUT; leaving the wait any way ends it."""
     timeout_result = -ipc.RT_ETIMEOUT
 
+    def __init__(self, module):
+        self.module = module          # the waiter's own (deadlock reports name owners)
+
     def wait(self, thread):
         return None
 
@@ -57,8 +60,6 @@ class _SignalWait:
     def describe(self):
         return "a signal (rt_signal_wait)"
 
-
-_SIGNAL_WAIT = _SignalWait()
 
 
 def _lowest(bits):
@@ -170,7 +171,7 @@ class SignalServices:
             return -ipc.RT_ETIMEOUT
         thread.sig_wait = wanted
         thread.sig_si = args[1]
-        return kernel.scheduler.block(_SIGNAL_WAIT, timeout)
+        return kernel.scheduler.block(_SignalWait(thread.module), timeout)
 
     def signal_return(self, args):
         """A handler run by deliver_pending returned: the thread goes on where it was."""

@@ -93,6 +93,7 @@ class HookServices:
             ticks = idle.slice
         kernel.current = idle
         idle.state = THREAD_RUNNING
+        self.system.idle_ran = True
         fault = None
         try:
             stopped = kernel.cpu.run(idle.context, ticks * kernel.tick_us)

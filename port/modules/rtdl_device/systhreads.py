@@ -49,6 +49,7 @@ class SystemThreads:
         self.idle.state = THREAD_READY
         self.shell.state = THREAD_RUNNING
         self.threads = (self.shell, self.idle)     # ps order: made at boot, listed last
+        self.idle_ran = False        # the idle thread ran hooks since it last (re)started
 
     def _place(self, thread, tcb, stack):
         size = thread.stack_size
@@ -59,8 +60,13 @@ class SystemThreads:
         rt_tcb.sync(self.kernel.memory, thread)
 
     def restart_idle(self):
-        """The idle thread starts its loop afresh (the hook it was in has gone or faulted)."""
+        """The idle thread starts its loop afresh (the hook it was in has gone or faulted).
+        One that has not run since is left as it is: nothing is written."""
         idle = self.idle
+        idle.module = None
+        if not self.idle_ran:
+            return
+        self.idle_ran = False
         if idle.stack:
             stacks.adopt(self.kernel, idle, idle.stack, idle.tcb, (0,),
                          self.kernel.addresses.get("rt_thread_exit", 0))

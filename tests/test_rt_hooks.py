@@ -53,7 +53,8 @@ def test_a_faulting_idle_hook_is_its_modules_fault(build_module, firmware):
     assert result.output.startswith("hooks_fault: setting the hook\n")
     assert "not reached" not in result.output
     # named by module (its name, cut to RT_NAME_MAX), what ran it and the thread it ran on
-    assert result.fault is not None and str(result.fault).startswith("hooks_fa: idle hook: tidle0: ")
+    assert result.fault is not None
+    assert str(result.fault).startswith("hooks_fa: idle hook: tidle0: ")
     assert "0x00000000" in str(result.fault)
     assert board.kernel.hooks.idle_hooks == [None] * 4
     assert run_clean(board, build_module("hello.c")).output == "Hello, world\n"

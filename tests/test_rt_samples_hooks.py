@@ -12,8 +12,9 @@ from test_rt_samples_threads import run_clean
 
 def test_scheduler_hook_sample_prints_every_switch(built, firmware):
     # main ("schedul": the module's name in its struct, cut to RT_NAME_MAX - 1) sets the
-    # hook and starts two equal-priority threads (20, like main) that print and sleep 1000 ms; with all three
-    # asleep the idle thread has the CPU; at 2500 ms main wakes and ends the module
+    # hook and starts two equal-priority threads (20, like main) that print and sleep
+    # 1000 ms; with all three asleep the idle thread has the CPU; at 2500 ms main wakes
+    # and ends the module
     result = run_clean(Board(firmware), built("scheduler_hook.c", 2500))
     assert result.exit_code == 0 and result.fault is None, result
     rounds = ["from: %s -->  to: thread1 ", "thread 1 is running",

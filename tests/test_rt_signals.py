@@ -3,7 +3,8 @@ signal through at first, rt_signal_unmask runs a pending one at once on the call
 drops a signal and SIG_DFL does nothing, rt_signal_wait takes a signal of its set without its
 handler, a thread blocked on a semaphore is woken with -RT_EINTR and runs the handler itself,
 a READY thread runs it on its own stack the next time it is scheduled, then goes on where it
-was, and one suspended by rt_thread_suspend is resumed to run it. The heap is exactly as before afterwards."""
+was, and one suspended by rt_thread_suspend is resumed to run it. The heap is exactly as
+before afterwards."""
 from test_rt_hooks import run_clean
 
 EXPECTED_SIG_API = """\

@@ -6,7 +6,8 @@ order, round and round, while nothing else is ready (run_idle). rt_scheduler_set
 hook, called with the struct rt_thread of the thread leaving and the one taking the CPU at each
 switch (switch_to), in the scheduler, in no thread (it must not block), as scheduler_up.c
 calls it with interrupts off. A hook is its module's code: a fault in it is that module's
-fault, and its hooks go when it ends (forget). Imports: ipc, faults, records, rterror, svc_thread.
+fault, and its hooks go when it ends (forget). Imports: ipc, faults, records, rterror,
+svc_thread, systhreads.
 """
 from . import faults
 from . import ipc

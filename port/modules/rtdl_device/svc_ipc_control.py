@@ -3,7 +3,7 @@ RT-Thread 5.x's commands (src/ipc.c): RT_IPC_CMD_RESET wakes every thread waitin
 (their calls return -RT_ERROR, as _ipc_list_resume_all leaves them) and empties it - a
 semaphore takes the value given as `arg`, an event clears its set, a mailbox or message queue
 drops its entries. Any other command is -RT_ERROR; rt_mutex_control implements no command
-and returns -RT_EINVAL. Imports: ipc, kobjects, svc_thread.
+and returns -RT_EINVAL. Imports: ipc, kobjects.
 """
 from . import ipc
 from . import kobjects

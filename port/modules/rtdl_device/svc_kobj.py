@@ -3,7 +3,8 @@ length it received or a negated error; a pool's rt_mp_alloc returns RT_NULL when
 and the object lookups (rt_object_get_type ...; rt_object_find is in svc_sched). Objects are entered, synced
 to their C structs and destroyed through the IPC group (svc_ipc.py), which owns the object
 table; blocking and waking go through the scheduler.
-Imports: ipc, kobjects, svc_thread (caller names), rterror.
+Imports: ipc, kobjects, tcb, records, svc_thread (caller names), rterror. Threads answer
+rt_object_get_type and rt_object_is_systemobject as kernel objects too.
 """
 from . import ipc
 from . import kobjects

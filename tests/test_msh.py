@@ -150,7 +150,7 @@ def test_ps_shows_a_module_thread_with_its_configured_priority_and_stack(session
                          "-------- ---  ------- ---------- ----------"]
     # thread_cfg.c sets dlmodule_thread_priority 12 and dlmodule_thread_stacksize 3072
     system = ["tshell    20  running 0x00000000 0x00001000",
-              "tidle0    31  ready   0x00000000 0x00000100"]
+              "tidle0    31  ready   0x00000000 0x00000400"]
     assert lines[2:] == ["thread_c  12  ready   0x00000000 0x%08x" % 3072] + system
     session.board.run()
     assert session.take().startswith("thread_cfg: priority 12, stack_size 3072\n")

@@ -65,7 +65,7 @@ def test_ps_lists_the_shell_and_idle_threads_as_rt_thread_does(root):
              # FINSH_THREAD_PRIORITY 20, FINSH_THREAD_STACK_SIZE 4096; the idle thread at
              # RT_THREAD_PRIORITY_MAX - 1 with IDLE_THREAD_STACK_SIZE 256
              "tshell    20  running 0x00000000 0x00001000\n"
-             "tidle0    31  ready   0x00000000 0x00000100\n")
+             "tidle0    31  ready   0x00000000 0x00000400\n")
     assert result.stdout == table + table
 
 

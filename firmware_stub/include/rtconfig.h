@@ -13,10 +13,13 @@
 #define RT_CONSOLEBUF_SIZE      128
 #define RT_TIMER_THREAD_PRIO    4
 #define RT_TIMER_THREAD_STACK_SIZE 512
-#define IDLE_THREAD_STACK_SIZE  256
+/* RT-Thread's Kconfig default is 256; idle hooks that print (kernel-sample's idlehook_sample)
+ * need more, as many BSPs configure. */
+#define IDLE_THREAD_STACK_SIZE  1024
 #define RT_MAIN_THREAD_PRIORITY 10
 #define FINSH_THREAD_PRIORITY   20
 #define FINSH_THREAD_NAME       "tshell"
+#define FINSH_THREAD_STACK_SIZE 4096
 
 #define RT_USING_MODULE
 #define RT_USING_HOOK

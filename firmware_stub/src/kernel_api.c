@@ -19,6 +19,13 @@ void rtdl_stdio_files_init(void);       /* dfs_posix.c */
 void rt_module_main_return(int code) __attribute__((noreturn));
 void rt_thread_exit(void) __attribute__((noreturn));
 void __rtdl_timer_thread(void *unused);
+void __rtdl_idle_thread(void *unused);
+
+struct rtdl_system_threads rtdl_system_threads;
+_Static_assert(offsetof(struct rtdl_system_threads, shell) == 172 &&
+               offsetof(struct rtdl_system_threads, idle_stack) == 344 &&
+               offsetof(struct rtdl_system_threads, shell_stack) == 344 + IDLE_THREAD_STACK_SIZE,
+               "systhreads.py assumes this layout");
 
 /* newlib's multiprecision allocator (mprec.c): Balloc takes a Bigint of 1 << k words from
  * the reent freelist (calloc when empty), Bfree puts it back; nothing is ever freed. */
@@ -99,6 +106,19 @@ void __rtdl_timer_thread(void *unused)
     while ((next = __rtdl_timer_next(&job)) >= 0)
         if (next > 0)
             job.timeout(job.parameter);
+}
+
+/* The idle thread (tidle0, the lowest priority): while nothing else is ready it calls the
+ * idle hooks modules set (rt_thread_idle_sethook), one after another, for ever. The kernel
+ * runs it only while a hook is set; otherwise idling is the tick jumping to the next wake-up. */
+void __rtdl_idle_thread(void *unused)
+{
+    void (*hook)(void);
+
+    (void)unused;
+    for (;;)
+        if ((hook = __rtdl_idle_next()) != RT_NULL)
+            hook();
 }
 
 /* Ends the calling module: libc's buffered output is flushed first (a last line without a

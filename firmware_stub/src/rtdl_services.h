@@ -19,6 +19,18 @@ void __rtdl_thread_exit(void);                                  /* never returns
 struct rtdl_timer_job { void (*timeout)(void *parameter); void *parameter; };
 /* the timer thread's next soft timer callback: 1 = run *job, 0 = ask again, -1 = none left */
 int __rtdl_timer_next(struct rtdl_timer_job *job);
+/* the idle thread's next idle hook to call (RT_NULL: none is set) */
+void (*__rtdl_idle_next(void))(void);
+
+/* The control blocks and stacks of the system threads (tidle0, tshell): static, as
+ * RT-Thread's idle thread is. The kernel (systhreads.py) knows this layout. */
+struct rtdl_system_threads
+{
+    struct rt_thread idle;
+    struct rt_thread shell;
+    rt_uint8_t idle_stack[IDLE_THREAD_STACK_SIZE] __attribute__((aligned(8)));
+    rt_uint8_t shell_stack[FINSH_THREAD_STACK_SIZE] __attribute__((aligned(8)));
+};
 
 /* Aliases of the veneers above, as newlib spells them. */
 void *memalign(size_t align, size_t size);

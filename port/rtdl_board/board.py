@@ -34,6 +34,9 @@ from .slice_timer import SLICE_TIMER
 LIBC_STATE = ("impure_data", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst", "_timezone",
               "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
               "assert_hook", "reason")
+# The firmware's objects the kernel itself keeps: the system threads' control blocks and stacks
+# (systhreads.py), which change with every switch to tidle0 or tshell.
+KERNEL_STATE = ("rtdl_system_threads",)
 
 CPU_MODELS = {
     "cortex-m0": "UC_CPU_ARM_CORTEX_M0",
@@ -151,7 +154,11 @@ class Board:
                                         {"rt_module_main_return": self._sym("rt_module_main_return"),
                                          "rt_thread_exit": self._sym("rt_thread_exit"),
                                          "__rtdl_resume": self._sym("__rtdl_resume"),
-                                         "__rtdl_timer_thread": self._sym("__rtdl_timer_thread")},
+                                         "__rtdl_timer_thread": self._sym("__rtdl_timer_thread"),
+                                         "__rtdl_idle_thread": self._sym("__rtdl_idle_thread"),
+                                         "__rtdl_signal_return": self._sym("__rtdl_signal_return"),
+                                         "rtdl_system_threads": self._sym("rtdl_system_threads"),
+                                         "_impure_ptr": self._sym("_impure_ptr")},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.kernel.kernel_stack = self.kernel_stack
@@ -197,7 +204,8 @@ class Board:
                 self.firmware_symbols.get("__bss_end", 0))
         self.firmware_protected = sorted(
             (addr, size, name) for addr, size, name in objects
-            if data[0] <= addr < data[1] and name.split(".")[0] not in LIBC_STATE)
+            if data[0] <= addr < data[1]
+            and name.split(".")[0] not in LIBC_STATE + KERNEL_STATE)
         functions.sort()
         self._functions = functions
         self.return_address = self._sym("__rtdl_return")

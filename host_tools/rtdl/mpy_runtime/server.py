@@ -252,7 +252,8 @@ def board_info(board):
     """What rtdl_device.bridge_main.boot needs to boot a kernel on `board`."""
     names = ("__heap_start", "__heap_end", "__rtmsymtab_start", "__rtmsymtab_end",
              "rt_module_main_return", "rt_thread_exit", "__rtdl_resume", "rtdl_firmware_init",
-             "__rtdl_timer_thread")
+             "__rtdl_timer_thread", "__rtdl_idle_thread", "__rtdl_signal_return",
+             "rtdl_system_threads", "_impure_ptr")
     return {"symbols": dict((n, board._sym(n)) for n in names), "cpu": board.cpu_name,
             "firmware_flags": board.firmware_flags,
             "ram": [board.memory.ram_start, board.memory.ram_end],

@@ -36,7 +36,11 @@ def boot(link, info):
                                {"rt_module_main_return": sym["rt_module_main_return"],
                                 "rt_thread_exit": sym["rt_thread_exit"],
                                 "__rtdl_resume": sym["__rtdl_resume"],
-                                "__rtdl_timer_thread": sym["__rtdl_timer_thread"]},
+                                "__rtdl_timer_thread": sym["__rtdl_timer_thread"],
+                                "__rtdl_idle_thread": sym["__rtdl_idle_thread"],
+                                "__rtdl_signal_return": sym["__rtdl_signal_return"],
+                                "rtdl_system_threads": sym["rtdl_system_threads"],
+                                "_impure_ptr": sym["_impure_ptr"]},
                                files, target)
     cpu.kernel = kernel
     if "kernel_stack_guard" in info:

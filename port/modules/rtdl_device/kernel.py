@@ -12,9 +12,11 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   steps      target calls from kernel work (drive at top level, redirection in a service)
+  systhreads the system threads tidle0 and tshell
+  thread_errno  one errno per thread, shared by newlib's errno and rt_get_errno
   svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
-             pools and object lookups, timer, dfs, time, device) bound by number from
-             services.SERVICES
+             pools and object lookups, timer, dfs, time, device, hooks, signal,
+             ipc_control) bound by number from services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
 svc_* groups, rterror.
 """
@@ -38,13 +40,18 @@ from .svc_device import DeviceServices
 from .svc_dfs import DfsServices
 from .svc_dl import DlServices
 from .svc_heap import HeapServices
+from .svc_hooks import HookServices
 from .svc_ipc import IpcServices
+from .svc_ipc_control import IpcControlServices
 from .svc_kobj import KobjServices
 from .svc_timer import TimerServices
 from .svc_runtime import RuntimeServices
 from .svc_sched import SchedServices
+from .svc_signal import SignalServices
 from .svc_thread import ThreadServices
 from .svc_time import TimeServices
+from .systhreads import SystemThreads
+from .thread_errno import ThreadErrno
 
 # Names other code reaches through this module (kernel.STAT_CLOSED, kernel.split_command ...).
 __all__ = ("Kernel", "Module", "Thread", "FileReader", "bind_services", "config_error",
@@ -81,7 +88,9 @@ def bind_services(groups):
 class Kernel:
     """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
-    (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread); `files` reads device paths
+    (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread,
+    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr); `files` reads
+    device paths
     (default: plain open()); `target` an arm_attributes.Target (None: no check of a module's
     CPU and float ABI)."""
 
@@ -124,13 +133,18 @@ class Kernel:
         self.timer_services = TimerServices(self)
         self.dfs = DfsServices(self)
         self.devices = DeviceServices(self)
+        self.system = SystemThreads(self)          # tidle0 and tshell
+        self.errno = ThreadErrno(self)
+        self.hooks = HookServices(self)
         thread_services = ThreadServices(self)
+        self.signals = SignalServices(self, thread_services)
         self._handlers = bind_services((self.steps, HeapServices(self), self.runtime_services,
                                         DlServices(self), thread_services,
                                         self.ipc_services,
                                         SchedServices(self, thread_services),
                                         KobjServices(self), self.timer_services, self.dfs,
-                                        TimeServices(self), self.devices))
+                                        TimeServices(self), self.devices, self.hooks,
+                                        self.signals, IpcControlServices(self)))
 
     # ---------------------------------------------------------------- errors -------------
     def set_error(self, error):
@@ -202,7 +216,11 @@ class Kernel:
         A REPL waiting as one thread among the others (repl.py) ends the run early, leaving
         every thread as it is: at `until_tick` (its own sleep is over; nothing is ended as
         deadlocked before then) or once `stop()` is true (checked before each slice: Ctrl-C)."""
-        self.scheduler.run(timeout_us, until_tick, stop)
+        self.system.shell_waits(True)      # tshell waits for what it started
+        try:
+            self.scheduler.run(timeout_us, until_tick, stop)
+        finally:
+            self.system.shell_waits(False)
 
     # ------------------------------------------------------- running target code -------
     def drive(self, steps):
@@ -239,6 +257,10 @@ class Kernel:
         and stdio buffers, which .data points into): they are put back whenever the last
         module has gone, so a module that scribbled over them leaves nothing behind."""
         self.firmware_data = (start, self.memory.read(start, end - start))
+        if "_impure_ptr" in self.addresses:
+            # newlib's errno (the reent's first word): the running thread's errno lives
+            # there, swapped with its struct rt_thread's error at each switch (errno.py)
+            self.errno.word = self.memory.read32(self.addresses["_impure_ptr"])
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
 

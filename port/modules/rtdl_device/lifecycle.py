@@ -275,6 +275,7 @@ class Lifecycle:
             kernel.scheduler.release_thread(thread)
         for obj in list(module.objects):
             kernel.ipc_services.destroy_object(obj)
+        kernel.hooks.forget(module)
         kernel.dfs.close_owned(module)
         kernel.devices.release_owned(module)
         kernel.ownership.reclaim(module)

@@ -36,11 +36,6 @@ _S_IFMT = 0xF000
 _THREAD_STATES = {0: " init   ", 1: " ready  ", 2: " suspend", 3: " running", 4: " close  "}
 
 
-# RT-Thread's default finsh and idle threads (finsh Kconfig FINSH_THREAD_PRIORITY/STACK_SIZE,
-# src/Kconfig IDLE_THREAD_STACK_SIZE, idle.c names "tidle%d" per CPU, priority
-# RT_THREAD_PRIORITY_MAX - 1): (name, priority, status, stack size)
-_SYSTEM_THREADS = (("tshell", 20, 3, 4096), ("tidle0", 31, 1, 256))
-
 # 128 + SIGINT, what a POSIX shell reports for a program ended by Ctrl-C
 EXIT_INTERRUPTED = 130
 
@@ -292,19 +287,15 @@ class Msh:
         time slice or thread error, so `max used`, `left tick` and `error` are left out."""
         self.write("%-*s pri  status      sp     stack size\n" % (RT_NAME_MAX, "thread"))
         self.write("-" * RT_NAME_MAX + " ---  ------- ---------- ----------\n")
-        for thread in self.kernel.threads:
+        # RT-Thread lists the newest thread first, so the shell and idle threads (systhreads),
+        # made at boot, come last
+        for thread in tuple(self.kernel.threads) + self.kernel.system.threads:
             used = 0
             if thread.context is not None and thread.stack_top:
                 used = (thread.stack_top - thread.context[13]) & 0xFFFFFFFF
             self.write("%-*.*s %3d %s 0x%08x 0x%08x\n"
                        % (RT_NAME_MAX, RT_NAME_MAX, thread.name, thread.priority,
                           _THREAD_STATES.get(thread.state, " ?      "), used, thread.stack_size))
-        # RT-Thread lists the newest thread first, so the shell and idle threads, made at
-        # boot, come last. Here they are entries, not threads: no stack to measure, sp 0.
-        for name, priority, state, stack_size in _SYSTEM_THREADS:
-            self.write("%-*.*s %3d %s 0x%08x 0x%08x\n"
-                       % (RT_NAME_MAX, RT_NAME_MAX, name, priority, _THREAD_STATES[state],
-                          0, stack_size))
         return 0
 
     def cmd_list_module(self, argv):

@@ -24,7 +24,7 @@ def write_header(memory, obj, module_handle):
     use read as empty)."""
     size = STRUCTS[obj.struct][0]
     kind = obj.object_class | (0 if obj.dynamic else ipc.CLASS_STATIC)
-    name = obj.name.encode()[:RT_NAME_MAX]
+    name = obj.name.encode()[:RT_NAME_MAX - 1]    # NUL-terminated, as rt_object_init (5.x)
     memory.write(obj.handle, struct.pack("<8sBBHI", name, kind, obj.flag & 0xFF, 0,
                                          module_handle) + bytes(size - 16))
     sync(memory, obj)

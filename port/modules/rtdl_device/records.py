@@ -60,6 +60,13 @@ class Thread:
         self.critical = 0        # rt_enter_critical nesting: no other thread runs while > 0
         self.irq_level = 0       # rt_hw_interrupt_disable nesting: the same lock
         self.exit_value = None   # r0 when its entry returned (rt_thread_exit)
+        self.system = False      # tidle0, tshell (systhreads.py): never ends, never waits
+        self.sig_pending = 0     # signals sent and not yet handled (bit 1 << signo)
+        self.sig_mask = 0        # RT-Thread's sig_mask: the bits of the signals let through
+        self.sig_vectors = None  # signo -> handler, from the first rt_signal_install
+        self.sig_frame = None    # the context a running signal handler returns to
+        self.sig_wait = 0        # the set rt_signal_wait waits for (0: not waiting)
+        self.sig_si = 0          # where rt_signal_wait puts the siginfo of its catch
 
     def who(self):
         """How reports name the thread: the module's name for its main thread."""

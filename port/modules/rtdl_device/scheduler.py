@@ -36,12 +36,15 @@ class Scheduler:
         self.finished = []           # threads deleted by a service, freed by run()
         self.resched = False         # a service made a thread ready: check preemption
         self.host_us = 0             # host time waited for a line, not yet a whole tick
+        self.last = None             # the thread that had the CPU last (scheduler hook)
 
     # ---------------------------------------------------------------- the run loop -----
     def run(self, timeout_us=0, until_tick=None, stop=None):
         """See Kernel.run."""
         kernel = self.kernel
         started = ticks_us()
+        if self.last is None or self.last.state == THREAD_CLOSED:
+            self.last = kernel.system.shell      # the shell started what runs now
         while True:
             self.reap()
             if stop is not None and stop():
@@ -63,6 +66,15 @@ class Scheduler:
                 if self.idle(until_tick):
                     continue
                 return
+            if thread is not self.last:
+                # a switch: errno follows the thread; the scheduler hook, if a module set one
+                last, self.last = self.last, thread
+                kernel.errno.switch(thread)
+                if kernel.hooks.sched_hook is not None and \
+                        not kernel.hooks.switch_to(last, thread):
+                    continue
+            if thread.sig_pending:
+                kernel.signals.deliver_pending(thread)
             run_us = thread.slice * kernel.tick_us
             last = False
             if timeout_us and left <= run_us:
@@ -145,11 +157,17 @@ class Scheduler:
                                   until_tick)
         if until_tick is not None and (wake is None or wake > until_tick):
             if until_tick > kernel.tick:
+                self.to_idle()
                 kernel.tick = until_tick
             return False
         if wake is not None:
             if wake > kernel.tick:
-                kernel.tick = wake
+                self.to_idle()
+                if kernel.hooks.has_idle_hooks():
+                    # the idle thread calls the hooks while the time passes
+                    kernel.tick += kernel.hooks.run_idle(wake - kernel.tick)
+                else:
+                    kernel.tick = wake
             return True
         if not stuck:
             return False
@@ -177,6 +195,15 @@ class Scheduler:
             self.host_us = 0
         kernel.tick += ticks
         return until_tick is None or kernel.tick < until_tick
+
+    def to_idle(self):
+        """Nothing is ready: the idle thread has the CPU (for the scheduler hook)."""
+        idle = self.kernel.system.idle
+        if self.last is not idle:
+            last, self.last = self.last, idle
+            self.kernel.errno.switch(idle)
+            if self.kernel.hooks.sched_hook is not None:
+                self.kernel.hooks.switch_to(last, idle)
 
     def pick(self):
         """The first READY thread of the highest priority (0 is the highest); the order of
@@ -217,6 +244,7 @@ class Scheduler:
             kernel.steps.abandon_pending(thread.pending, ModuleStateError(
                 "thread '%s' ended while a service it called was running target code"
                 % thread.name))
+        kernel.errno.forget(thread)
         stacks.free(kernel, thread)
         if thread in kernel.threads:
             kernel.threads.remove(thread)
@@ -262,6 +290,11 @@ class Scheduler:
             raise ModuleFault("kernel: a call made outside any thread would block on %s "
                               "(expected a non-blocking call or one from a module thread)"
                               % (obj.describe() if obj is not None else "a delay"))
+        if thread.system:
+            raise ModuleFault("%s: an idle hook would block on %s (the idle thread must "
+                              "never wait)" % (thread.module.name if thread.module else
+                                               "kernel", obj.describe() if obj is not None
+                                               else "a delay"))
         thread.state = THREAD_BLOCKED
         thread.wait = obj
         thread.wake_tick = None if timeout < 0 else kernel.tick + timeout

@@ -147,6 +147,24 @@ SERVICES = (
     ("rt_device_control",),             # (dev, cmd, arg)
     ("rt_device_set_rx_indicate",),     # (dev, rx_ind(dev, size))
     ("rt_device_set_tx_complete",),     # (dev, tx_done(dev, buffer))
+    # hooks, system threads, signals and IPC control (issue 9 part C; svc_hooks.py,
+    # svc_signal.py, svc_ipc_control.py)
+    ("rt_thread_idle_sethook",),        # (hook) -> RT_EOK or -RT_EFULL
+    ("rt_thread_idle_delhook",),        # (hook) -> RT_EOK or -RT_ENOSYS
+    ("rt_thread_idle_gethandler",),     # -> the idle thread
+    ("rt_scheduler_sethook",),          # (hook(from, to))
+    ("__rtdl_idle_next",),              # -> the idle thread's next hook, or 0
+    ("rt_signal_install",),             # (signo, handler) -> the old handler
+    ("rt_signal_mask",),                # (signo)
+    ("rt_signal_unmask",),              # (signo)
+    ("rt_signal_wait",),                # (set*, siginfo*, timeout)
+    ("rt_thread_kill",),                # (thread, signo)
+    ("__rtdl_signal_return",),          # a signal handler returned: the thread resumes
+    ("rt_sem_control",),                # (sem, cmd, arg)
+    ("rt_mutex_control",),
+    ("rt_event_control",),
+    ("rt_mb_control",),
+    ("rt_mq_control",),
 )
 
 

@@ -61,6 +61,9 @@ def allocate(kernel, thread, args, lr):
     thread.blocks.append(tcb)
     thread.tcb = tcb
     rt_tcb.write(memory, thread, args[0] if args else 0, False)
+    # the struct shows the usable stack, [stack_addr, stack_addr + stack_size) below its top,
+    # as RT-Thread's does; the canary sits below it
+    memory.write32(tcb + rt_tcb.STACK_ADDR, thread.stack + STACK_GUARD)
     thread.context = _context(thread, args, lr)
 
 

@@ -32,7 +32,6 @@ _TYPE = offset("rt_device", "type")
 _FLAG = offset("rt_device", "flag")
 _RX_INDICATE = offset("rt_device", "rx_indicate")
 _TX_COMPLETE = offset("rt_device", "tx_complete")
-_ERROR = offset("rt_thread", "error")
 
 
 def _neg(code):
@@ -128,7 +127,7 @@ class DeviceServices:
     def _set_errno(self, code):
         thread = self.kernel.current
         if thread is not None and thread.tcb:
-            self.kernel.memory.write32(thread.tcb + _ERROR, code & 0xFFFFFFFF)
+            self.kernel.errno.set(thread, code)
 
     # ---------------------------------------------------------------- services -------
     def find(self, args):

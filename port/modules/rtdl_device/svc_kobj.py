@@ -3,10 +3,13 @@ length it received or a negated error; a pool's rt_mp_alloc returns RT_NULL when
 and the object lookups (rt_object_get_type ...; rt_object_find is in svc_sched). Objects are entered, synced
 to their C structs and destroyed through the IPC group (svc_ipc.py), which owns the object
 table; blocking and waking go through the scheduler.
-Imports: ipc, kobjects, svc_thread (caller names), rterror.
+Imports: ipc, kobjects, tcb, records, svc_thread (caller names), rterror. Threads answer
+rt_object_get_type and rt_object_is_systemobject as kernel objects too.
 """
 from . import ipc
 from . import kobjects
+from . import tcb
+from .records import THREAD_CLOSED
 from .rterror import HeapError, ModuleFault, RtdlError
 from .svc_thread import caller, signed
 
@@ -202,12 +205,32 @@ class KobjServices:
     def _any(self, handle, service):
         obj = self.kernel.objects.get(handle)
         if obj is None:
+            thread = self._thread_at(handle)
+            if thread is not None:
+                return thread
             raise ModuleFault("%s: %s: 0x%08x is not a kernel object"
                               % (caller(self.kernel), service, handle))
         return obj
+
+    def _thread_at(self, handle):
+        """The live thread (a module's, the timer thread, tidle0, tshell) whose struct
+        rt_thread is at `handle`: a thread is a kernel object too."""
+        kernel = self.kernel
+        for thread in tuple(kernel.threads) + kernel.system.threads:
+            if thread.tcb == handle and thread.state != THREAD_CLOSED:
+                return _ThreadObject(thread)
+        return None
 
     def object_get_type(self, args):
         return self._any(args[0], "rt_object_get_type").object_class
 
     def object_is_systemobject(self, args):
         return 0 if self._any(args[0], "rt_object_is_systemobject").dynamic else 1
+
+
+class _ThreadObject:
+    """A thread as rt_object_get_type and rt_object_is_systemobject see it."""
+    object_class = tcb.RT_OBJECT_CLASS_THREAD
+
+    def __init__(self, thread):
+        self.dynamic = not thread.static

@@ -169,7 +169,7 @@ class SchedServices:
         for thread in self.kernel.threads:
             if thread.state != THREAD_CLOSED and thread.name[:RT_NAME_MAX] == name:
                 return thread
-        return None
+        return self.kernel.system.find(name)     # tidle0, tshell
 
     def object_find(self, args):
         """rt_object_find(name, type): threads by name; kernel objects by name and class."""
@@ -228,19 +228,20 @@ class SchedServices:
         thread = self.kernel.current
         if thread is None or not thread.tcb:
             return self.errno & 0xFFFFFFFF
-        return self.kernel.memory.read32(thread.tcb + rt_tcb.ERROR)
+        return self.kernel.errno.get(thread)
 
     def set_errno(self, args):
         thread = self.kernel.current
         if thread is None or not thread.tcb:
             self.errno = args[0]
         else:
-            self.kernel.memory.write32(thread.tcb + rt_tcb.ERROR, args[0])
+            self.kernel.errno.set(thread, args[0])
         return None
 
     def errno_address(self, args):
-        """&thread->error: errno of the calling thread lives in its struct rt_thread."""
+        """Where the calling thread's errno is: newlib's errno word while it runs
+        (thread_errno.py), the same word `errno` names."""
         thread = self.kernel.current
         if thread is None or not thread.tcb:
             raise RtdlError("kernel: _rt_errno called outside any thread")
-        return thread.tcb + rt_tcb.ERROR
+        return self.kernel.errno.address(thread)

@@ -21,6 +21,7 @@ _STAT = {THREAD_INIT: 0x00, THREAD_CLOSED: 0x01, THREAD_READY: 0x02, THREAD_RUNN
          THREAD_BLOCKED: 0x04}
 
 ERROR = rt_layout.offset("rt_thread", "error")
+STACK_ADDR = rt_layout.offset("rt_thread", "stack_addr")
 _STAT_AT = rt_layout.offset("rt_thread", "stat")
 _CURRENT_PRIORITY = rt_layout.offset("rt_thread", "current_priority")
 _INIT_PRIORITY = rt_layout.offset("rt_thread", "init_priority")
@@ -32,7 +33,7 @@ _REMAINING_TICK = rt_layout.offset("rt_thread", "remaining_tick")
 def write(memory, thread, parameter, static):
     """The whole struct, as rt_thread_init/_create leave it (stat INIT)."""
     memory.write(thread.tcb, bytes(TCB_SIZE))
-    name = thread.name.encode()[:_RT_NAME_MAX]
+    name = thread.name.encode()[:_RT_NAME_MAX - 1]   # NUL-terminated, as rt_object_init (5.x)
     memory.write(thread.tcb, name)
     memory.write8(thread.tcb + 8, RT_OBJECT_CLASS_THREAD |
                   (RT_OBJECT_CLASS_STATIC if static else 0))

@@ -220,3 +220,22 @@ def test_a_running_program_s_command_runs_while_its_main_sleeps(firmware, tmp_pa
     assert lines[-2].endswith(" byte memory failed!") and lines[-1] == "main returns"
     assert module.ret_code == 0 and module.fault is None
     assert board.commands() == {} and board.heap_info()[1] == before
+
+
+def test_ps_shows_one_tshell_while_a_module_command_runs_on_it(firmware, module_path):
+    shell = Shell(firmware)
+    module = shell.board.load(module_path)
+    command = [c for c in module.image.commands if c.name == "greet"][0]
+    kernel = shell.board.kernel
+
+    def tshell_rows():
+        rows = [line.split() for line in shell.run("ps")[1].splitlines()]
+        return [row for row in rows if row and row[0] == "tshell"]
+
+    assert len(tshell_rows()) == 1
+    thread = kernel.lifecycle.create_command_thread(module, command, "greet a")
+    rows = tshell_rows()
+    # the command's thread is the shell's: listed once, as the ready thread of the module
+    assert len(rows) == 1 and rows[0][2] == "ready"
+    kernel.scheduler.release_thread(thread)
+    assert len(tshell_rows()) == 1

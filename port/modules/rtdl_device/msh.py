@@ -289,7 +289,11 @@ class Msh:
         self.write("-" * RT_NAME_MAX + " ---  ------- ---------- ----------\n")
         # RT-Thread lists the newest thread first, so the shell and idle threads (systhreads),
         # made at boot, come last
-        for thread in tuple(self.kernel.threads) + self.kernel.system.threads:
+        # while a module's command runs, its thread is the shell's (named 'tshell', as
+        # RT-Thread runs commands on tshell itself), so the idle system tshell is not listed
+        names = [thread.name for thread in self.kernel.threads]
+        system = tuple(t for t in self.kernel.system.threads if t.name not in names)
+        for thread in tuple(self.kernel.threads) + system:
             used = 0
             if thread.context is not None and thread.stack_top:
                 used = (thread.stack_top - thread.context[13]) & 0xFFFFFFFF

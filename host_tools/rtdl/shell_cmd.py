@@ -159,15 +159,11 @@ def run(args):
                              "shell's console (expected pty, tcp:PORT or cmd:COMMAND)\n"
                              % name)
             return 2
-    if args.runtime == "micropython" and (disks or serials):
-        sys.stderr.write("rtdl shell: error: --disk and --serial need --runtime cpython (the "
-                         "MicroPython bridge serves no devices)\n")
-        return 2
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import shell
         interactive = sys.stdin.isatty()
         return shell(args, Console(_emit), SandboxFiles(args.root),
-                     lambda prompt: _read_line(prompt, interactive))
+                     lambda prompt: _read_line(prompt, interactive), disks, serials)
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files,

@@ -10,6 +10,8 @@ in this CPython process and is served to it over a synchronous bridge.
     repl_host.py  msh `python` under --runtime cpython: a MicroPython process whose dlmodule and
                 dlfcn are this process's (rtdl_device.remote_repl at the other end)
     interrupts.py Ctrl-C kept here for a MicroPython process that never sees SIGINT
+    host_devices.py the host ends of --disk and --serial, served to the device side's
+                devices (rtdl_device.bridge_devices)
     this file   finding node, the MicroPython package and the frozen files (compiled on
                 demand into a per-user cache), starting the runner and serving it
 
@@ -115,10 +117,12 @@ def frozen_dir(only=None):
     return out
 
 
-def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None):
+def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None,
+          device_write=None):
     """Run the device side on MicroPython against `board`; `info` is what it is told about
     the session (mode, arguments), `handlers` extra host requests. Returns what the device
     side sent with ["exit", value]. `entry` is the frozen module whose main(path) runs;
+    `device_write` takes the writes of the host-backed devices (host_devices.py);
     with board=None only `handlers` and console output (to `console`) are served.
 
     MicroPython runs in a session of its own, so the terminal's Ctrl-C reaches only this
@@ -143,7 +147,7 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None):
     rfile = os.fdopen(from_child[0], "rb")
     wfile = os.fdopen(to_child[1], "wb")
     try:
-        value = BridgeServer(board, rfile, wfile, requests, console).serve()
+        value = BridgeServer(board, rfile, wfile, requests, console, device_write).serve()
     except BaseException:
         proc.kill()
         raise

@@ -25,10 +25,14 @@ class UnicornMemory:
         self.rom_end = FLASH_BASE + FLASH_SIZE
         self.page_size = uc.ctl_get_page_size()
         self._unloads = 0
+        self._splits = set()      # addresses where mem_protect split the RAM mapping
+
 
     def protect(self, addr, size, writable):
         """Make whole pages read-only or writable again (the MPU of a real board)."""
         self.uc.mem_protect(addr, size, UC_PROT_ALL if writable else UC_PROT_ALL & ~UC_PROT_WRITE)
+        self._splits.add(addr)
+        self._splits.add(addr + size)
 
     def read(self, addr, size):
         return bytes(self.uc.mem_read(addr, size))
@@ -66,11 +70,15 @@ class UnicornMemory:
 
     def invalidate(self, addr, size):
         # Translated blocks of code that ran before are cached: drop them over new code.
-        # One page at a time: unicorn turns the start address into a RAM-block offset and adds
-        # `size` to it, which misses pages once mem_protect (stack guards) has split the RAM
-        # mapping into several blocks - stale code then runs (tests/test_coverage_matrix.py).
-        page = self.page_size
-        start = addr - addr % page
-        while start < addr + size:
-            self.uc.ctl_remove_cache(max(start, addr), min(start + page, addr + size))
-            start += page
+        # One call per piece of the RAM mapping: unicorn turns the start address into a
+        # RAM-block offset and adds `size` to it, which misses the pages past a split once
+        # mem_protect (stack guards) has split the mapping into several blocks - stale code
+        # then runs (tests/test_coverage_matrix.py). protect() records every split (unicorn
+        # never merges them back), so the range is cut exactly there.
+        end = addr + size
+        cuts = sorted([cut for cut in self._splits if addr < cut < end])
+        start = addr
+        for cut in cuts:
+            self.uc.ctl_remove_cache(start, cut)
+            start = cut
+        self.uc.ctl_remove_cache(start, end)

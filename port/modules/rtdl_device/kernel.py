@@ -113,6 +113,7 @@ class Kernel:
         self.timers = []                 # active software timers
         self.firmware_data = None        # (address, bytes) of .data/.bss after boot
         self.firmware_blocks = []        # (payload, size, bytes) of the heap blocks of boot
+        self._firmware_span = None       # (address, bytes): those blocks' stretch of heap
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
         self.ownership = Ownership(self)
@@ -239,6 +240,13 @@ class Kernel:
         self.firmware_data = (start, self.memory.read(start, end - start))
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
+        # The boot blocks sit together at the heap's start: the whole stretch, headers
+        # included, is kept too, so that one read and compare shows nothing to put back.
+        self._firmware_span = None
+        if self.firmware_blocks:
+            low = self.firmware_blocks[0][0]
+            high = self.firmware_blocks[-1][0] + self.firmware_blocks[-1][1]
+            self._firmware_span = (low, self.memory.read(low, high - low))
 
     def restore_firmware_data(self):
         """Put back what keep_firmware_data kept (the last module has gone). A boot block
@@ -248,6 +256,9 @@ class Kernel:
         start, data = self.firmware_data
         if self.memory.read(start, len(data)) != data:
             self.memory.write(start, data)
+        span = self._firmware_span
+        if span is None or self.memory.read(span[0], len(span[1])) == span[1]:
+            return               # the boot blocks and their headers are as after boot
         try:
             live = set((addr, size) for addr, size, used, owner in self.heap.check() if used)
         except HeapCorruption:

@@ -126,7 +126,7 @@ class SegmentLayout(Layout):
         if not sym.defined or sym.shndx == elf32.SHN_ABS:
             return None
         first = sym.value & ~1 if sym.type == elf32.STT_FUNC else sym.value
-        if self.vstart <= first and first + sym.size <= self.vstart + image.size:
+        if self.vstart <= first and first + sym.size <= self.vstart + self.size:
             return (sym.value + image.bias) & 0xFFFFFFFF
         return None
 
@@ -154,10 +154,13 @@ class SegmentLayout(Layout):
             for sym in elf.symbols(sec):
                 if not sym.defined or sym.index == 0 or not _exported_kind(sym):
                     continue
-                outside = self.symbol_outside(image, sym)
-                if outside:
-                    raise elf.error("[%d] %s: %s" % (sec.index, sec.name, outside))
-                found.append((sym.name, image.address(sym.value)))
+                address = self.quick_address(image, sym)
+                if address is None:
+                    outside = self.symbol_outside(image, sym)
+                    if outside:
+                        raise elf.error("[%d] %s: %s" % (sec.index, sec.name, outside))
+                    address = image.address(sym.value)
+                found.append((sym.name, address))
         return found
 
     def init_fini(self, image):

@@ -19,7 +19,7 @@ from rtdl_device import symtab
 from rtdl_device.rterror import ModuleFault, RtdlError
 
 from .console import Console
-from .cpu import REGS, UnicornCpu
+from .cpu import SVC_PC, UnicornCpu
 from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
@@ -58,6 +58,7 @@ class Board:
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
         self.firmware_symbols = {}
+        self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         # Fires only on a bad access (never on the hot path): remembers the data address.
@@ -164,23 +165,31 @@ class Board:
         return False
 
     def _on_interrupt(self, uc, intno, user_data):
+        cpu = self.cpu
         try:
             if intno != 2:
                 raise ModuleFault("%s: CPU exception %d at pc=0x%08x (%s)"
-                                  % (self.describe_context(), intno, self.cpu.pc(),
-                                     self.describe_address(self.cpu.pc())))
-            pc = uc.reg_read(A.UC_ARM_REG_PC)
-            number = uc.mem_read(pc - 2, 1)[0]
-            args = [uc.reg_read(r) for r in REGS[:4]]
-            clock = self.cpu.slice_clock
+                                  % (self.describe_context(), intno, cpu.pc(),
+                                     self.describe_address(cpu.pc())))
+            regs = cpu.svc_batch.read()
+            pc = regs[SVC_PC]
+            number = self._svc_numbers.get(pc)
+            if number is None:
+                number = uc.mem_read(pc - 2, 1)[0]
+                if FLASH_BASE <= pc < FLASH_BASE + FLASH_SIZE:
+                    self._svc_numbers[pc] = number      # the firmware's veneers never change
+            cpu.at_svc = regs
+            clock = cpu.slice_clock
             if clock is None:
-                result = self.kernel.service(number, args)
+                result = self.kernel.service(number, regs[:4])
             else:
                 began = clock()
-                result = self.kernel.service(number, args)
-                SLICE_TIMER.extend(self.cpu.slice_token, clock() - began)
+                result = self.kernel.service(number, regs[:4])
+                SLICE_TIMER.extend(cpu.slice_token, clock() - began)
+            cpu.at_svc = None
             if result is not None:
-                uc.reg_write(A.UC_ARM_REG_R0, result & 0xFFFFFFFF)
+                cpu.svc_batch.write_r0(result & 0xFFFFFFFF)
         except Exception as error:       # re-raised by UnicornCpu after emu_start returns
-            self.cpu._hook_error = error
+            cpu.at_svc = None
+            cpu._hook_error = error
             uc.emu_stop()

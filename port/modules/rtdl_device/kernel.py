@@ -286,26 +286,31 @@ class Kernel:
 
     # ---------------------------------------------------------- SVC dispatching --------
     def service(self, number, args):
-        """Entry from the board's SVC hook. Returns the value for r0, or None to leave it."""
+        """Entry from the board's SVC hook. Returns the value for r0, or None to leave it.
+        The hot path of every kernel call: the handler is found by number in the table
+        bind_services made once, the service's name is only worked out when something is
+        reported (kernel.args.service), and the stack check is a comparison of sp (the
+        canary is read here only for a stack with no guard page; stacks.check_entry)."""
         thread = self.current
         if thread is not None:
-            stacks.check(self.memory, thread, self.cpu.sp())
-        if number < 0 or number >= len(self._handlers):
+            stacks.check_entry(self.memory, thread, self.cpu.sp())
+        handlers = self._handlers
+        if number >= len(handlers):
             raise ModuleFault("%s: unknown kernel service SVC #%d"
                               % (thread.name if thread else "kernel", number))
-        name = services.SERVICES[number][0]
-        self.args.service = name
+        self.args.current = number
         try:
-            result = self._handlers[number](args)
-            if hasattr(result, "send"):
-                result = self.steps.start(result)
+            result = handlers[number](args)
+            if result is not None and not isinstance(result, int) and hasattr(result, "send"):
+                result = self.steps.start(result)     # a generator: the service redirects
         except ModuleFault:
             raise
         except Exception as error:
             # Whatever a service met through a module's arguments (a host exception from an
             # emulator access, a heap error) is the calling module's fault, never the host's.
             raise ModuleFault("%s: %s: %s (%s)" % (thread.who() if thread else "kernel",
-                                                   name, error, type(error).__name__))
+                                                   services.SERVICES[number][0], error,
+                                                   type(error).__name__))
         if self.scheduler.resched:
             self.scheduler.preempt()
         return result

@@ -75,8 +75,8 @@ class Scheduler:
                         kernel.tick += thread.slice
                         self.to_back(thread)
                     # (cut short by the budget: the next round ends it with the others)
-                if thread.state == THREAD_CLOSED:
-                    stacks.check(kernel.memory, thread)
+                # the canary of a guarded stack is read here, once per run (check_entry)
+                stacks.check(kernel.memory, thread)
             except ModuleFault as error:
                 fault = error
             kernel.current = None

@@ -5,6 +5,7 @@ import os
 import shutil
 import time
 
+import common
 from common import PYTHON, RTDL, best, process, row
 
 import subprocess
@@ -29,8 +30,8 @@ def run(ctx):
 
     def verify_all(jobs):
         chunks = [paths[i::jobs] for i in range(jobs)]
-        procs = [subprocess.Popen(RTDL + ["verify"] + chunk, stdout=subprocess.DEVNULL)
-                 for chunk in chunks]
+        procs = [subprocess.Popen(RTDL + ["verify"] + chunk, stdout=subprocess.DEVNULL,
+                                  env=common.PROCESS_ENV) for chunk in chunks]
         for proc in procs:
             if proc.wait() != 0:
                 raise SystemExit("rtdl verify of %d modules failed" % len(paths))

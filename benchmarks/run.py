@@ -94,6 +94,7 @@ def main(argv=None):
             wanted.append("bench_kcall")
         names = [name for name in BENCHMARKS if name in wanted]
     work = tempfile.mkdtemp(prefix="rtdl-bench-")
+    common.set_bytecode_cache(os.path.join(work, "pycache"))
     try:
         ctx = Context(args.tiny, runs, work)
         rows = []

@@ -18,6 +18,7 @@ from rtdl_device import rtheap
 from rtdl_device import symtab
 from rtdl_device.rterror import ModuleFault, RtdlError
 
+from . import firmware_cache
 from .console import Console
 from .cpu import SVC_PC, UnicornCpu
 from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
@@ -57,7 +58,6 @@ class Board:
         self.memory = UnicornMemory(self.uc)
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
-        self.firmware_symbols = {}
         self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -113,19 +113,27 @@ class Board:
             self.uc.mem_write(seg.vaddr, data[seg.offset:seg.offset + seg.filesz])
             if seg.memsz > seg.filesz:
                 self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
+        self.firmware_symbols, self._functions = firmware_cache.cached(
+            "board", data, lambda: self._describe(elf))
+        self.kernel_stack_top = self._sym("__kernel_stack_top")
+        self.return_address = self._sym("__rtdl_return")
+
+    def _describe(self, elf):
+        """(name -> address of every defined symbol, [(start, size, name)] of the functions
+        sorted by address) from the firmware's .symtab: the board's description of it,
+        worked out once per ELF (firmware_cache)."""
         symtab_sec = elf.section_by_name(".symtab")
         if symtab_sec is None:
             raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
+        symbols = {}
         functions = []
         for sym in elf.symbols(symtab_sec):
             if sym.name and sym.defined:
-                self.firmware_symbols.setdefault(sym.name, sym.value)
+                symbols.setdefault(sym.name, sym.value)
                 if sym.type == elf32.STT_FUNC and sym.size:
                     functions.append((sym.value & ~1, sym.size, sym.name))
         functions.sort()
-        self._functions = functions
-        self.kernel_stack_top = self._sym("__kernel_stack_top")
-        self.return_address = self._sym("__rtdl_return")
+        return symbols, functions
 
     def _sym(self, name):
         if name not in self.firmware_symbols:

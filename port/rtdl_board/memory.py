@@ -6,10 +6,9 @@ import struct
 
 from unicorn import UC_PROT_ALL, UC_PROT_WRITE
 
-FLASH_BASE = 0x00000000
-FLASH_SIZE = 512 * 1024
-RAM_BASE = 0x20000000
-RAM_SIZE = 512 * 1024
+from .memory_map import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE
+
+__all__ = ("FLASH_BASE", "FLASH_SIZE", "RAM_BASE", "RAM_SIZE", "FLUSH_EVERY", "UnicornMemory")
 FLUSH_EVERY = 32          # module unloads between flushes of the translated-code cache
 
 

@@ -113,18 +113,25 @@ class Board:
             self.uc.mem_write(seg.vaddr, data[seg.offset:seg.offset + seg.filesz])
             if seg.memsz > seg.filesz:
                 self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
-        self.firmware_symbols, self._functions = firmware_cache.cached(
-            "board", data, lambda: self._describe(elf))
-        self.kernel_stack_top = self._sym("__kernel_stack_top")
-        self.return_address = self._sym("__rtdl_return")
-
-    def _describe(self, elf):
-        """(name -> address of every defined symbol, [(start, size, name)] of the functions
-        sorted by address) from the firmware's .symtab: the board's description of it,
-        worked out once per ELF (firmware_cache)."""
+        # keyed by what the description is read from: the section headers, .symtab and its
+        # strings (a tenth of the ELF, whose bulk is debugging information)
         symtab_sec = elf.section_by_name(".symtab")
         if symtab_sec is None:
             raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
+        strtab_sec = elf.section(symtab_sec.link, ".symtab sh_link")
+        header = elf.header
+        source = b"".join([data[header.shoff:header.shoff + header.shnum * header.shentsize],
+                           data[symtab_sec.offset:symtab_sec.offset + symtab_sec.size],
+                           data[strtab_sec.offset:strtab_sec.offset + strtab_sec.size]])
+        self.firmware_symbols, self._functions = firmware_cache.cached(
+            "board", source, lambda: self._describe(elf, symtab_sec))
+        self.kernel_stack_top = self._sym("__kernel_stack_top")
+        self.return_address = self._sym("__rtdl_return")
+
+    def _describe(self, elf, symtab_sec):
+        """(name -> address of every defined symbol, [(start, size, name)] of the functions
+        sorted by address) from the firmware's .symtab: the board's description of it,
+        worked out once per firmware (firmware_cache)."""
         symbols = {}
         functions = []
         for sym in elf.symbols(symtab_sec):

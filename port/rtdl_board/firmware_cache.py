@@ -4,7 +4,8 @@ A firmware's description (the board's symbol table and function list, `rtdl veri
 depends on the ELF's bytes and on the code that works it out (the heap `rtdl verify` records
 comes from booting the board), and working it out walks thousands of symbols and boots the
 board: it is stored under `$XDG_CACHE_HOME/rtdl/firmware-facts/` (default `~/.cache`), one
-file per kind of description, ELF (keyed by the BLAKE2b digest of its bytes), version of that code
+file per kind of description, ELF (keyed by the BLAKE2b digest of its bytes, or of the parts the
+description is read from), version of that code
 (the size and modification time of every source file of rtdl_device and rtdl_board, and of
 the caller's own) and Python version (marshal's format is Python's own). A file that is
 missing, unreadable, of another format or for other bytes or code is worked out again and
@@ -62,9 +63,10 @@ def code_stamp(extra=()):
 
 
 def cached(kind, data, compute, code=()):
-    """`compute()`'s value (a marshal-able one) for the firmware whose ELF bytes are `data`,
-    from the cache when it holds it for exactly these bytes and this code (code_stamp of
-    `code`, the caller's own source files), else computed and stored."""
+    """`compute()`'s value (a marshal-able one) for the firmware bytes `data` it is worked out
+    from (the whole ELF, or the parts of it the description reads), from the cache when it
+    holds it for exactly these bytes and this code (code_stamp of `code`, the caller's own
+    source files), else computed and stored."""
     key = digest((digest(data) + code_stamp(code)).encode())
     path = os.path.join(directory(), "%s-%s.%s" % (kind, key[:40], sys.implementation.cache_tag))
     try:

@@ -18,6 +18,7 @@ from rtdl_device import rtheap
 from rtdl_device import symtab
 from rtdl_device.rterror import ModuleFault, RtdlError
 
+from . import boot_image
 from . import firmware_cache
 from .console import Console
 from .cpu import SVC_PC, UnicornCpu
@@ -88,7 +89,9 @@ class Board:
                                          "__rtdl_timer_thread": self._sym("__rtdl_timer_thread")},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
-        self.cpu.call(self._sym("rtdl_firmware_init"))
+        # run once per firmware, replayed afterwards (boot_image.py)
+        self.recorded_boot = None
+        boot_image.boot(self, self._sym("rtdl_firmware_init"), self._loadable)
         self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
 
     # ---------------------------------------------------------------- firmware --------
@@ -107,10 +110,13 @@ class Board:
             raise FirmwareError("%s: not a firmware ELF this board can run (%s)"
                                 % (self.firmware_path, error))
         self.firmware_flags = elf.header.flags
+        loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:
                 continue
-            self.uc.mem_write(seg.vaddr, data[seg.offset:seg.offset + seg.filesz])
+            loadable.append(b"%d %d %d\n" % (seg.vaddr, seg.filesz, seg.memsz))
+            loadable.append(data[seg.offset:seg.offset + seg.filesz])
+            self.uc.mem_write(seg.vaddr, loadable[-1])
             if seg.memsz > seg.filesz:
                 self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
         # keyed by what the description is read from: the section headers, .symtab and its
@@ -123,6 +129,7 @@ class Board:
         source = b"".join([data[header.shoff:header.shoff + header.shnum * header.shentsize],
                            data[symtab_sec.offset:symtab_sec.offset + symtab_sec.size],
                            data[strtab_sec.offset:strtab_sec.offset + strtab_sec.size]])
+        self._loadable = b"".join(loadable)
         self.firmware_symbols, self._functions = firmware_cache.cached(
             "board", source, lambda: self._describe(elf, symtab_sec))
         self.kernel_stack_top = self._sym("__kernel_stack_top")

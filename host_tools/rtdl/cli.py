@@ -1,6 +1,7 @@
 """The `rtdl` command line: a table of subcommands, each a module with add_arguments(parser)
 and run(args) -> exit code. Every error is one line on stderr, never a traceback."""
 import argparse
+import gc
 import os
 import sys
 
@@ -54,6 +55,10 @@ def main(argv=None):
     if argv is None:
         argv = sys.argv[1:]
     args = parser(_selected_command(argv)).parse_args(argv)
+    # Everything imported so far lives as long as the process: out of the cycle collector's
+    # sight, its periodic passes and the one at exit no longer walk the ~100,000 objects of
+    # unicorn's, the stdlib's and rtdl's modules (5 ms of a 0.1 s `rtdl run`).
+    gc.freeze()
     try:
         return args.handler(args)
     except KeyboardInterrupt:

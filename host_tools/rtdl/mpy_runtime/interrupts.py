@@ -2,7 +2,8 @@
 its own (the terminal's SIGINT reaches only this one), so this process keeps the key press
 until the device side asks ("interrupted", or a run of the threads checking before each
 slice), except while it waits at the terminal for a line: then the line is abandoned at once
-and the device side gets KeyboardInterrupt as the answer to its readline.
+and the device side gets KeyboardInterrupt as the answer to its readline. `notify` (set by
+rtdl.mpy_runtime.serve) also tells the runner at once, for REPL code that never asks.
 
     ctrl_c = CtrlC()
     with ctrl_c.installed():
@@ -30,12 +31,15 @@ class CtrlC:
     def __init__(self):
         self.pending = False
         self.reading = False
+        self.notify = None
 
     def _on_sigint(self, signum, frame):
         if self.reading:
             self.reading = False
             raise KeyboardInterrupt()
         self.pending = True
+        if self.notify is not None:
+            self.notify()
 
     def repl_poll(self, input_ready):
         """What stops the REPL's wait for threads: "interrupt", "input" (a key is waiting

@@ -106,12 +106,20 @@ def python_repl(kernel, read_line, console, timeout_us):
             raise KeyboardInterrupt()
         return None
 
+    def request(*what):
+        # a Ctrl-C pressed while the REPL's code was not open to it (interrupt_gate.mjs)
+        # lands at its next use of the board, as in a loop of dlmodule calls
+        if ctrl_c.take():
+            raise KeyboardInterrupt()
+        return objects.request(*what)
+
     handlers = {
-        "dl": objects.request,
+        "dl": request,
+        "interrupted": ctrl_c.take,
         "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
         "settle": lambda: run_threads(timeout_us, None),
         "sleep": lambda ms: run_threads(0, kernel.tick + max(int(ms), 0)),
     }
     with ctrl_c.installed():
         return serve(None, {"mode": "repl"}, handlers, entry="rtdl_device.remote_repl",
-                     console=console)
+                     console=console, ctrl_c=ctrl_c)

@@ -97,7 +97,7 @@ def shell(kernel, link, info):
     def python_command(argv):
         wait = repl.PROMPT_WAIT_MS if info.get("terminal") else None
         return repl.repl(repl.LocalThreads(kernel, info["timeout_us"], poll, wait),
-                         read_line, write)
+                         read_line, write, guard_modules=True)
 
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
     sh.add_command("python", python_command, info["python_help"])

@@ -10,6 +10,7 @@ Host requests (rtdl.mpy_runtime.repl_host answers them):
     ["dl", "call", ref, args, kwargs]  a call of one
     ["dl", "str" | "repr", ref]        its text
     ["settle"], ["sleep", ms]          let the module threads run (repl.py's threads)
+    ["interrupted"]                    was Ctrl-C pressed (and forget it)?
     ["readline", prompt], ["exit", 0]
 Values travel as JSON; bytes as {"$bytes": hex}; any other object stays on the host and
 comes as {"$ref": n, "call": bool}, one proxy per object (so `dlmodule.find(n) is m` holds
@@ -65,7 +66,8 @@ class Peer:
         return found
 
     def ask(self, *request):
-        return self.decode(self.link.call("dl", *request))
+        # the host acts on the board: the REPL's interrupt gate is shut meanwhile
+        return self.decode(repl.gate().shut(self.link.call, ("dl",) + request))
 
     def encode(self, value):
         if isinstance(value, _Remote):
@@ -101,6 +103,9 @@ class RemoteThreads:
 
     def sleep_ms(self, ms):
         self.link.call("sleep", int(ms))
+
+    def interrupted(self):
+        return self.link.call("interrupted")
 
 
 def main(path):

@@ -13,6 +13,13 @@ time.sleep (the threads run for that many ticks, then the rest of the time passe
 KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
 `dlmodule.find` shows it gone once it has ended. End of input (Ctrl-D) or exit() returns to
 msh; Ctrl-C raises KeyboardInterrupt in the REPL, which reports it and prompts again.
+
+Ctrl-C inside a line's own Python code (`while True: pass`), which never asks anybody, comes
+through GATE: the runner raises KeyboardInterrupt in it directly while the gate is open
+(rtdl/mpy_runtime/interrupt_gate.mjs). The gate is open only while a line's code runs and
+shut around everything that talks to the board or the kernel (dlmodule, dlfcn, sleeping), so
+the bridge and the kernel are never cut in half; a key press that came while it was shut is
+raised when that call returns (`threads.interrupted()`, the host's record of it).
 MicroPython only (compile's "single" mode, sys.print_exception). Imports: builtins, io, sys,
 time, rterror.
 """
@@ -32,6 +39,75 @@ _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 def _leave(code=None):
     raise SystemExit(code)
+
+
+class Gate:
+    """The runner's interrupt gate (/dev/rtdl_interrupt; without it, as in `rtdl run`, the
+    gate does nothing and Ctrl-C reaches only code that asks)."""
+
+    def __init__(self, path="/dev/rtdl_interrupt"):
+        try:
+            self._device = open(path, "wb")
+        except OSError:
+            self._device = None
+        self.is_open = False
+
+    def open(self):
+        self.is_open = True
+        if self._device is not None:
+            self._device.write(b"o")
+
+    def close(self):
+        # once the runner has the byte, no KeyboardInterrupt can come until open()
+        if self._device is not None:
+            self._device.write(b"c")
+        self.is_open = False
+
+    def shut(self, fn, args=(), kwargs=None):
+        """fn(*args, **kwargs) with the gate shut (and open again after, if it was)."""
+        if not self.is_open:
+            return fn(*args, **(kwargs or {}))
+        self.close()
+        try:
+            return fn(*args, **(kwargs or {}))
+        finally:
+            self.open()
+
+
+_GATE = []
+
+
+def gate():
+    """The one gate of this interpreter."""
+    if not _GATE:
+        _GATE.append(Gate())
+    return _GATE[0]
+
+
+class Guarded:
+    """A module whose functions run with the gate shut; then a Ctrl-C pressed meanwhile
+    raises KeyboardInterrupt (`interrupted()` asks the host), as a device's REPL thread is
+    interrupted on its return from a kernel call."""
+
+    def __init__(self, module, interrupted):
+        self._module = module
+        self._interrupted = interrupted
+
+    def __getattr__(self, name):
+        value = getattr(self._module, name)
+        if not callable(value) or isinstance(value, type):
+            return value
+        module = self
+
+        def call(*args, **kwargs):
+            g = gate()
+            if not g.is_open:
+                return value(*args, **kwargs)
+            result = g.shut(value, args, kwargs)
+            if g.shut(module._interrupted):
+                raise KeyboardInterrupt()
+            return result
+        return call
 
 
 class LocalThreads:
@@ -70,6 +146,10 @@ class LocalThreads:
     def settle(self):
         self._run(None)
 
+    def interrupted(self):
+        """Was Ctrl-C pressed since the last poll (and forget it)?"""
+        return self.poll() == "interrupt"
+
     def sleep_ms(self, ms):
         self._run(self.kernel.tick + max(int(ms), 0))
 
@@ -87,7 +167,7 @@ class _Time:
 
     def _sleep(self, ms):
         start = self._real.ticks_ms()
-        self._threads.sleep_ms(ms)
+        gate().shut(self._threads.sleep_ms, (ms,))
         left = ms - self._real.ticks_diff(self._real.ticks_ms(), start)
         if left > 0:
             self._real.sleep_ms(left)
@@ -134,7 +214,9 @@ def continues(source):
     return first.endswith(":") and not source.endswith("\n")
 
 
-def repl(threads, read_line, write):
+def repl(threads, read_line, write, guard_modules=False):
+    """`guard_modules`: dlmodule and dlfcn are this interpreter's own (--runtime
+    micropython), so the REPL sees them through Guarded."""
     # ports built without MICROPY_PY_BUILTINS_EVAL_EXEC have no exec: no REPL there
     run = getattr(builtins, "exec", None)
     if run is None:
@@ -143,7 +225,13 @@ def repl(threads, read_line, write):
     namespace = {"__name__": "__main__", "exit": _leave, "quit": _leave}
     real_time = sys.modules.get("time", time)
     sys.modules["time"] = _Time(real_time, threads)
+    saved = {}
+    g = gate()
     try:
+        if guard_modules:
+            for name in ("dlmodule", "dlfcn"):
+                saved[name] = sys.modules.get(name) or __import__(name)
+                sys.modules[name] = Guarded(saved[name], threads.interrupted)
         run("import dlmodule, dlfcn", namespace)
         write(BANNER % ".".join(str(n) for n in sys.implementation.version[:3]))
         while True:
@@ -152,17 +240,28 @@ def repl(threads, read_line, write):
                 if source is None:
                     write("\n")
                     return 0
-                run(compile(source, "<stdin>", "single"), namespace)
+                code = compile(source, "<stdin>", "single")
+                g.open()
+                try:
+                    run(code, namespace)
+                finally:
+                    g.close()
             except SystemExit:
+                g.close()
                 return 0
             except KeyboardInterrupt:
+                g.close()
+                threads.interrupted()     # this key press has been answered: forget it
                 write("\nKeyboardInterrupt\n")
             except RtdlError as error:
                 write("%s: %s\n" % (type(error).__name__, error))
             except Exception as error:     # as MicroPython's own REPL: report, go on
                 write(_traceback(error))
     finally:
+        g.close()
         sys.modules["time"] = real_time
+        for name in saved:
+            sys.modules[name] = saved[name]
 
 
 def _read_source(threads, read_line):

@@ -148,8 +148,20 @@ def run(args):
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import shell
         interactive = sys.stdin.isatty()
-        return shell(args, Console(_emit), SandboxFiles(args.root),
-                     lambda prompt: _read_line(prompt, interactive))
+
+        def read_line(prompt):
+            return _read_line(prompt, interactive)
+        if interactive and args.commands is None:
+            # line editing and the history file; Tab offers nothing (msh is not here)
+            from rtdl.terminal import Terminal
+            terminal = Terminal(None)
+
+            def read_line(prompt):
+                line = _read_line(prompt, True)
+                if line is not None:
+                    terminal.remember(line)
+                return line
+        return shell(args, Console(_emit), SandboxFiles(args.root), read_line)
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files)

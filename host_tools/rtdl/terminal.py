@@ -35,6 +35,8 @@ class Completer:
         self.shell = shell
 
     def candidates(self, line, begidx, text):
+        if self.shell is None:       # msh runs elsewhere (--runtime micropython)
+            return []
         before = line[:begidx].split()
         if not before:
             found = self._commands(text)
@@ -152,10 +154,14 @@ class Terminal:
                 sys.stdout.write("\n")
                 sys.stdout.flush()
                 continue
-            if line.strip() and self.history is not None:
-                try:
-                    self.readline.append_history_file(1, self.history)
-                except OSError as error:
-                    self._history_failed(error)
+            self.remember(line)
             return line
+
+    def remember(self, line):
+        """Keep a line read through readline in the history file (not an empty one)."""
+        if line.strip() and self.history is not None:
+            try:
+                self.readline.append_history_file(1, self.history)
+            except OSError as error:
+                self._history_failed(error)
 

@@ -75,7 +75,9 @@ def shell(args, console, files, read_line):
                            {"files": files_handler(files),
                             "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
                             "interrupted": ctrl_c.take,
-                            "repl_poll": lambda: ctrl_c.repl_poll(input_ready)},
+                            "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
+                            "await_key": lambda prompt, ms: ctrl_c.await_key(
+                                input_ready, console, prompt, ms)},
                            ctrl_c=ctrl_c)
         if "error" in result:
             raise RtdlError(result["error"])

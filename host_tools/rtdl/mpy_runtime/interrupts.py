@@ -10,12 +10,15 @@ rtdl.mpy_runtime.serve) also tells the runner at once, for REPL code that never 
         ctrl_c.read_line(read, prompt)   # KeyboardInterrupt when Ctrl-C is or was pressed
         ctrl_c.take()                    # was Ctrl-C pressed since the last take? (clears)
         ctrl_c.repl_poll(input_ready)    # "interrupt", "input" or None (repl.py's threads)
+        ctrl_c.await_key(input_ready, console, prompt, ms)   # the prompt shown: "interrupt",
+                                         # "input" (a key waits) or None after ms
 
 May import: the standard library.
 """
 import select
 import signal
 import sys
+import termios
 import threading
 
 
@@ -27,11 +30,55 @@ def terminal_input_ready():
     return lambda: bool(select.select([sys.stdin], [], [], 0)[0])
 
 
+class PromptLine:
+    """The REPL's prompt while module threads run between key presses (at a terminal): on
+    `console` (an rtdl_board Console) it is erased before whatever they print and shown again
+    by show(), so their lines never start after it; close() erases it for the line reader,
+    which prints it itself."""
+
+    ERASE = b"\r\x1b[K"
+
+    def __init__(self, console, prompt):
+        self.console = console
+        self.sink = console.sink
+        self.prompt = prompt.encode()
+        self.shown = False
+        console.sink = self._write
+        # Keys arrive one by one, unechoed, until the line reader takes over: the first key
+        # ends the wait and is the reader's (in the terminal's own line mode only Enter
+        # would, after its plain echo and editing, and Ctrl-D would be lost).
+        self.fd = sys.stdin.fileno()
+        self.saved = termios.tcgetattr(self.fd)
+        keys = termios.tcgetattr(self.fd)
+        keys[3] &= ~(termios.ICANON | termios.ECHO)
+        keys[6][termios.VMIN] = 1
+        keys[6][termios.VTIME] = 0
+        termios.tcsetattr(self.fd, termios.TCSANOW, keys)
+
+    def _write(self, data):
+        if self.shown and data:
+            self.shown = False
+            self.sink(self.ERASE)
+        self.sink(data)
+
+    def show(self):
+        if not self.shown:
+            self.sink(self.prompt)
+            self.shown = True
+
+    def close(self):
+        termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+        self.console.sink = self.sink
+        if self.shown:
+            self.sink(self.ERASE)
+
+
 class CtrlC:
     def __init__(self):
         self.pending = False
         self.reading = False
         self.notify = None
+        self.prompt_line = None
 
     def _on_sigint(self, signum, frame):
         if self.reading:
@@ -50,12 +97,32 @@ class CtrlC:
             return "input"
         return None
 
+    def await_key(self, input_ready, console, prompt, ms):
+        """Show `prompt` and wait up to `ms` for a key: "interrupt" (Ctrl-C), "input" (a key
+        waits, or input is piped: read it) or None (the module threads may run on)."""
+        if input_ready is None:
+            return "input"
+        if self.prompt_line is None:
+            self.prompt_line = PromptLine(console, prompt)
+        self.prompt_line.show()
+        ready = select.select([sys.stdin], [], [], max(ms, 0) / 1000.0)[0]
+        if self.take():
+            self.close_prompt()
+            return "interrupt"
+        return "input" if ready else None
+
+    def close_prompt(self):
+        if self.prompt_line is not None:
+            self.prompt_line.close()
+            self.prompt_line = None
+
     def take(self):
         pending = self.pending
         self.pending = False
         return pending
 
     def read_line(self, read, prompt):
+        self.close_prompt()
         if self.take():
             raise KeyboardInterrupt()
         self.reading = True
@@ -80,6 +147,7 @@ class _Installed:
         return self.ctrl_c
 
     def __exit__(self, *exc):
+        self.ctrl_c.close_prompt()       # the terminal as it was, whatever ended the session
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
         return False

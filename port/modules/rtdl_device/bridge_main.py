@@ -96,8 +96,10 @@ def shell(kernel, link, info):
 
     def python_command(argv):
         wait = repl.PROMPT_WAIT_MS if info.get("terminal") else None
-        return repl.repl(repl.LocalThreads(kernel, info["timeout_us"], poll, wait),
-                         read_line, write, guard_modules=True)
+        def await_key(prompt, ms):
+            return link.call("await_key", prompt, ms)
+        threads = repl.LocalThreads(kernel, info["timeout_us"], poll, wait, await_key)
+        return repl.repl(threads, read_line, write, guard_modules=True)
 
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
     sh.add_command("python", python_command, info["python_help"])

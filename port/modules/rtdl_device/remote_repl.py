@@ -11,6 +11,7 @@ Host requests (rtdl.mpy_runtime.repl_host answers them):
     ["dl", "str" | "repr", ref]        its text
     ["settle"], ["sleep", ms]          let the module threads run (repl.py's threads)
     ["interrupted"]                    was Ctrl-C pressed (and forget it)?
+    ["wait_key", prompt]               the threads run until a key is typed (repl.py)
     ["readline", prompt], ["exit", 0]
 Values travel as JSON; bytes as {"$bytes": hex}; any other object stays on the host and
 comes as {"$ref": n, "call": bool}, one proxy per object (so `dlmodule.find(n) is m` holds
@@ -106,6 +107,9 @@ class RemoteThreads:
 
     def interrupted(self):
         return self.link.call("interrupted")
+
+    def wait_for_key(self, prompt):
+        self.link.call("wait_key", prompt)
 
 
 def main(path):

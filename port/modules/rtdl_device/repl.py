@@ -8,7 +8,9 @@ whose dlmodule/dlfcn and threads are the host's, over the bridge (remote_repl.py
 
 `threads` lets the module threads run while the REPL waits: `settle()` before each prompt
 (every thread runs until it has ended or waits; at a terminal at most PROMPT_WAIT_MS, or
-until the user starts typing), `sleep_ms(ms)` for time.sleep_ms and
+until the user starts typing), then at a terminal `wait_for_key(prompt)` (they go on, their
+time passing as the user's, until the first key of the next line; while it is typed they
+wait), `sleep_ms(ms)` for time.sleep_ms and
 time.sleep (the threads run for that many ticks, then the rest of the time passes); both raise
 KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
 `dlmodule.find` shows it gone once it has ended. End of input (Ctrl-D) or exit() returns to
@@ -32,6 +34,7 @@ import time
 from .rterror import RtdlError
 
 PROMPT_WAIT_MS = 200
+PACE_MS = 20       # at the prompt, threads run this many ticks per as long a wait for a key
 BANNER = ("MicroPython %s on the device side; dlmodule, dlfcn imported; "
           "Ctrl-D or exit() returns to msh\n")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -117,8 +120,9 @@ class LocalThreads:
     (`prompt_wait_ms` set) the prompt also comes after that long, so threads that never end
     do not hide it; they run on at the next wait. Piped input waits for the threads."""
 
-    def __init__(self, kernel, timeout_us, poll, prompt_wait_ms=None):
+    def __init__(self, kernel, timeout_us, poll, prompt_wait_ms=None, await_key=None):
         self.kernel = kernel
+        self.await_key = await_key
         self.timeout_us = timeout_us
         self.poll = poll
         self.prompt_wait_ms = prompt_wait_ms
@@ -135,20 +139,36 @@ class LocalThreads:
             self._why = "input"
         return self._why is not None
 
-    def _run(self, until_tick):
+    def _run(self, until_tick, prompt=False):
         self._why = None
-        self._sleeping = until_tick is not None
+        self._sleeping = not prompt
         self._started = time.ticks_ms()
         self.kernel.run(self.timeout_us if until_tick is None else 0, until_tick, self._stop)
         if self._why == "interrupt":
             raise KeyboardInterrupt()
 
     def settle(self):
-        self._run(None)
+        # at a terminal, time passes as the user's from here on (wait_for_key): the threads
+        # get PACE_MS ticks, not a jump over every sleep of theirs
+        wait = self.prompt_wait_ms is not None and self.await_key is not None
+        self._run(self.kernel.tick + PACE_MS if wait else None, prompt=True)
 
     def interrupted(self):
         """Was Ctrl-C pressed since the last poll (and forget it)?"""
         return self.poll() == "interrupt"
+
+    def wait_for_key(self, prompt):
+        """At a terminal, with the prompt shown: the threads run PACE_MS ticks, then the host
+        waits as long for a key, until one is typed (its line is read then)."""
+        if self.prompt_wait_ms is None or self.await_key is None:
+            return
+        while True:
+            why = self.await_key(prompt, PACE_MS)
+            if why == "interrupt":
+                raise KeyboardInterrupt()
+            if why == "input":
+                return
+            self._run(self.kernel.tick + PACE_MS)
 
     def sleep_ms(self, ms):
         self._run(self.kernel.tick + max(int(ms), 0))
@@ -267,6 +287,7 @@ def repl(threads, read_line, write, guard_modules=False):
 def _read_source(threads, read_line):
     """The next statement, None at end of input; the threads run while it is awaited."""
     threads.settle()
+    threads.wait_for_key(">>> ")
     line = read_line(">>> ")
     if line is None:
         return None

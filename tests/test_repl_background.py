@@ -1,0 +1,71 @@
+"""msh `python` (both runtimes) at a pseudo-terminal: a module exec'ed from the REPL runs on
+while the REPL sits at its prompt waiting for the user (not only in time.sleep_ms), its time
+passing as the user's; a module that faults prints the same one-line diagnostic as under msh
+and the REPL goes on without it; Tab completes in the REPL."""
+import os
+import re
+import sys
+import time
+
+import pytest
+
+import mpy_node
+from conftest import device_root
+
+pexpect = pytest.importorskip("pexpect")
+
+STEP = 30          # seconds any one expected output may take (the machine is shared)
+RUNTIMES = ("cpython", "micropython")
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory, build_module, firmware):
+    mpy_node.node()
+    return device_root(tmp_path_factory.mktemp("device"), build_module,
+                       ("ticker", "fault_null", "hello"))
+
+
+def start(root, runtime, tmp_path):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
+                                           "--runtime", runtime],
+                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
+    child.expect_exact("msh />")
+    return child
+
+
+def type_line(child, text):
+    child.send(text)
+    child.expect_exact(text)
+    child.send("\r")
+
+
+def leave(child):
+    child.sendeof()
+    child.expect_exact("msh />")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_module_runs_while_the_repl_waits_at_its_prompt(root, runtime, tmp_path):
+    child = start(root, runtime, tmp_path)
+    type_line(child, "python")
+    child.expect_exact(">>> ")
+    type_line(child, 'm = dlmodule.exec("/bin/ticker.mo", "ticker 8")')
+    child.expect_exact("tick 1\r\n")
+    # nobody types: the ticks go on at the prompt, 100 ms of the user's time apart
+    started = time.monotonic()
+    child.expect_exact("tick 4\r\n")
+    assert time.monotonic() - started >= 0.2
+    type_line(child, "print('alive', dlmodule.find('ticker') is m)")
+    child.expect_exact("alive True")
+    child.expect_exact("ticker: done")
+    # the prompt comes back after the module's last line, and the module is gone
+    child.expect_exact(">>> ")
+    type_line(child, "print('gone', dlmodule.find('ticker'), m.ret_code)")
+    child.expect_exact("gone None 0")
+    child.expect_exact(">>> ")
+    leave(child)

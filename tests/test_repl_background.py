@@ -69,3 +69,24 @@ def test_a_module_runs_while_the_repl_waits_at_its_prompt(root, runtime, tmp_pat
     child.expect_exact("gone None 0")
     child.expect_exact(">>> ")
     leave(child)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_faulting_module_exec_ed_from_the_repl_is_reported_and_gone(root, runtime, firmware):
+    import subprocess
+    text = ('fault_null\npython\nm = dlmodule.exec("/bin/fault_null.mo")\n'
+            'print("gone:", dlmodule.find(m.name), m.name)\nprint("the REPL goes on")\n')
+    result = subprocess.run([sys.executable, "-m", "rtdl.cli", "shell", "--root", str(root),
+                             "--runtime", runtime], input=text.encode(),
+                            env=dict(os.environ, RTDL_FIRMWARE=firmware),
+                            capture_output=True, timeout=180)
+    assert result.returncode == 0 and result.stderr == b"", result.stderr.decode()
+    out = result.stdout.decode()
+    # msh's own report of the fault, then the REPL's for the same module: the same line
+    msh_part, repl_part = out.split(">>> ", 1)
+    reports = [line for line in msh_part.split("\n") if "at pc=0x" in line]
+    assert len(reports) == 1 and reports[0].startswith("fault_nu: write of 4 bytes"), out
+    assert ('m = dlmodule.exec("/bin/fault_null.mo")\nfault_null: writing to 0x00000000\n'
+            + reports[0] + "\n>>> ") in repl_part, out
+    assert "gone: None fault_nu\n" in repl_part, out
+    assert "the REPL goes on\n" in repl_part, out

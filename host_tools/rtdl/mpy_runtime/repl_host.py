@@ -16,6 +16,7 @@ import time
 from rtdl_device import dlfcn
 from rtdl_device import dlmodule
 from rtdl_device.repl import PACE_MS, PROMPT_WAIT_MS
+from rtdl_device.repl import run_threads as run_reporting_faults
 
 from . import serve
 from .interrupts import CtrlC, terminal_input_ready
@@ -101,7 +102,7 @@ def python_repl(kernel, read_line, console, timeout_us):
                 if found is not None:
                     why.append(found)
             return bool(why)
-        kernel.run(timeout, until_tick, stop)
+        run_reporting_faults(kernel, timeout, until_tick, stop)
         if why == ["interrupt"]:
             raise KeyboardInterrupt()
         return None

@@ -13,7 +13,8 @@ time passing as the user's, until the first key of the next line; while it is ty
 wait), `sleep_ms(ms)` for time.sleep_ms and
 time.sleep (the threads run for that many ticks, then the rest of the time passes); both raise
 KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
-`dlmodule.find` shows it gone once it has ended. End of input (Ctrl-D) or exit() returns to
+`dlmodule.find` shows it gone once it has ended; one that faults is reported as msh reports
+it (run_threads). End of input (Ctrl-D) or exit() returns to
 msh; Ctrl-C raises KeyboardInterrupt in the REPL, which reports it and prompts again.
 
 Ctrl-C inside a line's own Python code (`while True: pass`), which never asks anybody, comes
@@ -113,6 +114,18 @@ class Guarded:
         return call
 
 
+def run_threads(kernel, timeout_us, until_tick, stop):
+    """kernel.run for the REPL's waits, then for each module that faulted meanwhile the
+    one-line report msh prints for its foreground module: the REPL goes on without it."""
+    watched = [m for m in kernel.modules if m.fault is None]
+    try:
+        kernel.run(timeout_us, until_tick, stop)
+    finally:
+        for module in watched:
+            if module.fault is not None:
+                kernel.console.write(("%s\n" % module.fault).encode())
+
+
 class LocalThreads:
     """The module threads of a kernel in this interpreter. `poll()` is asked before each
     time slice: "interrupt" (Ctrl-C was pressed: KeyboardInterrupt), "input" (the user has
@@ -143,7 +156,8 @@ class LocalThreads:
         self._why = None
         self._sleeping = not prompt
         self._started = time.ticks_ms()
-        self.kernel.run(self.timeout_us if until_tick is None else 0, until_tick, self._stop)
+        run_threads(self.kernel, self.timeout_us if until_tick is None else 0, until_tick,
+                    self._stop)
         if self._why == "interrupt":
             raise KeyboardInterrupt()
 

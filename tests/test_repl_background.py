@@ -90,3 +90,36 @@ def test_a_faulting_module_exec_ed_from_the_repl_is_reported_and_gone(root, runt
             + reports[0] + "\n>>> ") in repl_part, out
     assert "gone: None fault_nu\n" in repl_part, out
     assert "the REPL goes on\n" in repl_part, out
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_tab_completes_in_the_repl(root, runtime, tmp_path):
+    child = start(root, runtime, tmp_path)
+    type_line(child, "python")
+    child.expect_exact(">>> ")
+    type_line(child, "hello_path = '/bin/hello.mo'")
+    child.expect_exact(">>> ")
+    # a name of the REPL, then an attribute of the module behind it, then a name of its own
+    # (typed as is, "dlmod.exe(hello_pa)" is a NameError: only the completions make it run)
+    child.send("dlmod\t")
+    child.expect_exact("ule")           # the common part of dlmodule and dlmodule.*
+    child.send(".exe\t")
+    child.expect_exact("c")
+    child.send("(hello_pa\t")
+    child.expect_exact("th")
+    child.send(")\r")
+    assert child.expect_exact(["Hello, world", "Error"]) == 0, child.before
+    child.expect_exact(">>> ")
+    # back in msh, Tab completes msh's words again, not the REPL's
+    child.sendeof()
+    child.expect_exact("msh />")
+    if runtime == "cpython":     # msh's own completion lives in the CPython shell
+        child.send("list_mod\t")
+        child.expect_exact("ule")
+        child.send("\r")
+        child.expect_exact("module   ref")     # list_module's table
+        child.expect_exact("msh />")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

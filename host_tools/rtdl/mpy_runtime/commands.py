@@ -73,7 +73,8 @@ def shell(args, console, files, read_line):
                                    "python_help": PYTHON_HELP,
                                    "terminal": input_ready is not None},
                            {"files": files_handler(files),
-                            "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
+                            "readline": lambda prompt, words=None: ctrl_c.read_line(
+                                read_line, prompt, words),
                             "interrupted": ctrl_c.take,
                             "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
                             "await_key": lambda prompt, ms: ctrl_c.await_key(

@@ -7,19 +7,22 @@ rtdl.mpy_runtime.serve) also tells the runner at once, for REPL code that never 
 
     ctrl_c = CtrlC()
     with ctrl_c.installed():
-        ctrl_c.read_line(read, prompt)   # KeyboardInterrupt when Ctrl-C is or was pressed
+        ctrl_c.read_line(read, prompt[, words])   # KeyboardInterrupt when Ctrl-C is or was
+                                         # pressed; Tab completes `words`
         ctrl_c.take()                    # was Ctrl-C pressed since the last take? (clears)
         ctrl_c.repl_poll(input_ready)    # "interrupt", "input" or None (repl.py's threads)
         ctrl_c.await_key(input_ready, console, prompt, ms)   # the prompt shown: "interrupt",
                                          # "input" (a key waits) or None after ms
 
-May import: the standard library.
+May import: .completion, the standard library.
 """
 import select
 import signal
 import sys
 import termios
 import threading
+
+from .completion import completing
 
 
 def terminal_input_ready():
@@ -121,13 +124,15 @@ class CtrlC:
         self.pending = False
         return pending
 
-    def read_line(self, read, prompt):
+    def read_line(self, read, prompt, words=None):
+        """read(prompt), Tab completing `words` (completion.py) when given."""
         self.close_prompt()
         if self.take():
             raise KeyboardInterrupt()
         self.reading = True
         try:
-            return read(prompt)
+            with completing(words):
+                return read(prompt)
         finally:
             self.reading = False
 

@@ -74,6 +74,8 @@ class HostObjects:
             args = self.decode(rest[0])
             kwargs = self.decode(rest[1])
             return self.encode(obj(*args, **kwargs))
+        if what == "dir":
+            return [n for n in dir(obj) if not n.startswith("_")]
         if what == "str":
             return str(obj)
         if what == "repr":
@@ -129,12 +131,12 @@ def python_repl(kernel, read_line, console, timeout_us):
         "dl": request,
         "interrupted": ctrl_c.take,
         "wait_key": wait_key,
-        "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
+        "readline": lambda prompt, words=None: ctrl_c.read_line(read_line, prompt, words),
         # at a terminal the prompt's wait goes on in wait_key, its ticks paced (LocalThreads)
         "settle": lambda: (run_threads(0, kernel.tick + PACE_MS, True) if input_ready
                            else run_threads(timeout_us, None, True)),
         "sleep": lambda ms: run_threads(0, kernel.tick + max(int(ms), 0)),
     }
     with ctrl_c.installed():
-        return serve(None, {"mode": "repl"}, handlers, entry="rtdl_device.remote_repl",
+        return serve(None, {"mode": "repl", "terminal": input_ready is not None}, handlers, entry="rtdl_device.remote_repl",
                      console=console, ctrl_c=ctrl_c)

@@ -88,8 +88,8 @@ def shell(kernel, link, info):
     def write(text):
         console.write(text.encode())
 
-    def read_line(prompt):
-        return link.call("readline", prompt)
+    def read_line(prompt, words=None):
+        return link.call("readline", prompt, words)
 
     def poll():
         return link.call("repl_poll")
@@ -99,7 +99,8 @@ def shell(kernel, link, info):
         def await_key(prompt, ms):
             return link.call("await_key", prompt, ms)
         threads = repl.LocalThreads(kernel, info["timeout_us"], poll, wait, await_key)
-        return repl.repl(threads, read_line, write, guard_modules=True)
+        return repl.repl(threads, read_line, write, guard_modules=True,
+                         complete=bool(info.get("terminal")))
 
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
     sh.add_command("python", python_command, info["python_help"])

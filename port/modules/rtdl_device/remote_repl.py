@@ -9,10 +9,11 @@ Host requests (rtdl.mpy_runtime.repl_host answers them):
     ["dl", "attr", ref, name]          an attribute of a host object
     ["dl", "call", ref, args, kwargs]  a call of one
     ["dl", "str" | "repr", ref]        its text
+    ["dl", "dir", ref]                 its public attribute names (for Tab)
     ["settle"], ["sleep", ms]          let the module threads run (repl.py's threads)
     ["interrupted"]                    was Ctrl-C pressed (and forget it)?
     ["wait_key", prompt]               the threads run until a key is typed (repl.py)
-    ["readline", prompt], ["exit", 0]
+    ["readline", prompt, words], ["exit", 0]   (words: for Tab, repl.completion_words)
 Values travel as JSON; bytes as {"$bytes": hex}; any other object stays on the host and
 comes as {"$ref": n, "call": bool}, one proxy per object (so `dlmodule.find(n) is m` holds
 while that module lives). Ref 0 is the host's dlmodule, ref 1 its dlfcn.
@@ -37,6 +38,9 @@ class _Remote:
         if name.startswith("__"):
             raise AttributeError(name)
         return self._peer.ask("attr", self._ref, name)
+
+    def _completion_names(self):
+        return self._peer.ask("dir", self._ref)
 
     def __str__(self):
         return self._peer.ask("str", self._ref)
@@ -115,7 +119,7 @@ class RemoteThreads:
 def main(path):
     with open(path, "r+b") as stream:
         link = bridge.Link(stream)
-        link.call("info")
+        info = link.call("info")
         peer = Peer(link)
         saved = {}
         for name, ref in (("dlmodule", 0), ("dlfcn", 1)):
@@ -125,10 +129,11 @@ def main(path):
         def write(text):
             link.post(bridge.OP_CONSOLE, text.encode())
 
-        def read_line(prompt):
-            return link.call("readline", prompt)
+        def read_line(prompt, words=None):
+            return link.call("readline", prompt, words)
         try:
-            value = repl.repl(RemoteThreads(link), read_line, write)
+            value = repl.repl(RemoteThreads(link), read_line, write,
+                              complete=bool(info.get("terminal")))
         finally:
             for name in saved:
                 if saved[name] is None:

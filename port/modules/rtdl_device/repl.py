@@ -4,7 +4,7 @@ loop serves both runtimes: on --runtime micropython it runs in the interpreter o
 side (LocalThreads over its kernel); on --runtime cpython in a MicroPython process of its own
 whose dlmodule/dlfcn and threads are the host's, over the bridge (remote_repl.py).
 
-    repl(threads, read_line, write)   # read_line(prompt) -> str, None at EOF
+    repl(threads, read_line, write)   # read_line(prompt, words) -> str, None at EOF
 
 `threads` lets the module threads run while the REPL waits: `settle()` before each prompt
 (every thread runs until it has ended or waits; at a terminal at most PROMPT_WAIT_MS, or
@@ -96,6 +96,9 @@ class Guarded:
     def __init__(self, module, interrupted):
         self._module = module
         self._interrupted = interrupted
+
+    def _completion_names(self):
+        return dir(self._module)
 
     def __getattr__(self, name):
         value = getattr(self._module, name)
@@ -248,9 +251,31 @@ def continues(source):
     return first.endswith(":") and not source.endswith("\n")
 
 
-def repl(threads, read_line, write, guard_modules=False):
+def completion_words(namespace):
+    """What Tab may complete at the REPL's prompt, as MicroPython's REPL does: the names of
+    the namespace and the builtins, and `name.attr` for each attribute of a name's value
+    (a proxy names its own: `_completion_names`)."""
+    words = set(dir(builtins))
+    for name in namespace:
+        words.add(name)
+        if name.startswith("_"):
+            continue
+        value = namespace[name]
+        names = getattr(type(value), "_completion_names", None)
+        try:
+            attrs = names(value) if names is not None else dir(value)
+        except Exception:       # a value that cannot list itself offers nothing after "."
+            attrs = ()
+        for attr in attrs:
+            if not attr.startswith("_"):
+                words.add(name + "." + attr)
+    return sorted(words)
+
+
+def repl(threads, read_line, write, guard_modules=False, complete=False):
     """`guard_modules`: dlmodule and dlfcn are this interpreter's own (--runtime
-    micropython), so the REPL sees them through Guarded."""
+    micropython), so the REPL sees them through Guarded. `complete` (at a terminal):
+    read_line(prompt, words) gets completion_words for Tab."""
     # ports built without MICROPY_PY_BUILTINS_EVAL_EXEC have no exec: no REPL there
     run = getattr(builtins, "exec", None)
     if run is None:
@@ -270,7 +295,8 @@ def repl(threads, read_line, write, guard_modules=False):
         write(BANNER % ".".join(str(n) for n in sys.implementation.version[:3]))
         while True:
             try:
-                source = _read_source(threads, read_line)
+                words = completion_words(namespace) if complete else None
+                source = _read_source(threads, read_line, words)
                 if source is None:
                     write("\n")
                     return 0
@@ -298,16 +324,16 @@ def repl(threads, read_line, write, guard_modules=False):
             sys.modules[name] = saved[name]
 
 
-def _read_source(threads, read_line):
+def _read_source(threads, read_line, words=None):
     """The next statement, None at end of input; the threads run while it is awaited."""
     threads.settle()
     threads.wait_for_key(">>> ")
-    line = read_line(">>> ")
+    line = read_line(">>> ", words)
     if line is None:
         return None
     source = line
     while continues(source):
-        more = read_line("... ")
+        more = read_line("... ", words)
         if more is None or (more == "" and not source.endswith("\\")):
             source += "\n"
             break

@@ -66,12 +66,18 @@ def shell(args, console, files, read_line):
     None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
     ctrl_c = CtrlC()
     input_ready = terminal_input_ready()
+    commands = None
+    if args.commands is not None:
+        from rtdl.shell_cmd import split_commands
+        commands = split_commands(args.commands)
+        input_ready = None
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
         with ctrl_c.installed():
             result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
                                    "python_help": PYTHON_HELP,
-                                   "terminal": input_ready is not None},
+                                   "terminal": input_ready is not None,
+                                   "commands": commands},
                            {"files": files_handler(files),
                             "readline": lambda prompt, words=None: ctrl_c.read_line(
                                 read_line, prompt, words),
@@ -85,4 +91,4 @@ def shell(args, console, files, read_line):
     except RtdlError as error:
         sys.stderr.write("rtdl shell: error: %s\n" % error)
         return 1
-    return 0
+    return result.get("status", 0)

@@ -106,6 +106,17 @@ def shell(kernel, link, info):
     sh.add_command("python", python_command, info["python_help"])
     cpu = kernel.cpu
     kernel.cpu = _CtrlCCpu(cpu, link, sh)
+    if info.get("commands") is not None:
+        # `rtdl shell -c "cmd; cmd"`: those, no prompt, the last one's status
+        try:
+            value = 0
+            for line in info["commands"]:
+                if sh.exited:
+                    break
+                value = sh.execute(line)
+            return {"status": (value if value is not None else 0) & 0xFF}
+        finally:
+            kernel.cpu = cpu
     try:
         while not sh.exited:
             try:

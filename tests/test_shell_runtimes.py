@@ -83,3 +83,42 @@ def test_history_is_kept_under_the_cache_folder(root, runtime, firmware, tmp_pat
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_tab_completes_commands_files_and_modules(root, runtime, firmware, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm",
+               RTDL_FIRMWARE=firmware)
+    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
+                                           "--runtime", runtime],
+                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
+    child.expect_exact("msh />")
+    # a program of /bin/ as a command word: typed as is, "hell" is not found
+    child.send("hell\t")
+    child.expect_exact("o ")
+    child.send("\r")
+    child.expect_exact("Hello, world")
+    child.expect_exact("msh />")
+    # a file name inside the sandbox
+    child.send("ls /mod\t")
+    child.expect_exact("ules/")
+    child.send("\r")
+    child.expect_exact("lib.so")
+    child.expect_exact("msh />")
+    # a loaded module's name (the REPL loads lib; msh sees it)
+    child.send("python\r")
+    child.expect_exact(">>> ")
+    child.send("h = dlfcn.dlopen('lib.so')\r")
+    child.expect_exact(">>> ")
+    child.sendeof()
+    child.expect_exact("msh />")
+    child.send("list_module_sym l\t")
+    child.expect_exact("ib ")
+    child.send("\r")
+    child.expect_exact("add_func")
+    child.expect_exact("msh />")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -151,8 +151,10 @@ def run(args):
 
         def read_line(prompt):
             return _read_line(prompt, interactive)
+        terminal = None
         if interactive and args.commands is None:
-            # line editing and the history file; Tab offers nothing (msh is not here)
+            # line editing and the history file; Tab completes from what msh on the device
+            # side sends with each read (rtdl.terminal.MshView)
             from rtdl.terminal import Terminal
             terminal = Terminal(None)
 
@@ -161,7 +163,7 @@ def run(args):
                 if line is not None:
                     terminal.remember(line)
                 return line
-        return shell(args, Console(_emit), SandboxFiles(args.root), read_line)
+        return shell(args, Console(_emit), SandboxFiles(args.root), read_line, terminal)
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files)

@@ -61,9 +61,18 @@ def run_module(args, console, device_path, files):
 PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
 
 
-def shell(args, console, files, read_line):
+def shell(args, console, files, read_line, terminal=None):
     """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
-    None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
+    None at EOF), so the terminal and the echo of piped input are the CPython shell's.
+    `terminal` (rtdl.terminal.Terminal, at a terminal): Tab completes msh's words from the
+    state msh sends with each read."""
+    def readline(prompt, words=None, msh_state=None):
+        if terminal is not None:
+            from rtdl.terminal import MshView
+            terminal.completer.shell = (MshView(msh_state, files) if msh_state is not None
+                                        else None)
+        return ctrl_c.read_line(read_line, prompt, words)
+
     ctrl_c = CtrlC()
     input_ready = terminal_input_ready()
     commands = None
@@ -79,8 +88,7 @@ def shell(args, console, files, read_line):
                                    "terminal": input_ready is not None,
                                    "commands": commands},
                            {"files": files_handler(files),
-                            "readline": lambda prompt, words=None: ctrl_c.read_line(
-                                read_line, prompt, words),
+                            "readline": readline,
                             "interrupted": ctrl_c.take,
                             "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
                             "await_key": lambda prompt, ms: ctrl_c.await_key(

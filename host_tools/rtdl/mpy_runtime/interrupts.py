@@ -47,16 +47,6 @@ class PromptLine:
         self.prompt = prompt.encode()
         self.shown = False
         console.sink = self._write
-        # Keys arrive one by one, unechoed, until the line reader takes over: the first key
-        # ends the wait and is the reader's (in the terminal's own line mode only Enter
-        # would, after its plain echo and editing, and Ctrl-D would be lost).
-        self.fd = sys.stdin.fileno()
-        self.saved = termios.tcgetattr(self.fd)
-        keys = termios.tcgetattr(self.fd)
-        keys[3] &= ~(termios.ICANON | termios.ECHO)
-        keys[6][termios.VMIN] = 1
-        keys[6][termios.VTIME] = 0
-        termios.tcsetattr(self.fd, termios.TCSANOW, keys)
 
     def _write(self, data):
         if self.shown and data:
@@ -70,7 +60,6 @@ class PromptLine:
             self.shown = True
 
     def close(self):
-        termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
         self.console.sink = self.sink
         if self.shown:
             self.sink(self.ERASE)
@@ -82,6 +71,7 @@ class CtrlC:
         self.reading = False
         self.notify = None
         self.prompt_line = None
+        self.saved_tty = None
 
     def _on_sigint(self, signum, frame):
         if self.reading:
@@ -105,6 +95,7 @@ class CtrlC:
         waits, or input is piped: read it) or None (the module threads may run on)."""
         if input_ready is None:
             return "input"
+        self._keys_mode()
         if self.prompt_line is None:
             self.prompt_line = PromptLine(console, prompt)
         self.prompt_line.show()
@@ -113,6 +104,29 @@ class CtrlC:
             self.close_prompt()
             return "interrupt"
         return "input" if ready else None
+
+    def _keys_mode(self):
+        # From the first wait on, keys arrive one by one outside readline too (which sets
+        # its own mode while it reads and comes back to this one): the first key of a line
+        # ends the wait and is readline's. In the terminal's own line mode only Enter would,
+        # and a Ctrl-D typed ahead would be lost when the mode changes. Echo stays on (the
+        # prompt line is erased before readline redraws it), since readline does not echo
+        # on a terminal it found without echo. The mode lasts until the session ends.
+        if self.saved_tty is not None:
+            return
+        fd = sys.stdin.fileno()
+        self.saved_tty = termios.tcgetattr(fd)
+        keys = termios.tcgetattr(fd)
+        keys[3] &= ~termios.ICANON
+        keys[6][termios.VMIN] = 1
+        keys[6][termios.VTIME] = 0
+        termios.tcsetattr(fd, termios.TCSANOW, keys)
+
+    def restore_terminal(self):
+        self.close_prompt()
+        if self.saved_tty is not None:
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, self.saved_tty)
+            self.saved_tty = None
 
     def close_prompt(self):
         if self.prompt_line is not None:
@@ -152,7 +166,7 @@ class _Installed:
         return self.ctrl_c
 
     def __exit__(self, *exc):
-        self.ctrl_c.close_prompt()       # the terminal as it was, whatever ended the session
+        self.ctrl_c.restore_terminal()   # the terminal as it was, whatever ended the session
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
         return False

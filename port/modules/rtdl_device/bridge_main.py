@@ -80,6 +80,11 @@ class _CtrlCCpu:
         return self._cpu.run(context, timeout_us)
 
 
+def _msh_state(sh, kernel):
+    return {"commands": [entry[0] for entry in sh.commands],
+            "modules": [m.name for m in kernel.modules if m.state != kernel_mod.STAT_CLOSED]}
+
+
 def shell(kernel, link, info):
     """rtdl shell: msh reading its lines from the host's terminal; `python` is a REPL on this
     interpreter (repl.py), its threads this kernel's."""
@@ -120,7 +125,11 @@ def shell(kernel, link, info):
     try:
         while not sh.exited:
             try:
-                line = read_line(sh.prompt())
+                if info.get("terminal"):
+                    # what Tab completes at the host's terminal (rtdl.terminal.MshView)
+                    line = link.call("readline", sh.prompt(), None, _msh_state(sh, kernel))
+                else:
+                    line = read_line(sh.prompt())
             except KeyboardInterrupt:
                 write("\n")         # Ctrl-C at the prompt drops the line
                 continue

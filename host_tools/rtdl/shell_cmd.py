@@ -157,12 +157,6 @@ def run(args):
             # side sends with each read (rtdl.terminal.MshView)
             from rtdl.terminal import Terminal
             terminal = Terminal(None)
-
-            def read_line(prompt):
-                line = _read_line(prompt, True)
-                if line is not None:
-                    terminal.remember(line)
-                return line
         return shell(args, Console(_emit), SandboxFiles(args.root), read_line, terminal)
     try:
         files = SandboxFiles(args.root)

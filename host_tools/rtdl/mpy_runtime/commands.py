@@ -65,13 +65,16 @@ def shell(args, console, files, read_line, terminal=None):
     """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
     None at EOF), so the terminal and the echo of piped input are the CPython shell's.
     `terminal` (rtdl.terminal.Terminal, at a terminal): Tab completes msh's words from the
-    state msh sends with each read."""
+    state msh sends with each read, and msh's lines are kept in the history file."""
     def readline(prompt, words=None, msh_state=None):
-        if terminal is not None:
-            from rtdl.terminal import MshView
-            terminal.completer.shell = (MshView(msh_state, files) if msh_state is not None
-                                        else None)
-        return ctrl_c.read_line(read_line, prompt, words)
+        if terminal is None:
+            return ctrl_c.read_line(read_line, prompt, words)
+        from rtdl.terminal import MshView
+        terminal.completer.shell = MshView(msh_state, files) if msh_state is not None else None
+        line = ctrl_c.read_line(read_line, prompt, words)
+        if line is not None and msh_state is not None:
+            terminal.remember(line)      # msh's lines go to the history file, as on CPython
+        return line
 
     ctrl_c = CtrlC()
     input_ready = terminal_input_ready()

@@ -41,7 +41,8 @@ def type_line(child, text):
 
 def runners_of(pid):
     """The node runner processes started (directly or not) by process `pid`."""
-    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True,
+                         text=True).stdout         # -ww: whole command lines, however long
     children, args = {}, {}
     for line in out.splitlines():
         fields = line.split(None, 2)

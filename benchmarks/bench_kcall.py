@@ -1,6 +1,9 @@
 """Kernel call: rt_tick_get in a loop on the board, per call, against the same loop on
-bare_run's machine whose SVC hook reads r0-r3 and writes r0 (the least a hook can do). The
-cost of a run with no calls is subtracted on both sides."""
+bare_run's machine whose SVC hook reads r0-r3 and writes r0 with the unicorn binding's
+public reg_read/reg_write (the least a hook written against that API does). The board reads
+r0-r3, sp, lr and pc in one uc_reg_read_batch into buffers made once (rtdl_board/cpu.py),
+which is why the whole kernel call can cost less than that floor. The cost of a run with no
+calls is subtracted on both sides."""
 from common import best, row
 
 import bare_run

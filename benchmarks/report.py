@@ -60,7 +60,10 @@ def write_docs(results, path, chart_path):
            "Every figure is a ratio against a floor measured in the same run, so that a busy "
            "or slow machine moves both sides together. Ratio = rtdl's cost / the floor's cost "
            "(time over time, or the floor's rate over rtdl's): 1 is the floor, below 1 is "
-           "faster than it. Each measurement is the best of %d runs." % results["runs"],
+           "faster than it. Each measurement is the best of %d runs. Whole processes run "
+           "with Python's bytecode cache on (kept in the run's scratch folder, after one "
+           "untimed run), as an installed tool runs, even where the environment sets "
+           "PYTHONDONTWRITEBYTECODE." % results["runs"],
            "", "| what | rtdl | floor | floor is | ratio | target |", "|---|---|---|---|---|---|"]
     for r in rows:
         out.append("| %s | %s %s | %s %s | %s | %.2f | %s |"

@@ -7,12 +7,11 @@ use into a per-user cache (`$XDG_CACHE_HOME/rtdl/firmware/<key>/`, default `~/.c
 hash of the sources, the service list the veneers come from, the target flags and the compiler's
 version, so a changed source or toolchain builds anew and an unchanged one never does.
 `$RTDL_FIRMWARE` names a firmware to use instead. May import: the standard library only (the
-veneer generator runs in a child `python -m rtdl.gen_veneers`).
+veneer generator runs in a child `python -m rtdl.gen_veneers`). hashlib, subprocess and shutil
+are imported where a build or its key needs them: every board boot imports this package, and
+with $RTDL_FIRMWARE set it needs none of them.
 """
-import hashlib
 import os
-import shutil
-import subprocess
 import sys
 
 SOURCE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -40,6 +39,7 @@ def _sources():
 
 
 def _compiler_version():
+    import subprocess
     try:
         return subprocess.run([CROSS + "gcc", "--version"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, check=True).stdout
@@ -50,6 +50,7 @@ def _compiler_version():
 
 def cache_key(arch=DEFAULT_ARCH):
     """Hex digest of everything the ELF depends on."""
+    import hashlib
     digest = hashlib.sha256()
     from rtdl import gen_veneers
     for path in list(_sources()) + [services_path(), os.path.abspath(gen_veneers.__file__)]:
@@ -67,6 +68,7 @@ def cache_root():
 
 def build(out_dir, arch=DEFAULT_ARCH, python=None, quiet=True):
     """Build firmware.elf into out_dir with this folder's Makefile; returns its path."""
+    import subprocess
     cmd = ["make", "-s" if quiet else "--no-print-directory", "-C", SOURCE_DIR,
            "BUILD=" + os.path.abspath(out_dir), "PYTHON=" + (python or sys.executable),
            "SERVICES=" + services_path(), "ARCH=" + arch, "CROSS=" + CROSS]
@@ -95,6 +97,7 @@ def cached_firmware(arch=DEFAULT_ARCH):
             for name in ("firmware.map", "firmware.elf"):   # the ELF last: it marks "done"
                 os.replace(os.path.join(staging, name), os.path.join(directory, name))
             # Only the ELF and its map are kept: the objects would double the cache's size.
+            import shutil
             shutil.rmtree(staging)
     return elf
 

@@ -4,6 +4,8 @@ Each file is a real module built by `rtdl build` with one field edited at its of
 ELF specification. Loading it on a booted board must raise the documented error class, with a
 message that names the file, the offending item and what was expected; dlerror() must report
 the same message, and the heap must be exactly as before (walked and compared).
+Longer than 400 lines on purpose: it is the catalogue of the reader's checks, one short case
+each, read side by side with the code it checks.
 """
 import struct
 import tracemalloc

@@ -1,5 +1,7 @@
 """rtheap.SmallMemHeap over membus.RamMemory: RT-Thread small-memory heap behaviour, block
-layout in target memory, the integrity walker, and randomized runs against a reference model."""
+layout in target memory, the integrity walker, and randomized runs against a reference model.
+Longer than 400 lines on purpose: one heap, one file, its cases next to each other as the
+heap's documented behaviour."""
 import random
 import struct
 import time

@@ -12,7 +12,7 @@ import struct
 
 from rtdl_device import arm_attributes
 import rtdl_firmware
-from rtdl_board import board
+from rtdl_board import firmware_cache
 from rtdl_device import elf32
 from rtdl_device.rterror import RtdlError
 
@@ -151,6 +151,7 @@ def boot_heap(path, cpu):
     """The heap as a module finds it once the firmware has booted: booting the real firmware
     on the board is both exact and fast (well under 0.1 s). None when it does not boot (a
     firmware that is not rtdl's); then module sizes are not checked."""
+    from rtdl_board import board        # unicorn: only when a description is worked out
     try:
         machine = board.Board(path, cpu=cpu)
     except Exception:       # any firmware may be handed in: not booting is an answer too
@@ -162,8 +163,17 @@ def boot_heap(path, cpu):
 
 
 def describe(path=None, boot=True):
-    """Everything `rtdl verify` needs to know about a firmware, as a JSON-ready dictionary."""
+    """Everything `rtdl verify` needs to know about a firmware, as a JSON-ready dictionary.
+    Worked out once per firmware ELF (its exports, attributes and a boot of the board for
+    the heap) and then read from the on-disk cache (rtdl_board.firmware_cache)."""
     path, elf = _open(path)
+    facts = firmware_cache.cached("verify" if boot else "verify-noboot", elf.data,
+                                  lambda: _describe(path, elf, boot), (__file__,))
+    facts["firmware"] = path       # the same ELF may be named by another path
+    return facts
+
+
+def _describe(path, elf, boot):
     exports = _detailed(path, elf)
     flags, abi, arch, cpu = _target_facts(path)
     return {

@@ -162,8 +162,17 @@ def run(args):
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import shell
         interactive = sys.stdin.isatty()
-        return shell(args, Console(_emit), SandboxFiles(args.root),
-                     lambda prompt: _read_line(prompt, interactive), disks, serials)
+
+        def read_line(prompt):
+            return _read_line(prompt, interactive)
+        terminal = None
+        if interactive and args.commands is None:
+            # line editing and the history file; Tab completes from what msh on the device
+            # side sends with each read (rtdl.terminal.MshView)
+            from rtdl.terminal import Terminal
+            terminal = Terminal(None)
+        return shell(args, Console(_emit), SandboxFiles(args.root), read_line, terminal,
+                     disks, serials)
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files,

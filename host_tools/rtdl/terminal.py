@@ -1,6 +1,7 @@
 """`rtdl shell` at a terminal: line editing, history and Tab completion through readline.
 
-    term = Terminal(shell)           # shell: an msh.Msh over the board
+    term = Terminal(shell)           # shell: an msh.Msh over the board (or None, and
+                                     # term.completer.shell = MshView(...) per line)
     line = term.read_line(prompt)    # None at Ctrl-D; Ctrl-C gives a fresh prompt line
 
 History is kept across sessions in $XDG_CACHE_HOME/rtdl/shell_history (~/.cache when unset):
@@ -28,6 +29,27 @@ def history_path():
     return os.path.join(cache, "rtdl", "shell_history")
 
 
+class MshView:
+    """What the Completer reads of an msh that runs in another process (--runtime
+    micropython): the command names and live module names it sent with its read request
+    (rtdl_device.bridge_main), and the device's files, which are this process's."""
+
+    class _Module:
+        state = None             # live: the device side sends only modules not closed
+
+        def __init__(self, name):
+            self.name = name
+
+    class _Kernel:
+        def __init__(self, modules):
+            self.modules = modules
+
+    def __init__(self, state, files):
+        self.commands = [(name,) for name in state.get("commands", ())]
+        self.kernel = self._Kernel([self._Module(n) for n in state.get("modules", ())])
+        self.files = files
+
+
 class Completer:
     """What Tab offers for the word under the cursor, from the shell's live state."""
 
@@ -35,6 +57,8 @@ class Completer:
         self.shell = shell
 
     def candidates(self, line, begidx, text):
+        if self.shell is None:       # msh elsewhere has sent no state (MshView) yet
+            return []
         before = line[:begidx].split()
         if not before:
             found = self._commands(text)
@@ -152,10 +176,14 @@ class Terminal:
                 sys.stdout.write("\n")
                 sys.stdout.flush()
                 continue
-            if line.strip() and self.history is not None:
-                try:
-                    self.readline.append_history_file(1, self.history)
-                except OSError as error:
-                    self._history_failed(error)
+            self.remember(line)
             return line
+
+    def remember(self, line):
+        """Keep a line read through readline in the history file (not an empty one)."""
+        if line.strip() and self.history is not None:
+            try:
+                self.readline.append_history_file(1, self.history)
+            except OSError as error:
+                self._history_failed(error)
 

@@ -20,9 +20,11 @@ from rtdl_device import symbolize
 from rtdl_device import symtab
 from rtdl_device.rterror import ModuleFault, RtdlError
 
+from . import boot_image
 from . import fault_report
+from . import firmware_cache
 from .console import Console
-from .cpu import REGS, UnicornCpu
+from .cpu import REGS, SVC_PC, UnicornCpu
 from .fault_report import FaultReport
 from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
@@ -79,7 +81,7 @@ class Board:
         self.memory = UnicornMemory(self.uc)
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
-        self.firmware_symbols = {}
+        self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         # Fires only on a bad access (never on the hot path): remembers the data address.
@@ -142,7 +144,9 @@ class Board:
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.kernel.kernel_stack = self.kernel_stack
-        self.cpu.call(self._sym("rtdl_firmware_init"))
+        # run once per firmware, replayed afterwards (boot_image.py)
+        self.recorded_boot = None
+        boot_image.boot(self, self._sym("rtdl_firmware_init"), self._loadable)
         self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
         fwguard.keep(self.kernel, self.firmware_protected)
 
@@ -162,33 +166,53 @@ class Board:
             raise FirmwareError("%s: not a firmware ELF this board can run (%s)"
                                 % (self.firmware_path, error))
         self.firmware_flags = elf.header.flags
+        loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:
                 continue
-            self.uc.mem_write(seg.vaddr, data[seg.offset:seg.offset + seg.filesz])
+            loadable.append(b"%d %d %d\n" % (seg.vaddr, seg.filesz, seg.memsz))
+            loadable.append(data[seg.offset:seg.offset + seg.filesz])
+            self.uc.mem_write(seg.vaddr, loadable[-1])
             if seg.memsz > seg.filesz:
                 self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
+        # keyed by what the description is read from: the section headers, .symtab and its
+        # strings (a tenth of the ELF, whose bulk is debugging information)
         symtab_sec = elf.section_by_name(".symtab")
         if symtab_sec is None:
             raise FirmwareError("%s: has no .symtab (built stripped?)" % self.firmware_path)
+        strtab_sec = elf.section(symtab_sec.link, ".symtab sh_link")
+        header = elf.header
+        source = b"".join([data[header.shoff:header.shoff + header.shnum * header.shentsize],
+                           data[symtab_sec.offset:symtab_sec.offset + symtab_sec.size],
+                           data[strtab_sec.offset:strtab_sec.offset + strtab_sec.size]])
+        self._loadable = b"".join(loadable)
+        self.firmware_symbols, self._functions, self.firmware_protected = firmware_cache.cached(
+            "board", source, lambda: self._describe(elf, symtab_sec))
+        self.kernel_stack_top = self._sym("__kernel_stack_top")
+        self.return_address = self._sym("__rtdl_return")
+
+    def _describe(self, elf, symtab_sec):
+        """(name -> address of every defined symbol, [(start, size, name)] of the functions
+        sorted by address, [(address, size, name)] of the .data/.bss objects fwguard keeps)
+        from the firmware's .symtab: the board's description of it, worked out once per
+        firmware (firmware_cache)."""
+        symbols = {}
         functions = []
         objects = []
         for sym in elf.symbols(symtab_sec):
             if sym.name and sym.defined:
-                self.firmware_symbols.setdefault(sym.name, sym.value)
+                symbols.setdefault(sym.name, sym.value)
                 if sym.type == elf32.STT_FUNC and sym.size:
                     functions.append((sym.value & ~1, sym.size, sym.name))
                 elif sym.type == elf32.STT_OBJECT and sym.size:
                     objects.append((sym.value, sym.size, sym.name))
-        data = (self.firmware_symbols.get("__data_start", 0),
-                self.firmware_symbols.get("__bss_end", 0))
-        self.firmware_protected = sorted(
+        data = (symbols.get("__data_start", 0), symbols.get("__bss_end", 0))
+        protected = sorted(
             (addr, size, name) for addr, size, name in objects
             if data[0] <= addr < data[1]
             and name.split(".")[0] not in LIBC_STATE + KERNEL_STATE)
         functions.sort()
-        self._functions = functions
-        self.return_address = self._sym("__rtdl_return")
+        return symbols, functions, protected
 
     def _sym(self, name):
         if name not in self.firmware_symbols:
@@ -287,24 +311,32 @@ class Board:
         return False
 
     def _on_interrupt(self, uc, intno, user_data):
+        cpu = self.cpu
         try:
             if intno != 2:
                 raise self.fault(fault_report.classify_exception(intno),
                                  fault_report.exception_detail(intno))
-            pc = uc.reg_read(A.UC_ARM_REG_PC)
-            number = uc.mem_read(pc - 2, 1)[0]
-            args = [uc.reg_read(r) for r in REGS[:4]]
-            clock = self.cpu.slice_clock
+            regs = cpu.svc_batch.read()
+            pc = regs[SVC_PC]
+            number = self._svc_numbers.get(pc)
+            if number is None:
+                number = uc.mem_read(pc - 2, 1)[0]
+                if FLASH_BASE <= pc < FLASH_BASE + FLASH_SIZE:
+                    self._svc_numbers[pc] = number      # the firmware's veneers never change
+            cpu.at_svc = regs
+            clock = cpu.slice_clock
             if clock is None:
-                result = self.kernel.service(number, args)
+                result = self.kernel.service(number, regs[:4])
             else:
                 began = clock()
-                result = self.kernel.service(number, args)
-                SLICE_TIMER.extend(self.cpu.slice_token, clock() - began)
+                result = self.kernel.service(number, regs[:4])
+                SLICE_TIMER.extend(cpu.slice_token, clock() - began)
+            cpu.at_svc = None
             if result is not None:
-                uc.reg_write(A.UC_ARM_REG_R0, result & 0xFFFFFFFF)
+                cpu.svc_batch.write_r0(result & 0xFFFFFFFF)
         except Exception as error:       # re-raised by UnicornCpu after emu_start returns
-            self.cpu._hook_error = error
+            cpu.at_svc = None
+            cpu._hook_error = error
             uc.emu_stop()
 
 

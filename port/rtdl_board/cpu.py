@@ -4,6 +4,7 @@ CPython only. No per-instruction hook: module code runs at full emulator speed, 
 slices end through the shared SliceTimer. May import: unicorn, rtdl_device (errors), the
 board's own modules, the standard library.
 """
+import ctypes
 import struct
 
 from unicorn import (UcError, UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED,
@@ -23,6 +24,13 @@ REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, A.UC
 _FRAME_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
                A.UC_ARM_REG_R12, A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC)
 _EPSR_T = 1 << 24         # xPSR's Thumb bit
+# What the SVC hook reads, in one call into unicorn: the arguments, sp and lr (stack
+# arguments, the stack check, ownership) and pc (the SVC's number).
+SVC_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+            A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC)
+SVC_SP = 4
+SVC_LR = 5
+SVC_PC = 6
 _NEVER = 0xFFFFFFF0       # an even, unmapped `until` address that is never reached
 _FAULTS = {   # errno -> (access, what was there)
     UC_ERR_READ_UNMAPPED: ("read", "unmapped memory"),
@@ -32,6 +40,58 @@ _FAULTS = {   # errno -> (access, what was there)
     UC_ERR_READ_PROT: ("read", "protected memory"),
     UC_ERR_FETCH_PROT: ("instruction fetch", "non-executable memory"),
 }
+
+
+def _uclib():
+    """unicorn's C library as its binding loaded it, or None (another binding: the slow,
+    public calls are used instead)."""
+    try:
+        from unicorn.unicorn_py3.unicorn import uclib
+    except ImportError:
+        return None
+    if not hasattr(uclib, "uc_reg_read_batch") or not hasattr(uclib, "uc_reg_write"):
+        return None
+    return uclib
+
+
+class RegisterBatch:
+    """A fixed list of 32-bit registers read with one uc_reg_read_batch into buffers made
+    once, and r0 written from a buffer made once: the binding's reg_read builds ctypes
+    objects and looks up the register class on every call, which cost more than the
+    kernel's whole service."""
+
+    def __init__(self, uc, regs):
+        self.uc = uc
+        self.regs = regs
+        self._lib = _uclib()
+        count = len(regs)
+        if self._lib is not None:
+            self._handle = uc._uch
+            self._ids = (ctypes.c_int * count)(*regs)
+            self._values = (ctypes.c_uint32 * count)()
+            base = ctypes.addressof(self._values)
+            self._pointers = (ctypes.c_void_p * count)(*[base + 4 * i for i in range(count)])
+            self._count = count
+            self._r0 = ctypes.c_uint32()
+            self._r0_ref = ctypes.byref(self._r0)
+
+    def read(self):
+        """[value of each register] in the order given."""
+        if self._lib is None:
+            return [self.uc.reg_read(r) for r in self.regs]
+        status = self._lib.uc_reg_read_batch(self._handle, self._ids, self._pointers, self._count)
+        if status:
+            raise UcError(status)
+        return self._values[:]
+
+    def write_r0(self, value):
+        if self._lib is None:
+            self.uc.reg_write(A.UC_ARM_REG_R0, value)
+            return
+        self._r0.value = value
+        status = self._lib.uc_reg_write(self._handle, A.UC_ARM_REG_R0, self._r0_ref)
+        if status:
+            raise UcError(status)
 
 
 class UnicornCpu:
@@ -49,12 +109,22 @@ class UnicornCpu:
         self.budget_left_us = 0
         self.slice_clock = None      # the clock its deadline is measured on
         self.bad_access = None
+        self.svc_batch = RegisterBatch(self.uc, SVC_REGS)
+        # SVC_REGS as the SVC hook read them, while a service runs and has not moved them
+        # (redirect and restore_call_frame drop it): sp() and lr() need no call into unicorn
+        self.at_svc = None
 
     # registers
     def sp(self):
+        at_svc = self.at_svc
+        if at_svc is not None:
+            return at_svc[SVC_SP]
         return self.uc.reg_read(A.UC_ARM_REG_SP)
 
     def lr(self):
+        at_svc = self.at_svc
+        if at_svc is not None:
+            return at_svc[SVC_LR]
         return self.uc.reg_read(A.UC_ARM_REG_LR)
 
     def pc(self):
@@ -75,18 +145,21 @@ class UnicornCpu:
         return [self.uc.reg_read(r) for r in _FRAME_REGS]
 
     def restore_call_frame(self, frame):
+        self.at_svc = None
         for reg, value in zip(_FRAME_REGS, frame):
             self.uc.reg_write(reg, value if reg != A.UC_ARM_REG_PC else value | 1)
 
     def redirect(self, fn, args, return_to):
         """From inside a service: make the current thread call fn(*args), returning to
         `return_to` (the __rtdl_resume veneer)."""
+        self.at_svc = None
         for i, value in enumerate(args[:4]):
             self.uc.reg_write(REGS[i], value & 0xFFFFFFFF)
         self.uc.reg_write(A.UC_ARM_REG_LR, return_to | 1)
         self.uc.reg_write(A.UC_ARM_REG_PC, fn | 1)
 
     def _start(self, begin, until, timeout_us):
+        self.at_svc = None
         self._stop_requested = False
         self._hook_error = None
         self.bad_access = None

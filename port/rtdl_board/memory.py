@@ -6,10 +6,9 @@ import struct
 
 from unicorn import UC_PROT_ALL, UC_PROT_WRITE
 
-FLASH_BASE = 0x00000000
-FLASH_SIZE = 512 * 1024
-RAM_BASE = 0x20000000
-RAM_SIZE = 512 * 1024
+from .memory_map import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE
+
+__all__ = ("FLASH_BASE", "FLASH_SIZE", "RAM_BASE", "RAM_SIZE", "FLUSH_EVERY", "UnicornMemory")
 FLUSH_EVERY = 32          # module unloads between flushes of the translated-code cache
 # Thread stacks (and the kernel stack) live in a region of their own, one slot each: the stack
 # at the top of its slot, the slot's lower half never mapped. A frame of up to STACK_GAP bytes
@@ -37,6 +36,7 @@ class UnicornMemory:
         self.stack_gap = STACK_GAP
         self._slot_mapped = {}        # slot -> bytes mapped at its top (kept: unmapping
         self._slots_free = list(range(STACK_SLOTS))  # flushes unicorn's translated code)
+        self._splits = set()      # addresses where mem_protect split the RAM mapping
 
     def stack_alloc(self, size):
         """A stack of at least `size` bytes in the stack region: its lowest address, with at
@@ -74,6 +74,8 @@ class UnicornMemory:
     def protect(self, addr, size, writable):
         """Make whole pages read-only or writable again (the MPU of a real board)."""
         self.uc.mem_protect(addr, size, UC_PROT_ALL if writable else UC_PROT_ALL & ~UC_PROT_WRITE)
+        self._splits.add(addr)
+        self._splits.add(addr + size)
 
     def read(self, addr, size):
         return bytes(self.uc.mem_read(addr, size))
@@ -111,11 +113,15 @@ class UnicornMemory:
 
     def invalidate(self, addr, size):
         # Translated blocks of code that ran before are cached: drop them over new code.
-        # One page at a time: unicorn turns the start address into a RAM-block offset and adds
-        # `size` to it, which misses pages once mem_protect (stack guards) has split the RAM
-        # mapping into several blocks - stale code then runs (tests/test_coverage_matrix.py).
-        page = self.page_size
-        start = addr - addr % page
-        while start < addr + size:
-            self.uc.ctl_remove_cache(max(start, addr), min(start + page, addr + size))
-            start += page
+        # One call per piece of the RAM mapping: unicorn turns the start address into a
+        # RAM-block offset and adds `size` to it, which misses the pages past a split once
+        # mem_protect (stack guards) has split the mapping into several blocks - stale code
+        # then runs (tests/test_coverage_matrix.py). protect() records every split (unicorn
+        # never merges them back), so the range is cut exactly there.
+        end = addr + size
+        cuts = sorted([cut for cut in self._splits if addr < cut < end])
+        start = addr
+        for cut in cuts:
+            self.uc.ctl_remove_cache(start, cut)
+            start = cut
+        self.uc.ctl_remove_cache(start, end)

@@ -9,7 +9,10 @@ in this CPython process and is served to it over a synchronous bridge.
                 the character device /dev/rtdl_bridge over two pipes
     repl_host.py  msh `python` under --runtime cpython: a MicroPython process whose dlmodule and
                 dlfcn are this process's (rtdl_device.remote_repl at the other end)
-    interrupts.py Ctrl-C kept here for a MicroPython process that never sees SIGINT
+    interrupts.py Ctrl-C kept here for a MicroPython process that never sees SIGINT, and the
+                REPL's prompt while module threads run at a terminal
+    interrupt_gate.mjs  the runner's worker that raises KeyboardInterrupt inside MicroPython
+    completion.py Tab in the REPL: readline completing the words the REPL sends
     host_devices.py the host ends of --disk and --serial, served to the device side's
                 devices (rtdl_device.bridge_devices)
     this file   finding node, the MicroPython package and the frozen files (compiled on
@@ -117,7 +120,14 @@ def frozen_dir(only=None):
     return out
 
 
-def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None,
+def _poke(fd):
+    try:
+        os.write(fd, b"\x03")
+    except OSError:          # full (the runner is behind by 64 KiB of key presses) or gone
+        pass
+
+
+def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None, ctrl_c=None,
           device_write=None):
     """Run the device side on MicroPython against `board`; `info` is what it is told about
     the session (mode, arguments), `handlers` extra host requests. Returns what the device
@@ -126,7 +136,10 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None,
     with board=None only `handlers` and console output (to `console`) are served.
 
     MicroPython runs in a session of its own, so the terminal's Ctrl-C reaches only this
-    process, which tells the device side when it asks (the "interrupted" request)."""
+    process, which tells the device side when it asks (the "interrupted" request). With
+    `ctrl_c` (an interrupts.CtrlC) each key press is also written to the runner's interrupt
+    pipe, which raises KeyboardInterrupt in REPL code that never asks (interrupt_gate.mjs);
+    the runner ends when that pipe closes."""
     node = shutil.which("node")
     if node is None:
         raise RtdlError("the MicroPython runtime needs node (Node.js) on PATH")
@@ -135,15 +148,24 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None,
                              if entry == "rtdl_device.remote_repl" else None)
     to_child = os.pipe()
     from_child = os.pipe()
+    interrupt = os.pipe() if ctrl_c is not None else None
+    if interrupt is not None:
+        os.set_blocking(interrupt[0], False)    # the runner's worker polls it
+        os.set_blocking(interrupt[1], False)    # a runner behind on key presses drops some
     whole = dict(board_info(board), **info) if board is not None else dict(info)
     requests = dict(handlers, info=lambda: whole)
-    proc = subprocess.Popen([node, RUNNER, "--package", package, "--frozen", frozen_path,
-                             "--rfd", str(to_child[0]), "--wfd", str(from_child[1]),
-                             "--entry", entry],
-                            pass_fds=(to_child[0], from_child[1]), stdin=subprocess.DEVNULL,
+    command = [node, RUNNER, "--package", package, "--frozen", frozen_path,
+               "--rfd", str(to_child[0]), "--wfd", str(from_child[1]), "--entry", entry]
+    child_fds = [to_child[0], from_child[1]]
+    if interrupt is not None:
+        command += ["--ifd", str(interrupt[0])]
+        child_fds.append(interrupt[0])
+    proc = subprocess.Popen(command, pass_fds=child_fds, stdin=subprocess.DEVNULL,
                             start_new_session=True)
-    os.close(to_child[0])
-    os.close(from_child[1])
+    for fd in child_fds:
+        os.close(fd)
+    if interrupt is not None:
+        ctrl_c.notify = lambda: _poke(interrupt[1])
     rfile = os.fdopen(from_child[0], "rb")
     wfile = os.fdopen(to_child[1], "wb")
     try:
@@ -155,6 +177,10 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None,
         wfile.close()
         rfile.close()
         status = proc.wait()
+        if interrupt is not None:
+            # only now: the runner takes the end of this pipe for its host's death
+            ctrl_c.notify = None
+            os.close(interrupt[1])
     if status != 0:
         raise RtdlError("the MicroPython runtime exited with status %d" % status)
     return value

@@ -36,14 +36,14 @@ def files_handler(files):
     return handle
 
 
-def _serve_with_devices(board, info, handlers, disks, serials):
+def _serve_with_devices(board, info, handlers, disks, serials, **options):
     """serve() with the host ends of `disks` and `serials` opened here for the session (a
     bad option raises BoardDeviceError before MicroPython starts) and closed after it."""
     ends = HostDevices(disks, serials)
     try:
         handlers = dict(handlers, **ends.handlers())
         return serve(board, dict(info, devices=ends.listed()), handlers,
-                     device_write=ends.write)
+                     device_write=ends.write, **options)
     finally:
         ends.close()
 
@@ -77,24 +77,45 @@ def run_module(args, console, device_path, files, disks=None, serials=None):
 PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
 
 
-def shell(args, console, files, read_line, disks=None, serials=None):
+def shell(args, console, files, read_line, terminal=None, disks=None, serials=None):
     """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
-    None at EOF), so the terminal and the echo of piped input are the CPython shell's."""
+    None at EOF), so the terminal and the echo of piped input are the CPython shell's.
+    `terminal` (rtdl.terminal.Terminal, at a terminal): Tab completes msh's words from the
+    state msh sends with each read, and msh's lines are kept in the history file."""
+    def readline(prompt, words=None, msh_state=None):
+        if terminal is None:
+            return ctrl_c.read_line(read_line, prompt, words)
+        from rtdl.terminal import MshView
+        terminal.completer.shell = MshView(msh_state, files) if msh_state is not None else None
+        line = ctrl_c.read_line(read_line, prompt, words)
+        if line is not None and msh_state is not None:
+            terminal.remember(line)      # msh's lines go to the history file, as on CPython
+        return line
+
     ctrl_c = CtrlC()
     input_ready = terminal_input_ready()
+    commands = None
+    if args.commands is not None:
+        from rtdl.shell_cmd import split_commands
+        commands = split_commands(args.commands)
+        input_ready = None
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
         with ctrl_c.installed():
             result = _serve_with_devices(
                 board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
-                        "python_help": PYTHON_HELP, "terminal": input_ready is not None},
+                        "python_help": PYTHON_HELP, "terminal": input_ready is not None,
+                        "commands": commands},
                 {"files": files_handler(files),
-                 "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
+                 "readline": readline,
                  "interrupted": ctrl_c.take,
-                 "repl_poll": lambda: ctrl_c.repl_poll(input_ready)}, disks, serials)
+                 "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
+                 "await_key": lambda prompt, ms: ctrl_c.await_key(input_ready, console,
+                                                                  prompt, ms)},
+                disks, serials, ctrl_c=ctrl_c)
         if "error" in result:
             raise RtdlError(result["error"])
     except RtdlError as error:
         sys.stderr.write("rtdl shell: error: %s\n" % error)
         return 1
-    return 0
+    return result.get("status", 0)

@@ -1,7 +1,8 @@
 """msh `python` under --runtime cpython: a MicroPython REPL (rtdl_device.remote_repl, in a
 MicroPython process of its own) whose dlmodule and dlfcn are this process's, acting on the
 live kernel and board of the shell; this file answers its requests. The REPL's module threads
-run here, on this kernel, whenever the REPL waits (for a line, in time.sleep*).
+run here, on this kernel, whenever the REPL waits (for a line, in time.sleep*): at a terminal
+the prompt's wait lasts until the first key of the next line, in real time.
 
     python_repl(kernel, read_line, console, timeout_us)   # -> 0 when the REPL is left
 
@@ -14,7 +15,8 @@ import time
 
 from rtdl_device import dlfcn
 from rtdl_device import dlmodule
-from rtdl_device.repl import PROMPT_WAIT_MS
+from rtdl_device.repl import PACE_MS, PROMPT_WAIT_MS
+from rtdl_device.repl import run_threads as run_reporting_faults
 
 from . import serve
 from .interrupts import CtrlC, terminal_input_ready
@@ -72,6 +74,8 @@ class HostObjects:
             args = self.decode(rest[0])
             kwargs = self.decode(rest[1])
             return self.encode(obj(*args, **kwargs))
+        if what == "dir":
+            return [n for n in dir(obj) if not n.startswith("_")]
         if what == "str":
             return str(obj)
         if what == "repr":
@@ -86,14 +90,13 @@ def python_repl(kernel, read_line, console, timeout_us):
     ctrl_c = CtrlC()
     input_ready = terminal_input_ready()
 
-    def run_threads(timeout, until_tick):
+    def run_threads(timeout, until_tick, prompt=False):
         # the same rule as repl.LocalThreads: typing ends the prompt's wait, not a sleep
         why = []
         started = time.monotonic()
 
         def stop():
             if not why:
-                prompt = until_tick is None
                 found = ctrl_c.repl_poll(input_ready if prompt else None)
                 if found is None and prompt and input_ready is not None and \
                         time.monotonic() - started >= PROMPT_WAIT_MS / 1000.0:
@@ -101,17 +104,39 @@ def python_repl(kernel, read_line, console, timeout_us):
                 if found is not None:
                     why.append(found)
             return bool(why)
-        kernel.run(timeout, until_tick, stop)
+        run_reporting_faults(kernel, timeout, until_tick, stop)
         if why == ["interrupt"]:
             raise KeyboardInterrupt()
         return None
 
+    def wait_key(prompt):
+        # the prompt's wait at a terminal: the threads run in steps of PACE_MS ticks, each
+        # followed by as long a wait for a key, so a module's time passes as the user's does
+        while True:
+            why = ctrl_c.await_key(input_ready, console, prompt, PACE_MS)
+            if why == "interrupt":
+                raise KeyboardInterrupt()
+            if why == "input":
+                return None
+            run_threads(0, kernel.tick + PACE_MS)
+
+    def request(*what):
+        # a Ctrl-C pressed while the REPL's code was not open to it (interrupt_gate.mjs)
+        # lands at its next use of the board, as in a loop of dlmodule calls
+        if ctrl_c.take():
+            raise KeyboardInterrupt()
+        return objects.request(*what)
+
     handlers = {
-        "dl": objects.request,
-        "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
-        "settle": lambda: run_threads(timeout_us, None),
+        "dl": request,
+        "interrupted": ctrl_c.take,
+        "wait_key": wait_key,
+        "readline": lambda prompt, words=None: ctrl_c.read_line(read_line, prompt, words),
+        # at a terminal the prompt's wait goes on in wait_key, its ticks paced (LocalThreads)
+        "settle": lambda: (run_threads(0, kernel.tick + PACE_MS, True) if input_ready
+                           else run_threads(timeout_us, None, True)),
         "sleep": lambda ms: run_threads(0, kernel.tick + max(int(ms), 0)),
     }
     with ctrl_c.installed():
-        return serve(None, {"mode": "repl"}, handlers, entry="rtdl_device.remote_repl",
-                     console=console)
+        return serve(None, {"mode": "repl", "terminal": input_ready is not None}, handlers, entry="rtdl_device.remote_repl",
+                     console=console, ctrl_c=ctrl_c)

@@ -2,7 +2,7 @@
 // The MicroPython side of `rtdl run/shell --runtime micropython` (started by rtdl.mpy_runtime).
 //
 //   node runner.mjs --package DIR --frozen DIR --rfd N --wfd N [--heapsize BYTES]
-//                   [--entry MODULE]
+//                   [--entry MODULE] [--ifd N]
 //
 // Loads real MicroPython (the WebAssembly port in DIR), copies the frozen device side
 // (DIR/**/*.mpy) into its /lib, which is on MicroPython's default sys.path, and runs
@@ -11,21 +11,33 @@
 // fd N (the host's answers) and whose writes go to fd N. Reads block (fs.readSync), so the
 // device side calls the board synchronously. Written bytes are held until the device side
 // next reads, which is when it waits for an answer: everything queued leaves in one write.
+// With --ifd, a Ctrl-C byte (0x03) on fd N raises KeyboardInterrupt in Python code that the
+// device side has opened to it (interrupt_gate.mjs; the gate is /dev/rtdl_interrupt), and the
+// runner ends when fd N reaches its end (the host has gone), even inside a Python loop.
 // Exit status: 0 when main returned, 2 when it raised (the traceback is on stderr).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { installGate, shareMemory } from './interrupt_gate.mjs';
+
+// a worker thread (interrupt_gate.mjs) must be told to end, or the process waits for it
+let stopWorkers = () => {};
+
+function leave(status) {
+  stopWorkers();
+  process.exit(status);
+}
 
 function die(msg) {
   process.stderr.write(`rtdl micropython runner: ${msg}\n`);
-  process.exit(2);
+  leave(2);
 }
 
 const opts = { heapsize: 64 * 1024 * 1024, entry: 'rtdl_device.bridge_main' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
-  if (!['package', 'frozen', 'rfd', 'wfd', 'heapsize', 'entry'].includes(key) || i + 1 >= argv.length) {
+  if (!['package', 'frozen', 'rfd', 'wfd', 'heapsize', 'entry', 'ifd'].includes(key) || i + 1 >= argv.length) {
     die(`bad argument ${argv[i]}`);
   }
   opts[key] = argv[i + 1];
@@ -33,6 +45,16 @@ for (let i = 0; i < argv.length; i += 2) {
 const rfd = parseInt(opts.rfd, 10);
 const wfd = parseInt(opts.wfd, 10);
 
+let memory = null;
+if (opts.ifd !== undefined) {
+  // the interrupt worker writes into MicroPython's memory: instantiate it shared
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = async (bytes, imports) => {
+    const result = await instantiate(shareMemory(bytes), imports);
+    memory = Object.values(result.instance.exports).find((v) => v instanceof WebAssembly.Memory);
+    return result;
+  };
+}
 const { loadMicroPython } = await import(
   pathToFileURL(path.join(opts.package, 'micropython.mjs')).href);
 // What MicroPython prints (the REPL's output) goes to the host as console frames, in order
@@ -111,7 +133,7 @@ function input() {
     inPos = 0;
     // The host closed the bridge: it has gone (killed, or ended without waiting for us).
     // Nothing can be served any more; ending here keeps an orphan from spinning on EOF.
-    if (inLen === 0) process.exit(3);
+    if (inLen === 0) leave(3);
   }
   return inBuf[inPos++];
 }
@@ -131,6 +153,11 @@ function push(byte) {
 }
 
 mp.FS.createDevice('/dev', 'rtdl_bridge', input, output);
+if (opts.ifd !== undefined) {
+  const gate = installGate(mp, memory, parseInt(opts.ifd, 10));
+  stopWorkers = gate.stop;
+  mp.FS.createDevice('/dev', 'rtdl_interrupt', () => null, gate.write);
+}
 let status = 0;
 try {
   if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(opts.entry)) die(`bad entry ${opts.entry}`);
@@ -140,4 +167,4 @@ try {
   status = 2;
 }
 flush();
-process.exit(status);
+leave(status);

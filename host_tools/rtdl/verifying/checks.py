@@ -2,7 +2,7 @@
 and heap checks run on one module, each problem turned into a finding."""
 import os
 
-from rtdl_board import memory as board_memory
+from rtdl_board import memory_map as board_memory
 from rtdl_device import arm_attributes
 from rtdl_device import elf32
 from rtdl_device import kernel

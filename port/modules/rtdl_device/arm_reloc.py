@@ -149,6 +149,21 @@ RELOCATIONS = {
 }
 
 
+# The 32-bit word relocations whose calculation is B + A, S + A or S, taken from the table
+# above: the linker applies these in one pass of its own (link.Linker.link).
+WORD_B_PLUS_A = const(0)
+WORD_S_PLUS_A = const(1)
+WORD_S = const(2)
+WORD_KINDS = {}
+for _type, _recipe in RELOCATIONS.items():
+    if _recipe.field is WORD32 and not _recipe.flags:
+        if _recipe.calc is _calc_relative:
+            WORD_KINDS[_type] = WORD_B_PLUS_A
+        elif _recipe.calc is _calc_abs:
+            WORD_KINDS[_type] = WORD_S_PLUS_A
+        elif _recipe.calc is _calc_sym:
+            WORD_KINDS[_type] = WORD_S
+
 def type_name(rtype):
     recipe = RELOCATIONS.get(rtype)
     if recipe is None:

@@ -93,6 +93,11 @@ class _CtrlCCpu:
         return self._cpu.run(context, timeout_us)
 
 
+def _msh_state(sh, kernel):
+    return {"commands": [entry[0] for entry in sh.commands],
+            "modules": [m.name for m in kernel.modules if m.state != kernel_mod.STAT_CLOSED]}
+
+
 def shell(kernel, link, info):
     """rtdl shell: msh reading its lines from the host's terminal; `python` is a REPL on this
     interpreter (repl.py), its threads this kernel's."""
@@ -101,25 +106,43 @@ def shell(kernel, link, info):
     def write(text):
         console.write(text.encode())
 
-    def read_line(prompt):
-        return link.call("readline", prompt)
+    def read_line(prompt, words=None):
+        return link.call("readline", prompt, words)
 
     def poll():
         return link.call("repl_poll")
 
     def python_command(argv):
         wait = repl.PROMPT_WAIT_MS if info.get("terminal") else None
-        return repl.repl(repl.LocalThreads(kernel, info["timeout_us"], poll, wait),
-                         read_line, write)
+        def await_key(prompt, ms):
+            return link.call("await_key", prompt, ms)
+        threads = repl.LocalThreads(kernel, info["timeout_us"], poll, wait, await_key)
+        return repl.repl(threads, read_line, write, guard_modules=True,
+                         complete=bool(info.get("terminal")))
 
     sh = msh.Msh(kernel, write, kernel.files, info["timeout_us"])
     sh.add_command("python", python_command, info["python_help"])
     cpu = kernel.cpu
     kernel.cpu = _CtrlCCpu(cpu, link, sh)
+    if info.get("commands") is not None:
+        # `rtdl shell -c "cmd; cmd"`: those, no prompt, the last one's status
+        try:
+            value = 0
+            for line in info["commands"]:
+                if sh.exited:
+                    break
+                value = sh.execute(line)
+            return {"status": (value if value is not None else 0) & 0xFF}
+        finally:
+            kernel.cpu = cpu
     try:
         while not sh.exited:
             try:
-                line = read_line(sh.prompt())
+                if info.get("terminal"):
+                    # what Tab completes at the host's terminal (rtdl.terminal.MshView)
+                    line = link.call("readline", sh.prompt(), None, _msh_state(sh, kernel))
+                else:
+                    line = read_line(sh.prompt())
             except KeyboardInterrupt:
                 write("\n")         # Ctrl-C at the prompt drops the line
                 continue

@@ -115,22 +115,15 @@ class Section:
 
 
 class Symbol:
+    """One symbol; `bind`, `type` and `defined` are worked out once (the linker asks often)."""
+
     def __init__(self, index, name, fields):
         self.index = index
         self.name = name
         self.value, self.size, self.info, self.other, self.shndx = fields
-
-    @property
-    def bind(self):
-        return self.info >> 4
-
-    @property
-    def type(self):
-        return self.info & 0xF
-
-    @property
-    def defined(self):
-        return self.shndx != SHN_UNDEF
+        self.bind = self.info >> 4
+        self.type = self.info & 0xF
+        self.defined = self.shndx != SHN_UNDEF
 
 
 class Relocation:
@@ -152,6 +145,8 @@ class ElfFile:
         self.data = data
         self.name = name
         self.prelinked = False
+        self._symbol_tables = {}         # section index -> [Symbol], parsed on first use
+        self._relocation_words = {}      # section index -> relocation_words()
         self.header = self._read_header()
         self.segments = self._read_segments()
         self.sections = self._read_sections()
@@ -312,7 +307,12 @@ class ElfFile:
         return linked
 
     def symbols(self, symtab):
-        """All symbols of a SHT_SYMTAB/SHT_DYNSYM section, names resolved."""
+        """All symbols of a SHT_SYMTAB/SHT_DYNSYM section, names resolved. Parsed once per
+        table (the loader asks for the same table when linking and again for the dlsym
+        table); the list is shared, so callers must not change it."""
+        cached = self._symbol_tables.get(symtab.index)
+        if cached is not None:
+            return cached
         if symtab.entsize != _SYM_SIZE:
             raise self.error("symbol table [%d] %s: sh_entsize %d (expected %d)"
                              % (symtab.index, symtab.name, symtab.entsize, _SYM_SIZE))
@@ -321,36 +321,75 @@ class ElfFile:
                              % (symtab.index, symtab.name, symtab.size, _SYM_SIZE))
         strtab = self.linked_section(symtab, (SHT_STRTAB,), "symbol table")
         count = symtab.size // _SYM_SIZE
+        # one unpack of the whole table: name, value, size, info|other<<8|shndx<<16 per entry
+        words = struct.unpack_from("<%dI" % (4 * count), self.data, symtab.offset) \
+            if count else ()
+        nsections = len(self.sections)
+        data = self.data
+        str_start = strtab.offset
+        str_end = strtab.offset + strtab.size
         result = []
         for i in range(count):
-            fields = struct.unpack_from(_SYM, self.data, symtab.offset + i * _SYM_SIZE)
-            name = self.string(strtab, fields[0], "symbol %d name" % i) if fields[0] else ""
-            shndx = fields[5]
-            if shndx >= len(self.sections) and shndx != SHN_ABS and shndx != SHN_COMMON:
+            at = 4 * i
+            name_offset = words[at]
+            name = ""
+            if name_offset:
+                end = data.find(b"\0", str_start + name_offset, str_end) \
+                    if name_offset < strtab.size else -1
+                try:
+                    name = str(data[str_start + name_offset:end], "utf-8") if end >= 0 else None
+                except ValueError:
+                    name = None
+                if name is None:
+                    name = self.string(strtab, name_offset, "symbol %d name" % i)  # raises
+            last = words[at + 3]
+            shndx = last >> 16
+            if shndx >= nsections and shndx != SHN_ABS and shndx != SHN_COMMON:
                 raise self.error("symbol %d '%s' in [%d] %s: st_shndx 0x%x is not a section "
                                  "index (expected below %d, SHN_ABS or SHN_COMMON)"
-                                 % (i, name, symtab.index, symtab.name, shndx,
-                                    len(self.sections)))
-            result.append(Symbol(i, name, fields[1:]))
+                                 % (i, name, symtab.index, symtab.name, shndx, nsections))
+            result.append(Symbol(i, name, (words[at + 1], words[at + 2], last & 0xFF,
+                                           (last >> 8) & 0xFF, shndx)))
+        self._symbol_tables[symtab.index] = result
         return result
 
-    def relocations(self, relsec):
-        """Entries of a SHT_REL or SHT_RELA section."""
+    def relocation_words(self, relsec):
+        """(words per entry, every entry's words in one tuple) of a SHT_REL (2: r_offset,
+        r_info) or SHT_RELA (3: and r_addend, unsigned here) section, checked once."""
+        cached = self._relocation_words.get(relsec.index)
+        if cached is not None:
+            return cached
         if relsec.type == SHT_REL:
-            size, fmt = _REL_SIZE, "<II"
+            size = _REL_SIZE
         else:
-            size, fmt = _RELA_SIZE, "<IIi"
+            size = _RELA_SIZE
         if relsec.entsize != size:
             raise self.error("relocation section [%d] %s: sh_entsize %d (expected %d)"
                              % (relsec.index, relsec.name, relsec.entsize, size))
         if relsec.size % size:
             raise self.error("relocation section [%d] %s: size %d is not a multiple of %d"
                              % (relsec.index, relsec.name, relsec.size, size))
-        result = []
-        for i in range(relsec.size // size):
-            fields = struct.unpack_from(fmt, self.data, relsec.offset + i * size)
-            result.append(Relocation(i, fields[0], fields[1], fields[2] if len(fields) > 2 else None))
-        return result
+        count = relsec.size // 4
+        words = struct.unpack_from("<%dI" % count, self.data, relsec.offset) if count else ()
+        cached = (size // 4, words)
+        self._relocation_words[relsec.index] = cached
+        return cached
+
+    def relocation(self, relsec, index):
+        """Entry `index` of a SHT_REL or SHT_RELA section."""
+        stride, words = self.relocation_words(relsec)
+        at = stride * index
+        addend = None
+        if stride == 3:
+            addend = words[at + 2]
+            if addend & 0x80000000:
+                addend -= 0x100000000
+        return Relocation(index, words[at], words[at + 1], addend)
+
+    def relocations(self, relsec):
+        """Entries of a SHT_REL or SHT_RELA section."""
+        stride, words = self.relocation_words(relsec)
+        return [self.relocation(relsec, i) for i in range(len(words) // stride)]
 
     def load_segments(self):
         return [seg for seg in self.segments if seg.type == PT_LOAD]

@@ -14,7 +14,9 @@ import struct
 from .rterror import HeapCorruption
 
 _HDR_FMT = "<HHII4s"
+_HDR_SIZE = 16
 _MAGIC = 0x1EA0
+_SPAN = 4096            # headers this close together are read from target memory at once
 
 
 def _owner_str(raw):
@@ -38,16 +40,37 @@ def live_headers(heap):
         off = struct.unpack_from("<I", raw, 4)[0]
 
 
+def read_headers(heap, offsets):
+    """The 16 bytes target memory holds at each of `offsets` (ascending), read in as few
+    memory reads as possible: headers less than _SPAN apart share one read."""
+    memory = heap.memory
+    begin = heap.begin
+    out = []
+    i = 0
+    count = len(offsets)
+    while i < count:
+        first = offsets[i]
+        j = i + 1
+        while j < count and offsets[j] + _HDR_SIZE - first <= _SPAN:
+            j += 1
+        raw = memory.read(begin + first, offsets[j - 1] + _HDR_SIZE - first)
+        for k in range(i, j):
+            at = offsets[k] - first
+            out.append(raw[at:at + _HDR_SIZE])
+        i = j
+    return out
+
+
 def damage(heap):
     """[(offset, found bytes, recorded bytes)] of every live header that target memory no
     longer holds as the heap wrote it."""
-    memory = heap.memory
-    begin = heap.begin
+    headers = live_headers(heap)
     found = []
-    for off, raw in live_headers(heap):
-        now = memory.read(begin + off, 16)
-        if now != raw:
-            found.append((off, now, raw))
+    now = read_headers(heap, [off for off, raw in headers])
+    for i in range(len(headers)):
+        off, raw = headers[i]
+        if now[i] != raw:
+            found.append((off, now[i], raw))
     return found
 
 
@@ -103,8 +126,16 @@ def walk(heap):
     prev_free = False
     first_free = -1
     used_sum = 0
+    memory = heap.memory
+    window_start = window_end = 0
+    window = b""
     while off != eo:
-        magic, used, nxt, prv, name = heap._hdr(off)
+        if not window_start <= off <= window_end - _HDR_SIZE:
+            # one read of the next _SPAN bytes instead of one per header
+            window_start = off
+            window_end = min(off + _SPAN, eo + _HDR_SIZE)
+            window = memory.read(begin + off, window_end - off)
+        magic, used, nxt, prv, name = struct.unpack_from(_HDR_FMT, window, off - window_start)
         addr = begin + off
         if magic != _MAGIC:
             raise HeapCorruption("heap block at 0x%08x: bad magic 0x%04x" % (addr, magic))

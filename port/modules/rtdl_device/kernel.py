@@ -123,6 +123,7 @@ class Kernel:
         self.timers = []                 # active software timers
         self.firmware_data = None        # (address, bytes) of .data/.bss after boot
         self.firmware_blocks = []        # (payload, size, bytes) of the heap blocks of boot
+        self._firmware_span = None       # (address, bytes): those blocks' stretch of heap
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
         self.ownership = Ownership(self)
@@ -263,6 +264,13 @@ class Kernel:
             self.errno.word = self.memory.read32(self.addresses["_impure_ptr"])
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
+        # The boot blocks sit together at the heap's start: the whole stretch, headers
+        # included, is kept too, so that one read and compare shows nothing to put back.
+        self._firmware_span = None
+        if self.firmware_blocks:
+            low = self.firmware_blocks[0][0]
+            high = self.firmware_blocks[-1][0] + self.firmware_blocks[-1][1]
+            self._firmware_span = (low, self.memory.read(low, high - low))
 
     def restore_firmware_data(self):
         """Put back what keep_firmware_data kept (the last module has gone). A boot block
@@ -272,6 +280,9 @@ class Kernel:
         start, data = self.firmware_data
         if self.memory.read(start, len(data)) != data:
             self.memory.write(start, data)
+        span = self._firmware_span
+        if span is None or self.memory.read(span[0], len(span[1])) == span[1]:
+            return               # the boot blocks and their headers are as after boot
         try:
             live = set((addr, size) for addr, size, used, owner in self.heap.check() if used)
         except HeapCorruption:
@@ -299,26 +310,31 @@ class Kernel:
 
     # ---------------------------------------------------------- SVC dispatching --------
     def service(self, number, args):
-        """Entry from the board's SVC hook. Returns the value for r0, or None to leave it."""
+        """Entry from the board's SVC hook. Returns the value for r0, or None to leave it.
+        The hot path of every kernel call: the handler is found by number in the table
+        bind_services made once, the service's name is only worked out when something is
+        reported (kernel.args.service), and the stack check is a comparison of sp (the
+        canary is read here only for a stack with no guard page; stacks.check_entry)."""
         thread = self.current
         if thread is not None:
-            stacks.check(self.memory, thread, self.cpu.sp())
-        if number < 0 or number >= len(self._handlers):
+            stacks.check_entry(self.memory, thread, self.cpu.sp())
+        handlers = self._handlers
+        if number >= len(handlers):
             raise ModuleFault("%s: unknown kernel service SVC #%d"
                               % (thread.name if thread else "kernel", number))
-        name = services.SERVICES[number][0]
-        self.args.service = name
+        self.args.current = number
         try:
-            result = self._handlers[number](args)
-            if hasattr(result, "send"):
-                result = self.steps.start(result)
+            result = handlers[number](args)
+            if result is not None and not isinstance(result, int) and hasattr(result, "send"):
+                result = self.steps.start(result)     # a generator: the service redirects
         except ModuleFault:
             raise
         except Exception as error:
             # Whatever a service met through a module's arguments (a host exception from an
             # emulator access, a heap error) is the calling module's fault, never the host's.
             raise ModuleFault("%s: %s: %s (%s)" % (thread.who() if thread else "kernel",
-                                                   name, error, type(error).__name__))
+                                                   services.SERVICES[number][0], error,
+                                                   type(error).__name__))
         if self.scheduler.resched:
             self.scheduler.preempt()
         return result

@@ -83,8 +83,9 @@ class SegmentLayout(Layout):
                                   "Cortex-M runs Thumb code only)" % entry)
         return image.address(entry)
 
-    def relocation_tables(self, elf):
-        """[(relocation section, None, [Relocation], symbols)] of every SHT_REL/SHT_RELA."""
+    def relocation_tables(self, elf, entries=True):
+        """[(relocation section, None, [Relocation], symbols)] of every SHT_REL/SHT_RELA
+        (with `entries` False, None instead of the entries: the caller reads their words)."""
         tables = []
         symbol_cache = {}
         for relsec in elf.sections:
@@ -94,7 +95,8 @@ class SegmentLayout(Layout):
                                         "relocation section")
             if symtab.index not in symbol_cache:
                 symbol_cache[symtab.index] = elf.symbols(symtab)
-            tables.append((relsec, None, elf.relocations(relsec), symbol_cache[symtab.index]))
+            tables.append((relsec, None, elf.relocations(relsec) if entries else None,
+                           symbol_cache[symtab.index]))
         return tables
 
     def place_offset(self, rel, target):
@@ -117,6 +119,16 @@ class SegmentLayout(Layout):
             # stored at the place; resolving it again would add it twice (ABS32).
             return None
         return linker.import_address(image, sym, unresolved)
+
+    def quick_address(self, image, sym):
+        """S of a symbol the module defines inside its segments (the common case, checked
+        in a few comparisons), or None: ask defined_address/import_address."""
+        if not sym.defined or sym.shndx == elf32.SHN_ABS:
+            return None
+        first = sym.value & ~1 if sym.type == elf32.STT_FUNC else sym.value
+        if self.vstart <= first and first + sym.size <= self.vstart + self.size:
+            return (sym.value + image.bias) & 0xFFFFFFFF
+        return None
 
     def symbol_outside(self, image, sym):
         """Why a defined symbol does not lie inside the loaded segments (all st_size bytes of
@@ -142,10 +154,13 @@ class SegmentLayout(Layout):
             for sym in elf.symbols(sec):
                 if not sym.defined or sym.index == 0 or not _exported_kind(sym):
                     continue
-                outside = self.symbol_outside(image, sym)
-                if outside:
-                    raise elf.error("[%d] %s: %s" % (sec.index, sec.name, outside))
-                found.append((sym.name, image.address(sym.value)))
+                address = self.quick_address(image, sym)
+                if address is None:
+                    outside = self.symbol_outside(image, sym)
+                    if outside:
+                        raise elf.error("[%d] %s: %s" % (sec.index, sec.name, outside))
+                    address = image.address(sym.value)
+                found.append((sym.name, address))
         return found
 
     def named_sections(self, image):

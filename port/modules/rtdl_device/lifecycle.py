@@ -185,16 +185,9 @@ class Lifecycle:
         argv = split_command(cmd)
         if not argv:
             argv = [module.name]
-        thread = Thread(module.name, module, module.entry, module.stack_size, module.priority)
-        try:
-            argv_block = write_argv(kernel.memory, kernel.heap, argv)
-            thread.blocks.append(argv_block)
-            stacks.allocate(kernel, thread, (len(argv), argv_block),
-                            kernel.addresses["rt_module_main_return"])
-        except Exception:
-            kernel.scheduler.release_thread(thread)
-            raise
-        kernel.scheduler.add(thread)
+        thread = self._start_with_argv(
+            Thread(module.name, module, module.entry, module.stack_size, module.priority),
+            argv, "rt_module_main_return")
         module.state = STAT_RUNNING
         self.write_struct(module)
         return thread
@@ -205,15 +198,20 @@ class Lifecycle:
         priority and stack): its code is the module's, so a fault in it ends that module and
         not the shell. The thread ends when the function returns (rt_thread_exit), keeping
         its result in thread.exit_value; the module stays loaded."""
+        return self._start_with_argv(
+            Thread(COMMAND_THREAD_NAME, module, command.func, COMMAND_STACK_SIZE,
+                   COMMAND_PRIORITY),
+            split_command(cmd) or [command.name], "rt_thread_exit")
+
+    def _start_with_argv(self, thread, argv, return_to):
+        """Give `thread` a stack whose entry gets (argc, argv) and returns to the firmware's
+        `return_to`, and make it ready; on a failure everything it took is freed."""
         kernel = self.kernel
-        argv = split_command(cmd) or [command.name]
-        thread = Thread(COMMAND_THREAD_NAME, module, command.func, COMMAND_STACK_SIZE,
-                        COMMAND_PRIORITY)
         try:
             argv_block = write_argv(kernel.memory, kernel.heap, argv)
             thread.blocks.append(argv_block)
             stacks.allocate(kernel, thread, (len(argv), argv_block),
-                            kernel.addresses["rt_thread_exit"])
+                            kernel.addresses[return_to])
         except Exception:
             kernel.scheduler.release_thread(thread)
             raise

@@ -10,6 +10,11 @@ from . import elf32
 from .layout import VENEER_CODE
 from .rterror import RelocationError, UnresolvedSymbolError
 
+_WORD_KINDS = arm_reloc.WORD_KINDS
+_B_PLUS_A = arm_reloc.WORD_B_PLUS_A
+_S_PLUS_A = arm_reloc.WORD_S_PLUS_A
+_UNKNOWN = object()             # a symbol whose S is not worked out yet, or is bad
+
 
 class Image:
     """A module image linked for address `base`; nothing is in target memory yet."""
@@ -112,11 +117,67 @@ class Linker:
                 return image.address(layout.got_slots[index])
 
         context = arm_reloc.RelocContext(image.bias, got_origin, got_slot)
-        for relsec, target, relocations, symbols in layout.relocation_tables(image.elf):
-            for rel in relocations:
-                self._apply(image, context, relsec, target, rel, symbols, unresolved)
+        if not self.plan and not layout.builds_got:
+            self._link_words(image, context, unresolved)
+        else:
+            for relsec, target, relocations, symbols in layout.relocation_tables(image.elf):
+                for rel in relocations:
+                    self._apply(image, context, relsec, target, rel, symbols, unresolved)
         if unresolved:
             raise UnresolvedSymbolError(image.name, unresolved)
+
+    def _link_words(self, image, context, unresolved):
+        """The link loop of an ET_DYN read straight from the tables' words. Its word
+        relocations (nearly all of a library's: pointer tables, the GOT) are B + A, S + A or
+        S into a 32-bit word with the addend at the place (SHT_REL): applied here, each
+        symbol's S worked out once. Any other entry, one whose place is not inside the image
+        or whose symbol is bad, takes the general path (_apply), which reports it."""
+        layout = image.placement
+        elf = image.elf
+        data = image.data
+        last = len(data) - 4
+        vstart = layout.vstart
+        bias = image.bias
+        unpack_from = struct.unpack_from
+        pack_into = struct.pack_into
+        kinds = _WORD_KINDS
+        for relsec, target, _, symbols in layout.relocation_tables(elf, False):
+            stride, words = elf.relocation_words(relsec)
+            count = len(symbols) if stride == 2 else 0
+            values = {}                      # symbol index -> S (None: not to be written)
+            for at in range(0, len(words), stride):
+                info = words[at + 1]
+                kind = kinds.get(info & 0xFF) if count else None
+                if kind is not None:
+                    off = words[at] - vstart
+                    index = info >> 8
+                    if 0 <= off <= last and index < count:
+                        if kind == _B_PLUS_A:
+                            if index == 0:
+                                pack_into("<I", data, off,
+                                          (unpack_from("<I", data, off)[0] + bias) & 0xFFFFFFFF)
+                                continue
+                        else:
+                            S = values.get(index, _UNKNOWN)
+                            if S is _UNKNOWN:
+                                sym = symbols[index]
+                                S = layout.quick_address(image, sym) if index else 0
+                                if S is None:
+                                    try:
+                                        S = self._symbol_value(image, sym, unresolved)
+                                    except RelocationError:
+                                        S = _UNKNOWN         # the general path reports it
+                                if S is not _UNKNOWN:
+                                    values[index] = S
+                            if S is None:
+                                continue
+                            if S is not _UNKNOWN:
+                                if kind == _S_PLUS_A:
+                                    S += unpack_from("<I", data, off)[0]
+                                pack_into("<I", data, off, S & 0xFFFFFFFF)
+                                continue
+                self._apply(image, context, relsec, target, elf.relocation(relsec, at // stride),
+                            symbols, unresolved)
 
     def _checked_symbol(self, image, relsec, rel, symbols):
         """The relocation's symbol, or None (the problem reported) when its index is out of

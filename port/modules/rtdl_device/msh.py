@@ -209,11 +209,8 @@ class Msh:
     def run_module(self, path, line):
         """dlmodule_exec(path, line) and run the module to its end; main's exit code."""
         k = self.kernel
-        cpu = k.cpu
-        k.cpu = _StoppableCpu(cpu, self)
-        self.interrupted = False
-        self.running = True
-        try:
+
+        def start():
             try:
                 module = k.drive(k.load_steps(path))
                 try:
@@ -224,15 +221,29 @@ class Msh:
             except RtdlError as error:
                 k.set_error(error)
                 raise
-            k.run(self.timeout_us)
-        finally:
-            self.running = False
-            k.cpu = cpu
+            return module
+        module = self._in_foreground(start)
         if module.fault is not None:
             self.write("%s\n" % module.fault)
         if self.interrupted:
             return EXIT_INTERRUPTED
         return module.ret_code
+
+    def _in_foreground(self, start):
+        """Run what `start()` makes (it returns it) as the shell's foreground job, to the end
+        of every thread, on a CPU that Ctrl-C can stop."""
+        k = self.kernel
+        cpu = k.cpu
+        k.cpu = _StoppableCpu(cpu, self)
+        self.interrupted = False
+        self.running = True
+        try:
+            job = start()
+            k.run(self.timeout_us)
+        finally:
+            self.running = False
+            k.cpu = cpu
+        return job
 
     def module_commands(self):
         """[(module, finsh_exports.Command)] that loaded modules registered with
@@ -251,16 +262,8 @@ class Msh:
         started have ended. A fault in it ends the module (and its commands), not the
         shell. Returns the command's result, or the module's exit code when it faulted."""
         k = self.kernel
-        cpu = k.cpu
-        k.cpu = _StoppableCpu(cpu, self)
-        self.interrupted = False
-        self.running = True
-        try:
-            thread = k.lifecycle.create_command_thread(module, command, line)
-            k.run(self.timeout_us)
-        finally:
-            self.running = False
-            k.cpu = cpu
+        thread = self._in_foreground(
+            lambda: k.lifecycle.create_command_thread(module, command, line))
         if module.fault is not None and module.state == _kernel.STAT_CLOSED:
             self.write("%s\n" % module.fault)
             return EXIT_INTERRUPTED if self.interrupted else module.ret_code

@@ -9,8 +9,11 @@ Host requests (rtdl.mpy_runtime.repl_host answers them):
     ["dl", "attr", ref, name]          an attribute of a host object
     ["dl", "call", ref, args, kwargs]  a call of one
     ["dl", "str" | "repr", ref]        its text
+    ["dl", "dir", ref]                 its public attribute names (for Tab)
     ["settle"], ["sleep", ms]          let the module threads run (repl.py's threads)
-    ["readline", prompt], ["exit", 0]
+    ["interrupted"]                    was Ctrl-C pressed (and forget it)?
+    ["wait_key", prompt]               the threads run until a key is typed (repl.py)
+    ["readline", prompt, words], ["exit", 0]   (words: for Tab, repl.completion_words)
 Values travel as JSON; bytes as {"$bytes": hex}; any other object stays on the host and
 comes as {"$ref": n, "call": bool}, one proxy per object (so `dlmodule.find(n) is m` holds
 while that module lives). Ref 0 is the host's dlmodule, ref 1 its dlfcn.
@@ -35,6 +38,9 @@ class _Remote:
         if name.startswith("__"):
             raise AttributeError(name)
         return self._peer.ask("attr", self._ref, name)
+
+    def _completion_names(self):
+        return self._peer.ask("dir", self._ref)
 
     def __str__(self):
         return self._peer.ask("str", self._ref)
@@ -65,7 +71,8 @@ class Peer:
         return found
 
     def ask(self, *request):
-        return self.decode(self.link.call("dl", *request))
+        # the host acts on the board: the REPL's interrupt gate is shut meanwhile
+        return self.decode(repl.gate().shut(self.link.call, ("dl",) + request))
 
     def encode(self, value):
         if isinstance(value, _Remote):
@@ -102,11 +109,17 @@ class RemoteThreads:
     def sleep_ms(self, ms):
         self.link.call("sleep", int(ms))
 
+    def interrupted(self):
+        return self.link.call("interrupted")
+
+    def wait_for_key(self, prompt):
+        self.link.call("wait_key", prompt)
+
 
 def main(path):
     with open(path, "r+b") as stream:
         link = bridge.Link(stream)
-        link.call("info")
+        info = link.call("info")
         peer = Peer(link)
         saved = {}
         for name, ref in (("dlmodule", 0), ("dlfcn", 1)):
@@ -116,10 +129,11 @@ def main(path):
         def write(text):
             link.post(bridge.OP_CONSOLE, text.encode())
 
-        def read_line(prompt):
-            return link.call("readline", prompt)
+        def read_line(prompt, words=None):
+            return link.call("readline", prompt, words)
         try:
-            value = repl.repl(RemoteThreads(link), read_line, write)
+            value = repl.repl(RemoteThreads(link), read_line, write,
+                              complete=bool(info.get("terminal")))
         finally:
             for name in saved:
                 if saved[name] is None:

@@ -4,15 +4,25 @@ loop serves both runtimes: on --runtime micropython it runs in the interpreter o
 side (LocalThreads over its kernel); on --runtime cpython in a MicroPython process of its own
 whose dlmodule/dlfcn and threads are the host's, over the bridge (remote_repl.py).
 
-    repl(threads, read_line, write)   # read_line(prompt) -> str, None at EOF
+    repl(threads, read_line, write)   # read_line(prompt, words) -> str, None at EOF
 
 `threads` lets the module threads run while the REPL waits: `settle()` before each prompt
 (every thread runs until it has ended or waits; at a terminal at most PROMPT_WAIT_MS, or
-until the user starts typing), `sleep_ms(ms)` for time.sleep_ms and
+until the user starts typing), then at a terminal `wait_for_key(prompt)` (they go on, their
+time passing as the user's, until the first key of the next line; while it is typed they
+wait), `sleep_ms(ms)` for time.sleep_ms and
 time.sleep (the threads run for that many ticks, then the rest of the time passes); both raise
 KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
-`dlmodule.find` shows it gone once it has ended. End of input (Ctrl-D) or exit() returns to
+`dlmodule.find` shows it gone once it has ended; one that faults is reported as msh reports
+it (run_threads). End of input (Ctrl-D) or exit() returns to
 msh; Ctrl-C raises KeyboardInterrupt in the REPL, which reports it and prompts again.
+
+Ctrl-C inside a line's own Python code (`while True: pass`), which never asks anybody, comes
+through GATE: the runner raises KeyboardInterrupt in it directly while the gate is open
+(rtdl/mpy_runtime/interrupt_gate.mjs). The gate is open only while a line's code runs and
+shut around everything that talks to the board or the kernel (dlmodule, dlfcn, sleeping), so
+the bridge and the kernel are never cut in half; a key press that came while it was shut is
+raised when that call returns (`threads.interrupted()`, the host's record of it).
 MicroPython only (compile's "single" mode, sys.print_exception). Imports: builtins, io, sys,
 time, rterror.
 """
@@ -25,6 +35,7 @@ import time
 from .rterror import RtdlError
 
 PROMPT_WAIT_MS = 200
+PACE_MS = 20       # at the prompt, threads run this many ticks per as long a wait for a key
 BANNER = ("MicroPython %s on the device side; dlmodule, dlfcn imported; "
           "Ctrl-D or exit() returns to msh\n")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -34,6 +45,90 @@ def _leave(code=None):
     raise SystemExit(code)
 
 
+class Gate:
+    """The runner's interrupt gate (/dev/rtdl_interrupt; without it, as in `rtdl run`, the
+    gate does nothing and Ctrl-C reaches only code that asks)."""
+
+    def __init__(self, path="/dev/rtdl_interrupt"):
+        try:
+            self._device = open(path, "wb")
+        except OSError:
+            self._device = None
+        self.is_open = False
+
+    def open(self):
+        self.is_open = True
+        if self._device is not None:
+            self._device.write(b"o")
+
+    def close(self):
+        # once the runner has the byte, no KeyboardInterrupt can come until open()
+        if self._device is not None:
+            self._device.write(b"c")
+        self.is_open = False
+
+    def shut(self, fn, args=(), kwargs=None):
+        """fn(*args, **kwargs) with the gate shut (and open again after, if it was)."""
+        if not self.is_open:
+            return fn(*args, **(kwargs or {}))
+        self.close()
+        try:
+            return fn(*args, **(kwargs or {}))
+        finally:
+            self.open()
+
+
+_GATE = []
+
+
+def gate():
+    """The one gate of this interpreter."""
+    if not _GATE:
+        _GATE.append(Gate())
+    return _GATE[0]
+
+
+class Guarded:
+    """A module whose functions run with the gate shut; then a Ctrl-C pressed meanwhile
+    raises KeyboardInterrupt (`interrupted()` asks the host), as a device's REPL thread is
+    interrupted on its return from a kernel call."""
+
+    def __init__(self, module, interrupted):
+        self._module = module
+        self._interrupted = interrupted
+
+    def _completion_names(self):
+        return dir(self._module)
+
+    def __getattr__(self, name):
+        value = getattr(self._module, name)
+        if not callable(value) or isinstance(value, type):
+            return value
+        module = self
+
+        def call(*args, **kwargs):
+            g = gate()
+            if not g.is_open:
+                return value(*args, **kwargs)
+            result = g.shut(value, args, kwargs)
+            if g.shut(module._interrupted):
+                raise KeyboardInterrupt()
+            return result
+        return call
+
+
+def run_threads(kernel, timeout_us, until_tick, stop):
+    """kernel.run for the REPL's waits, then for each module that faulted meanwhile the
+    one-line report msh prints for its foreground module: the REPL goes on without it."""
+    watched = [m for m in kernel.modules if m.fault is None]
+    try:
+        kernel.run(timeout_us, until_tick, stop)
+    finally:
+        for module in watched:
+            if module.fault is not None:
+                kernel.console.write(("%s\n" % module.fault).encode())
+
+
 class LocalThreads:
     """The module threads of a kernel in this interpreter. `poll()` is asked before each
     time slice: "interrupt" (Ctrl-C was pressed: KeyboardInterrupt), "input" (the user has
@@ -41,8 +136,9 @@ class LocalThreads:
     (`prompt_wait_ms` set) the prompt also comes after that long, so threads that never end
     do not hide it; they run on at the next wait. Piped input waits for the threads."""
 
-    def __init__(self, kernel, timeout_us, poll, prompt_wait_ms=None):
+    def __init__(self, kernel, timeout_us, poll, prompt_wait_ms=None, await_key=None):
         self.kernel = kernel
+        self.await_key = await_key
         self.timeout_us = timeout_us
         self.poll = poll
         self.prompt_wait_ms = prompt_wait_ms
@@ -59,16 +155,37 @@ class LocalThreads:
             self._why = "input"
         return self._why is not None
 
-    def _run(self, until_tick):
+    def _run(self, until_tick, prompt=False):
         self._why = None
-        self._sleeping = until_tick is not None
+        self._sleeping = not prompt
         self._started = time.ticks_ms()
-        self.kernel.run(self.timeout_us if until_tick is None else 0, until_tick, self._stop)
+        run_threads(self.kernel, self.timeout_us if until_tick is None else 0, until_tick,
+                    self._stop)
         if self._why == "interrupt":
             raise KeyboardInterrupt()
 
     def settle(self):
-        self._run(None)
+        # at a terminal, time passes as the user's from here on (wait_for_key): the threads
+        # get PACE_MS ticks, not a jump over every sleep of theirs
+        wait = self.prompt_wait_ms is not None and self.await_key is not None
+        self._run(self.kernel.tick + PACE_MS if wait else None, prompt=True)
+
+    def interrupted(self):
+        """Was Ctrl-C pressed since the last poll (and forget it)?"""
+        return self.poll() == "interrupt"
+
+    def wait_for_key(self, prompt):
+        """At a terminal, with the prompt shown: the threads run PACE_MS ticks, then the host
+        waits as long for a key, until one is typed (its line is read then)."""
+        if self.prompt_wait_ms is None or self.await_key is None:
+            return
+        while True:
+            why = self.await_key(prompt, PACE_MS)
+            if why == "interrupt":
+                raise KeyboardInterrupt()
+            if why == "input":
+                return
+            self._run(self.kernel.tick + PACE_MS)
 
     def sleep_ms(self, ms):
         self._run(self.kernel.tick + max(int(ms), 0))
@@ -87,7 +204,7 @@ class _Time:
 
     def _sleep(self, ms):
         start = self._real.ticks_ms()
-        self._threads.sleep_ms(ms)
+        gate().shut(self._threads.sleep_ms, (ms,))
         left = ms - self._real.ticks_diff(self._real.ticks_ms(), start)
         if left > 0:
             self._real.sleep_ms(left)
@@ -134,7 +251,31 @@ def continues(source):
     return first.endswith(":") and not source.endswith("\n")
 
 
-def repl(threads, read_line, write):
+def completion_words(namespace):
+    """What Tab may complete at the REPL's prompt, as MicroPython's REPL does: the names of
+    the namespace and the builtins, and `name.attr` for each attribute of a name's value
+    (a proxy names its own: `_completion_names`)."""
+    words = set(dir(builtins))
+    for name in namespace:
+        words.add(name)
+        if name.startswith("_"):
+            continue
+        value = namespace[name]
+        names = getattr(type(value), "_completion_names", None)
+        try:
+            attrs = names(value) if names is not None else dir(value)
+        except Exception:       # a value that cannot list itself offers nothing after "."
+            attrs = ()
+        for attr in attrs:
+            if not attr.startswith("_"):
+                words.add(name + "." + attr)
+    return sorted(words)
+
+
+def repl(threads, read_line, write, guard_modules=False, complete=False):
+    """`guard_modules`: dlmodule and dlfcn are this interpreter's own (--runtime
+    micropython), so the REPL sees them through Guarded. `complete` (at a terminal):
+    read_line(prompt, words) gets completion_words for Tab."""
     # ports built without MICROPY_PY_BUILTINS_EVAL_EXEC have no exec: no REPL there
     run = getattr(builtins, "exec", None)
     if run is None:
@@ -143,37 +284,56 @@ def repl(threads, read_line, write):
     namespace = {"__name__": "__main__", "exit": _leave, "quit": _leave}
     real_time = sys.modules.get("time", time)
     sys.modules["time"] = _Time(real_time, threads)
+    saved = {}
+    g = gate()
     try:
+        if guard_modules:
+            for name in ("dlmodule", "dlfcn"):
+                saved[name] = sys.modules.get(name) or __import__(name)
+                sys.modules[name] = Guarded(saved[name], threads.interrupted)
         run("import dlmodule, dlfcn", namespace)
         write(BANNER % ".".join(str(n) for n in sys.implementation.version[:3]))
         while True:
             try:
-                source = _read_source(threads, read_line)
+                words = completion_words(namespace) if complete else None
+                source = _read_source(threads, read_line, words)
                 if source is None:
                     write("\n")
                     return 0
-                run(compile(source, "<stdin>", "single"), namespace)
+                code = compile(source, "<stdin>", "single")
+                g.open()
+                try:
+                    run(code, namespace)
+                finally:
+                    g.close()
             except SystemExit:
+                g.close()
                 return 0
             except KeyboardInterrupt:
+                g.close()
+                threads.interrupted()     # this key press has been answered: forget it
                 write("\nKeyboardInterrupt\n")
             except RtdlError as error:
                 write("%s: %s\n" % (type(error).__name__, error))
             except Exception as error:     # as MicroPython's own REPL: report, go on
                 write(_traceback(error))
     finally:
+        g.close()
         sys.modules["time"] = real_time
+        for name in saved:
+            sys.modules[name] = saved[name]
 
 
-def _read_source(threads, read_line):
+def _read_source(threads, read_line, words=None):
     """The next statement, None at end of input; the threads run while it is awaited."""
     threads.settle()
-    line = read_line(">>> ")
+    threads.wait_for_key(">>> ")
+    line = read_line(">>> ", words)
     if line is None:
         return None
     source = line
     while continues(source):
-        more = read_line("... ")
+        more = read_line("... ", words)
         if more is None or (more == "" and not source.endswith("\\")):
             source += "\n"
             break

@@ -28,6 +28,7 @@ except ImportError:
 
 # longest single wait for a host line while every thread waits
 HOST_WAIT_US = 100000
+RT_EINTR = 9                 # what a wait cut short by rt_thread_resume or a signal returns
 
 
 class Scheduler:
@@ -323,6 +324,17 @@ class Scheduler:
         thread.state = THREAD_READY
         self.to_back(thread)
         self.resched = True
+
+    def interrupt(self, thread):
+        """Let a blocked thread go (rt_thread_resume, a signal): one stopped by
+        rt_thread_suspend is made ready; one sleeping or waiting on an object wakes, its
+        call returning -RT_EINTR. The caller syncs its struct."""
+        if thread.suspended:
+            thread.suspended = False
+            self.make_ready(thread)
+        else:
+            self.leave_wait(thread)
+            self.wake(thread, -RT_EINTR, None)
 
     def make_ready(self, thread):
         """A started thread: READY behind its equals; a higher-priority one runs at once."""

@@ -123,6 +123,17 @@ def check(memory, thread, sp=None):
                                thread.name, thread.stack_size, bottom))
 
 
+def check_entry(memory, thread, sp):
+    """The check on every kernel entry: SP below the stack's bottom is an overflow (check
+    reports it). A stack with a guard page has its canary read when the thread stops
+    (scheduler), not at every call: a write below the canary faults on the guard page
+    anyway. A stack without one (adopted, or memory with no page protection) keeps the
+    canary read on every entry, its only protection."""
+    stack = thread.stack
+    if stack and (thread.guard is None or sp < stack + STACK_GUARD):
+        check(memory, thread, sp)
+
+
 def overflow_at(thread, address):
     """The StackOverflow for a fault at `address` inside the thread's guard page, or None."""
     if thread.guard is None or address is None or \

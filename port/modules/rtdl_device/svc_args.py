@@ -14,8 +14,9 @@ the service's name before calling the handler):
     name = kernel.args.string(args[0], "name")           # str, "" for NULL if allow_null
     data = kernel.args.buffer(args[0], args[1], "buf")    # bytes
     kernel.args.write32(args[1], value, "value")          # out-pointer (NULL: skipped)
-Imports: rterror, stacks.
+Imports: services, rterror, stacks.
 """
+from . import services
 from .rterror import ModuleFault
 from .stacks import STACK_GUARD
 
@@ -34,7 +35,20 @@ def text(raw):
 class ServiceArgs:
     def __init__(self, kernel):
         self.kernel = kernel
-        self.service = "kernel"            # the service being run (set by Kernel.service)
+        # the service being run: its number (set by Kernel.service on every call) or a name
+        self.current = "kernel"
+
+    @property
+    def service(self):
+        """The name of the service being run ("kernel" outside any), for reports."""
+        current = self.current
+        if isinstance(current, int):
+            return services.SERVICES[current][0]
+        return current
+
+    @service.setter
+    def service(self, name):
+        self.current = name
 
     # ----------------------------------------------------------------- reporting ------
     def fault(self, arg, addr, what):

@@ -17,7 +17,6 @@ from .records import (Thread, DEFAULT_TICK, MIN_STACK_SIZE, RT_THREAD_PRIORITY_M
 from .rterror import ModuleFault, RtdlError
 from .svc_thread import caller, creator
 
-RT_EINTR = 9
 RT_THREAD_CTRL_STARTUP = 0
 RT_THREAD_CTRL_CLOSE = 1
 RT_THREAD_CTRL_CHANGE_PRIORITY = 2
@@ -126,12 +125,7 @@ class SchedServices:
         thread = self.threads.thread_of(args[0], "rt_thread_resume")
         if thread.state != THREAD_BLOCKED:
             return -ipc.RT_ERROR
-        if thread.suspended:
-            thread.suspended = False
-            kernel.scheduler.make_ready(thread)
-        else:
-            kernel.scheduler.leave_wait(thread)
-            kernel.scheduler.wake(thread, -RT_EINTR, None)
+        kernel.scheduler.interrupt(thread)
         rt_tcb.sync(kernel.memory, thread)
         return ipc.RT_EOK
 

@@ -17,7 +17,7 @@ signal, SIG_DFL does nothing (RT-Thread's default handler only logs). rt_signal_
 returns SIG_DFL or SIG_IGN for those (RT-Thread returns its internal default handler and
 RT_NULL). rt_signal_wait takes a pending signal of its set without running a handler, or waits
 for one (masked or not) up to its timeout. Imports: struct, ipc, tcb, rt_layout, records,
-rterror, svc_thread.
+rterror, scheduler (RT_EINTR), svc_thread.
 """
 import struct
 
@@ -26,10 +26,10 @@ from . import rt_layout
 from . import tcb as rt_tcb
 from .records import THREAD_BLOCKED
 from .rterror import ModuleFault
+from .scheduler import RT_EINTR
 from .svc_thread import caller, signed
 
 RT_SIG_MAX = 32
-RT_EINTR = 9
 RT_EINVAL = 10
 SIG_DFL = 0
 SIG_IGN = 1
@@ -143,12 +143,7 @@ class SignalServices:
                 return self._handle_here(thread, ipc.RT_EOK)
             return ipc.RT_EOK                       # after the handler that is running
         if thread.state == THREAD_BLOCKED:
-            if thread.suspended:
-                thread.suspended = False
-                kernel.scheduler.make_ready(thread)
-            else:
-                kernel.scheduler.leave_wait(thread)
-                kernel.scheduler.wake(thread, -RT_EINTR, None)
+            kernel.scheduler.interrupt(thread)
             rt_tcb.sync(kernel.memory, thread)
         return ipc.RT_EOK
 

@@ -25,6 +25,34 @@ def read_cstring(memory, addr, limit=_MAX_NAME):
     raise ElfError("string at 0x%08x is longer than %d bytes (not NUL-terminated?)" % (addr, limit))
 
 
+class _NameReader:
+    """The names of a table, read from target memory in one piece when they lie close
+    together (RTM_EXPORT puts them all in .rodata) instead of one small read per name."""
+
+    _SPAN = 0x10000
+
+    def __init__(self, memory, addresses):
+        self.memory = memory
+        self.low = self.block = None
+        if addresses:
+            low, high = min(addresses), max(addresses) + _MAX_NAME
+            if high - low <= self._SPAN:
+                try:
+                    self.block = memory.read(low, high - low)
+                    self.low = low
+                except Exception:      # the span runs off mapped memory: name by name
+                    self.block = None
+
+    def read(self, addr):
+        block = self.block
+        if block is not None:
+            at = addr - self.low
+            nul = block.find(b"\0", at, at + _MAX_NAME)
+            if nul >= 0:
+                return str(block[at:nul], "utf-8")
+        return read_cstring(self.memory, addr)
+
+
 class KernelSymbols:
     """RTMSymTab of the running firmware. `entries` keeps table order (for list_symbols)."""
 
@@ -35,12 +63,14 @@ class KernelSymbols:
         raw = memory.read(start, end - start)
         self.entries = []
         self._by_name = {}
-        for off in range(0, len(raw), _ENTRY_SIZE):
-            addr, name_addr = struct.unpack_from("<II", raw, off)
-            name = read_cstring(memory, name_addr)
-            self.entries.append((name, addr))
+        count = len(raw) // _ENTRY_SIZE
+        words = struct.unpack("<%dI" % (2 * count), raw) if count else ()
+        names = _NameReader(memory, [words[i] for i in range(1, len(words), 2)])
+        for i in range(count):
+            name = names.read(words[2 * i + 1])
+            self.entries.append((name, words[2 * i]))
             if name not in self._by_name:
-                self._by_name[name] = addr
+                self._by_name[name] = words[2 * i]
 
     def find(self, name):
         """dlmodule_symbol_find: the address, or 0 when the firmware does not export it."""

@@ -8,12 +8,13 @@ device side's endpoints (rtdl_device/bridge_devices.py describes the requests).
           device_write=ends.write)
     ends.close()
 
-May import: rtdl_board, the standard library.
+May import: rtdl_board, rtdl_device (rterror), the standard library.
 """
 import binascii
 
 from rtdl_board import host_serial
 from rtdl_board.board import open_host_ends
+from rtdl_device.rterror import RtdlError
 
 
 class HostDevices:
@@ -32,7 +33,7 @@ class HostDevices:
     def _end(self, index, kind):
         if not isinstance(index, int) or not 0 <= index < len(self.ends) or \
                 self.ends[index][0] != kind:
-            raise ValueError("bridge: no %s device %r" % (kind, index))
+            raise RtdlError("bridge: no %s device %r" % (kind, index))
         return self.ends[index][2]
 
     def disk_read(self, index, offset, size):
@@ -45,7 +46,13 @@ class HostDevices:
         """OP_DEVICE_WRITE: sectors of a disk at `offset`, or bytes sent on a line."""
         kind = self.ends[index][0] if 0 <= index < len(self.ends) else None
         if kind == "disk":
-            self._end(index, "disk").write(offset, data)
+            try:
+                self._end(index, "disk").write(offset, data)
+            except OSError as error:
+                # a queued write has no answer: the session fails with one clear line
+                raise RtdlError("--disk %s: writing %d bytes at offset %d failed (%s)"
+                                % (self.ends[index][1], len(data), offset,
+                                   error.strerror or error))
         else:
             line = self._end(index, "serial")
             if line.alive:

@@ -2,8 +2,9 @@
 with RT-Thread 5.1's layout (rt_layout.STRUCTS["rt_thread"]). The kernel writes the fields
 modules read (name, type, flag, module_id, entry, parameter, stack, priorities, ticks, stat)
 when a thread is made, and refreshes the ones that change (stat, current_priority) before
-every switch, so a module reading another thread's struct sees RT-Thread's values. The
-`error` word is the thread's errno (rt_get_errno/_rt_errno read and write it there).
+every switch (only those that changed), so a module reading another thread's struct sees
+RT-Thread's values. The `error` word is the thread's errno (rt_get_errno/_rt_errno read and
+write it there). integrity.py compares the struct with what was written here.
 Imports: struct, records, rt_layout.
 """
 import struct

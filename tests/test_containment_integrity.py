@@ -3,6 +3,11 @@ wild pointer into another thread's struct rt_thread, into the control block of a
 library made, or into that library's code ends as a fault naming what it damaged, and the
 kernel puts the bytes back when it ends (integrity.py). The library and a normal module then
 work on the same board; the heap walks clean and is back to its size."""
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 from test_containment import faulty  # noqa: F401  (the fixture)
@@ -77,3 +82,16 @@ def test_a_module_that_writes_only_its_own_memory_is_not_reported(with_library, 
     board, library = with_library
     result = _run(board, build_module, faulty("scribble"), "none", library)
     assert (result.exit_code, result.fault) == (0, None), result
+
+
+@pytest.mark.parametrize("runtime", ["cpython", "micropython"])
+def test_rtdl_run_reports_the_damage_in_one_line(tmp_path, faulty, firmware, runtime):
+    shutil.copy(faulty("scribble"), str(tmp_path / "scribble.mo"))
+    env = dict(os.environ, RTDL_FIRMWARE=firmware)
+    result = subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--runtime", runtime,
+                             "--root", str(tmp_path), str(tmp_path / "scribble.mo"), "idle"],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 139, result
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result
+    assert "thread 'tidle0'" in lines[0] and "entry (+0x1c)" in lines[0], lines

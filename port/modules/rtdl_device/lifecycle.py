@@ -2,11 +2,12 @@
 main thread, reference counting, running its destructors and freeing everything it owns.
 Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
 Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, fwguard, loader, records, stacks, symbolize, rterror.
+Imports: struct, argv, fwguard, integrity, loader, records, stacks, symbolize, rterror.
 """
 import struct
 
 from . import fwguard
+from . import integrity
 from . import loader
 from . import stacks
 from . import symbolize
@@ -86,11 +87,14 @@ class Lifecycle:
         """Refresh the module's struct rt_dlmodule in target memory (its C handle)."""
         if not module.handle:
             return
+        self.kernel.memory.write(module.handle, self.struct_bytes(module))
+
+    def struct_bytes(self, module):
+        """The struct rt_dlmodule the kernel keeps for `module` (integrity.py compares it)."""
         name = module.name.encode()[:loader.RT_NAME_MAX]
-        raw = struct.pack("<12sBBHHHIiIIII", name, module.state, 0, module.nref & 0xFFFF,
+        return struct.pack("<12sBBHHHIiIIII", name, module.state, 0, module.nref & 0xFFFF,
                           module.priority, len(module.symbols) & 0xFFFF, module.stack_size,
                           module.ret_code, module.mem_space, module.mem_size, module.entry, 0)
-        self.kernel.memory.write(module.handle, raw)
 
     # ------------------------------------------------------------------- loading --------
     def load_steps(self, path):
@@ -113,6 +117,7 @@ class Lifecycle:
             raise
         module.handle = handle
         image = module.image
+        integrity.keep_image(module)
         error = config_error(image, path)
         if error is not None:
             self.free_memory(module)
@@ -255,13 +260,14 @@ class Lifecycle:
             # found at the latest when the module ends: it is this module's fault
             module.fault = ModuleFault("%s: %s" % (module.name, damage))
             module.ret_code = EXIT_FAULT
-        damage = fwguard.damage(kernel)
-        if damage is not None and module.fault is None and not [
-                other for other in kernel.modules
-                if other is not module and other.has_live_threads()]:
-            # no other module ran alongside: the firmware variable is this module's doing
-            module.fault = ModuleFault("%s: %s" % (module.name, damage))
-            module.ret_code = EXIT_FAULT
+        alone = not [other for other in kernel.modules
+                     if other is not module and other.has_live_threads()]
+        for damage in (fwguard.damage(kernel), integrity.damage(kernel, module)):
+            if damage is not None and module.fault is None and alone:
+                # no other module ran alongside: the firmware variable, control block or
+                # other module's code it overwrote is this module's doing
+                module.fault = ModuleFault("%s: %s" % (module.name, damage))
+                module.ret_code = EXIT_FAULT
         strict = getattr(kernel, "heap_strict", None)
         if strict is not None:
             # before ownership frees its blocks: their redzones and its quarantine

@@ -64,6 +64,7 @@ def allocate(kernel, thread, args, lr):
     # the struct shows the usable stack, [stack_addr, stack_addr + stack_size) below its top,
     # as RT-Thread's does; the canary sits below it
     memory.write32(tcb + rt_tcb.STACK_ADDR, thread.stack + STACK_GUARD)
+    rt_tcb.made(memory, thread)
     thread.context = _context(thread, args, lr)
 
 
@@ -75,6 +76,7 @@ def adopt(kernel, thread, stack, tcb, args, lr):
     thread.stack = stack
     thread.tcb = tcb
     rt_tcb.write(memory, thread, args[0] if args else 0, True)
+    rt_tcb.made(memory, thread)
     memory.write(stack, _CANARY)
     thread.stack_size -= STACK_GUARD
     thread.stack_top = (stack + STACK_GUARD + thread.stack_size) & ~7

@@ -78,8 +78,7 @@ class DeviceServices:
             raise MemoryError("no memory for the struct rt_device of '%s'" % name)
         device.name = name
         device.handle = handle
-        kernel.memory.write(handle, struct.pack("<8sBBHI", name.encode(), _HEADER_TYPE, 0, 0,
-                                                0) + bytes(size - 16))
+        kernel.memory.write(handle, self._header(name, size))
         kernel.objects[handle] = device
         self.devices.append(device)
         self.sync(device)
@@ -95,13 +94,25 @@ class DeviceServices:
         for device in self.devices:
             device.stop()
 
-    def sync(self, device):
+    def sync(self, device, memory=None):
         """Write what the kernel keeps of the struct."""
-        memory = self.kernel.memory
+        memory = memory or self.kernel.memory
         memory.write(device.handle + _TYPE, struct.pack(
             "<BxHHBBII", device.device_class, device.device_flag & 0xFFFF,
             device.open_flag & 0xFFFF, device.ref_count & 0xFF, 0, device.rx_indicate,
             device.tx_complete))
+
+    def render(self, device, memory):
+        """The struct as the kernel wrote it, into `memory` (integrity.py's scratch copy);
+        returns the (offset, size) of the fields modules may write themselves."""
+        size = STRUCTS["rt_device"][0]
+        memory.write(device.handle, self._header(device.name, size))
+        self.sync(device, memory)
+        return ((_FLAG, 2), (_RX_INDICATE, 4), (_TX_COMPLETE, 4))
+
+    @staticmethod
+    def _header(name, size):
+        return struct.pack("<8sBBHI", name.encode(), _HEADER_TYPE, 0, 0, 0) + bytes(size - 16)
 
     def load(self, device):
         """Read back what modules may write in the struct themselves."""

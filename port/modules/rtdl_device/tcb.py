@@ -2,8 +2,9 @@
 with RT-Thread 5.1's layout (rt_layout.STRUCTS["rt_thread"]). The kernel writes the fields
 modules read (name, type, flag, module_id, entry, parameter, stack, priorities, ticks, stat)
 when a thread is made, and refreshes the ones that change (stat, current_priority) before
-every switch, so a module reading another thread's struct sees RT-Thread's values. The
-`error` word is the thread's errno (rt_get_errno/_rt_errno read and write it there).
+every switch (only those that changed), so a module reading another thread's struct sees
+RT-Thread's values. The `error` word is the thread's errno (rt_get_errno/_rt_errno read and
+write it there). integrity.py compares the struct with what was written here.
 Imports: struct, records, rt_layout.
 """
 import struct
@@ -46,16 +47,34 @@ def write(memory, thread, parameter, static):
     memory.write32(thread.tcb + _NUMBER_MASK, 1 << thread.priority)
     memory.write8(thread.tcb + _CURRENT_PRIORITY, thread.priority)
     # stat stays RT_THREAD_INIT (0) until rt_thread_startup
+    thread.tcb_synced = None
 
 
-def sync(memory, thread):
-    """Refresh what changes while a thread lives: its stat and current priority."""
+def sync(memory, thread, render=False):
+    """Refresh what changes while a thread lives: its stat and current priority. Only what
+    changed since the last sync is written (thread.tcb_synced), which is also what
+    integrity.py re-renders (`render`: write the last synced values, whatever the state)."""
     if not thread.tcb:
         return
-    memory.write8(thread.tcb + _STAT_AT, _STAT[thread.state])
-    memory.write8(thread.tcb + _CURRENT_PRIORITY, thread.priority)
-    memory.write8(thread.tcb + _INIT_PRIORITY, thread.base_priority)
-    memory.write32(thread.tcb + _NUMBER_MASK, 1 << thread.priority)
+    if render:
+        key = thread.tcb_synced
+        if key is None:
+            return
+    else:
+        key = (thread.state, thread.priority, thread.base_priority)
+        if key == thread.tcb_synced:
+            return
+        thread.tcb_synced = key
+    state, priority, base = key
+    memory.write8(thread.tcb + _STAT_AT, _STAT[state])
+    memory.write8(thread.tcb + _CURRENT_PRIORITY, priority)
+    memory.write8(thread.tcb + _INIT_PRIORITY, base)
+    memory.write32(thread.tcb + _NUMBER_MASK, 1 << priority)
+
+
+def made(memory, thread):
+    """The struct is complete (rt_thread_init/_create): keep it as made, for integrity.py."""
+    thread.tcb_made = memory.read(thread.tcb, TCB_SIZE)
 
 
 def sync_all(kernel):

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+import mpy_node
+
 from rtdl.api import Board
 from rtdl_device.rterror import RtdlError
 from test_containment import contained, faulty  # noqa: F401  (the fixture)
@@ -76,14 +78,28 @@ def test_rtdl_run_heap_check_strict(tmp_path, faulty, firmware):
     assert len(lines) == 1 and "use after free: the 24-byte block" in lines[0], result.stderr
 
 
-def test_rtdl_run_refuses_strict_under_the_micropython_runtime(tmp_path, faulty, firmware):
+def test_rtdl_run_heap_check_strict_is_the_same_under_the_micropython_runtime(
+        tmp_path, faulty, firmware):
+    # heapstrict is device side: under MicroPython it checks the same blocks, reports the
+    # same line and exits the same way
+    mpy_node.node()
     module = str(tmp_path / "heap_strict.mo")
     with open(faulty("heap_strict"), "rb") as src, open(module, "wb") as dst:
         dst.write(src.read())
-    result = subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--root", str(tmp_path),
-                             "--runtime", "micropython", "--heap-check=strict", module,
-                             "clean"], capture_output=True, text=True, timeout=120,
-                            env=dict(os.environ, RTDL_FIRMWARE=firmware))
-    assert result.returncode == 2 and result.stderr.splitlines() == [
-        "rtdl run: error: --heap-check=strict needs --runtime cpython (the MicroPython "
-        "runtime has the normal heap check only)"], result
+    results = {}
+    for runtime in ("cpython", "micropython"):
+        for case in ("use_after_free", "clean"):
+            results[runtime, case] = subprocess.run(
+                [sys.executable, "-m", "rtdl.cli", "run", "--root", str(tmp_path),
+                 "--runtime", runtime, "--heap-check=strict", module, case],
+                capture_output=True, text=True, timeout=120,
+                env=dict(os.environ, RTDL_FIRMWARE=firmware))
+    fault = results["micropython", "use_after_free"]
+    assert fault.returncode == 139, fault
+    assert "use after free: the 24-byte block" in fault.stderr, fault.stderr
+    clean = results["micropython", "clean"]
+    assert clean.returncode == 0 and clean.stdout.startswith("fresh be calloc 00"), clean
+    for case in ("use_after_free", "clean"):
+        mpy, cpy = results["micropython", case], results["cpython", case]
+        assert (mpy.returncode, mpy.stdout, mpy.stderr) == \
+            (cpy.returncode, cpy.stdout, cpy.stderr)

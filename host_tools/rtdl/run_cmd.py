@@ -77,18 +77,10 @@ def run(args):
     except device_options.OptionError as error:
         sys.stderr.write("rtdl run: error: %s\n" % error)
         return 2
-    if args.runtime == "micropython" and (disks or serials):
-        sys.stderr.write("rtdl run: error: --disk and --serial need --runtime cpython (the "
-                         "MicroPython bridge serves no devices)\n")
-        return 2
     if args.runtime == "micropython":
-        if args.heap_check != "normal":
-            sys.stderr.write("rtdl run: error: --heap-check=%s needs --runtime cpython (the "
-                             "MicroPython runtime has the normal heap check only)\n"
-                             % args.heap_check)
-            return 2
         from rtdl.mpy_runtime.commands import run_module
-        return run_module(args, Console(_stdout_sink), device, SandboxFiles(args.root))
+        return run_module(args, Console(_stdout_sink), device, SandboxFiles(args.root),
+                          disks, serials)
     try:
         device.encode("utf-8")
     except UnicodeError:

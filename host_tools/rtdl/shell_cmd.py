@@ -159,10 +159,6 @@ def run(args):
                              "shell's console (expected pty, tcp:PORT or cmd:COMMAND)\n"
                              % name)
             return 2
-    if args.runtime == "micropython" and (disks or serials):
-        sys.stderr.write("rtdl shell: error: --disk and --serial need --runtime cpython (the "
-                         "MicroPython bridge serves no devices)\n")
-        return 2
     if args.runtime == "micropython":
         from rtdl.mpy_runtime.commands import shell
         interactive = sys.stdin.isatty()
@@ -175,7 +171,8 @@ def run(args):
             # side sends with each read (rtdl.terminal.MshView)
             from rtdl.terminal import Terminal
             terminal = Terminal(None)
-        return shell(args, Console(_emit), SandboxFiles(args.root), read_line, terminal)
+        return shell(args, Console(_emit), SandboxFiles(args.root), read_line, terminal,
+                     disks, serials)
     try:
         files = SandboxFiles(args.root)
         board = Board(args.firmware, cpu=args.cpu, console=Console(_emit), files=files,

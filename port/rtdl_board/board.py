@@ -102,40 +102,20 @@ class Board:
             self._attach_devices(disks or {}, serials or {})
 
     def _attach_devices(self, disks, serials):
-        """Register the host-backed devices; a bad image or SPEC is a BoardDeviceError naming
-        the option, and whatever was opened before it is let go."""
+        """Register the host-backed devices (open_host_ends) in the kernel."""
         from rtdl_device import devices
-        from . import host_disk, host_serial
+        from . import host_serial
         registry = self.kernel.devices
         registry.host_wait = host_serial.wait_readable
+        ends = open_host_ends(disks, serials)
         try:
-            for name, path in disks.items():
-                try:
-                    endpoint = host_disk.HostDisk(path)
-                except host_disk.DiskImageError as error:
-                    raise BoardDeviceError("--disk %s=%s: %s" % (name, path, error))
-                self._register(devices.BlockDevice(name, endpoint), "--disk")
-            for name, spec in serials.items():
-                try:
-                    endpoint = host_serial.open_transport(name, spec)
-                except (host_serial.SerialSpecError, OSError) as error:
-                    raise BoardDeviceError("--serial %s=%s: %s" % (name, spec, error))
-                self._register(devices.SerialDevice(name, endpoint), "--serial")
-        except BoardDeviceError:
-            registry.stop()
+            for kind, name, endpoint in ends:
+                cls = devices.BlockDevice if kind == "disk" else devices.SerialDevice
+                registry.register(cls(name, endpoint))
+        except BaseException:
+            for _, _, endpoint in ends:
+                endpoint.close()
             raise
-
-    def _register(self, device, option):
-        name = device.name
-        problem = None
-        if not name or len(name.encode()) > 8 or not name.isprintable():
-            problem = "expected a name of 1..8 characters (RT_NAME_MAX)"
-        elif self.kernel.devices.find_name(name):
-            problem = "a device of that name is already registered"
-        if problem is not None:
-            device.stop()
-            raise BoardDeviceError("%s %s=...: %s" % (option, name, problem))
-        self.kernel.devices.register(device)
 
     def close(self):
         """Let go of the host ends of the devices (ptys, sockets, commands, image files)."""
@@ -358,3 +338,44 @@ class Board:
             cpu.at_svc = None
             cpu._hook_error = error
             uc.emu_stop()
+
+
+def open_host_ends(disks, serials):
+    """The host ends of `disks` ({name: image path}) and `serials` ({name: SPEC}), in the
+    order the board registers them: [(kind "disk" | "serial", name, endpoint)]. A bad image,
+    SPEC or name is a BoardDeviceError naming the option, and whatever was opened before it
+    is let go. The CPython kernel registers them itself; under the MicroPython runtime they
+    stay in this process and the bridge serves them (rtdl.mpy_runtime.host_devices)."""
+    from . import host_disk, host_serial
+    opened = []
+    try:
+        for name, path in disks.items():
+            try:
+                endpoint = host_disk.HostDisk(path)
+            except host_disk.DiskImageError as error:
+                raise BoardDeviceError("--disk %s=%s: %s" % (name, path, error))
+            _check_name(opened, name, endpoint, "--disk")
+            opened.append(("disk", name, endpoint))
+        for name, spec in serials.items():
+            try:
+                endpoint = host_serial.open_transport(name, spec)
+            except (host_serial.SerialSpecError, OSError) as error:
+                raise BoardDeviceError("--serial %s=%s: %s" % (name, spec, error))
+            _check_name(opened, name, endpoint, "--serial")
+            opened.append(("serial", name, endpoint))
+    except BoardDeviceError:
+        for _, _, endpoint in opened:
+            endpoint.close()
+        raise
+    return opened
+
+
+def _check_name(opened, name, endpoint, option):
+    problem = None
+    if not name or len(name.encode()) > 8 or not name.isprintable():
+        problem = "expected a name of 1..8 characters (RT_NAME_MAX)"
+    elif any(other == name for _, other, _ in opened):
+        problem = "a device of that name is already registered"
+    if problem is not None:
+        endpoint.close()
+        raise BoardDeviceError("%s %s=...: %s" % (option, name, problem))

@@ -13,6 +13,8 @@ in this CPython process and is served to it over a synchronous bridge.
                 REPL's prompt while module threads run at a terminal
     interrupt_gate.mjs  the runner's worker that raises KeyboardInterrupt inside MicroPython
     completion.py Tab in the REPL: readline completing the words the REPL sends
+    host_devices.py the host ends of --disk and --serial, served to the device side's
+                devices (rtdl_device.bridge_devices)
     this file   finding node, the MicroPython package and the frozen files (compiled on
                 demand into a per-user cache), starting the runner and serving it
 
@@ -125,10 +127,12 @@ def _poke(fd):
         pass
 
 
-def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None, ctrl_c=None):
+def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None, ctrl_c=None,
+          device_write=None):
     """Run the device side on MicroPython against `board`; `info` is what it is told about
     the session (mode, arguments), `handlers` extra host requests. Returns what the device
     side sent with ["exit", value]. `entry` is the frozen module whose main(path) runs;
+    `device_write` takes the writes of the host-backed devices (host_devices.py);
     with board=None only `handlers` and console output (to `console`) are served.
 
     MicroPython runs in a session of its own, so the terminal's Ctrl-C reaches only this
@@ -165,7 +169,7 @@ def serve(board, info, handlers, entry="rtdl_device.bridge_main", console=None, 
     rfile = os.fdopen(from_child[0], "rb")
     wfile = os.fdopen(to_child[1], "wb")
     try:
-        value = BridgeServer(board, rfile, wfile, requests, console).serve()
+        value = BridgeServer(board, rfile, wfile, requests, console, device_write).serve()
     except BaseException:
         proc.kill()
         raise

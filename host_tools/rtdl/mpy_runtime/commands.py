@@ -7,6 +7,7 @@ from rtdl_board.board import Board
 from rtdl_device.rterror import RtdlError
 
 from . import serve
+from .host_devices import HostDevices
 from .interrupts import CtrlC, terminal_input_ready
 
 
@@ -35,14 +36,29 @@ def files_handler(files):
     return handle
 
 
-def run_module(args, console, device_path, files):
+def _serve_with_devices(board, info, handlers, disks, serials, **options):
+    """serve() with the host ends of `disks` and `serials` opened here for the session (a
+    bad option raises BoardDeviceError before MicroPython starts) and closed after it."""
+    ends = HostDevices(disks, serials)
+    try:
+        handlers = dict(handlers, **ends.handlers())
+        return serve(board, dict(info, devices=ends.listed()), handlers,
+                     device_write=ends.write, **options)
+    finally:
+        ends.close()
+
+
+def run_module(args, console, device_path, files, disks=None, serials=None):
     """Returns the exit status of rtdl run: the module at `device_path` of the sandbox
-    `files`, the same one the CPython runtime uses."""
+    `files`, the same one the CPython runtime uses, with the board's devices `disks` and
+    `serials` (device_options.parse)."""
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
-        result = serve(board, {"mode": "run", "module": device_path, "args": list(args.args),
-                               "timeout_us": int(args.timeout * 1000000)},
-                       {"files": files_handler(files)})
+        result = _serve_with_devices(
+            board, {"mode": "run", "module": device_path, "args": list(args.args),
+                    "timeout_us": int(args.timeout * 1000000),
+                    "heap_check": args.heap_check},
+            {"files": files_handler(files)}, disks, serials)
         if "error" in result:
             raise RtdlError(result["error"])
     except RtdlError as error:
@@ -61,7 +77,7 @@ def run_module(args, console, device_path, files):
 PYTHON_HELP = "MicroPython REPL (dlmodule, dlfcn imported); Ctrl-D returns."
 
 
-def shell(args, console, files, read_line, terminal=None):
+def shell(args, console, files, read_line, terminal=None, disks=None, serials=None):
     """rtdl shell: msh on MicroPython; lines are read here (read_line(prompt) -> str or
     None at EOF), so the terminal and the echo of piped input are the CPython shell's.
     `terminal` (rtdl.terminal.Terminal, at a terminal): Tab completes msh's words from the
@@ -86,17 +102,17 @@ def shell(args, console, files, read_line, terminal=None):
     try:
         board = Board(args.firmware, cpu=args.cpu, console=console, boot=False)
         with ctrl_c.installed():
-            result = serve(board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
-                                   "python_help": PYTHON_HELP,
-                                   "terminal": input_ready is not None,
-                                   "commands": commands},
-                           {"files": files_handler(files),
-                            "readline": readline,
-                            "interrupted": ctrl_c.take,
-                            "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
-                            "await_key": lambda prompt, ms: ctrl_c.await_key(
-                                input_ready, console, prompt, ms)},
-                           ctrl_c=ctrl_c)
+            result = _serve_with_devices(
+                board, {"mode": "shell", "timeout_us": int(args.timeout * 1000000),
+                        "python_help": PYTHON_HELP, "terminal": input_ready is not None,
+                        "commands": commands},
+                {"files": files_handler(files),
+                 "readline": readline,
+                 "interrupted": ctrl_c.take,
+                 "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
+                 "await_key": lambda prompt, ms: ctrl_c.await_key(input_ready, console,
+                                                                  prompt, ms)},
+                disks, serials, ctrl_c=ctrl_c)
         if "error" in result:
             raise RtdlError(result["error"])
     except RtdlError as error:

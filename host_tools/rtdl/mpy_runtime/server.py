@@ -77,17 +77,19 @@ def _error_json(error):
 
 class BridgeServer:
     """Serves `board` over (rfile, wfile); `handlers` maps JSON request names ("info",
-    "files", "readline", ...) to functions of the request's arguments. Without a board
+    "files", "readline", ...) to functions of the request's arguments; `device_write`
+    takes the host-backed devices' queued writes. Without a board
     (board=None) only JSON requests and console output (to `console`) are served: the
     REPL of the CPython runtime, whose board and kernel stay in this process."""
 
-    def __init__(self, board, rfile, wfile, handlers, console=None):
+    def __init__(self, board, rfile, wfile, handlers, console=None, device_write=None):
         self.board = board
         self.console = board.console if board is not None else console
         self.uc = board.uc if board is not None else None
         self.rfile = rfile
         self.wfile = wfile
         self.handlers = handlers
+        self.device_write = device_write   # (index, offset, data): host_devices.HostDevices
         self.current = None          # the kernel's running thread, as Board reports faults
         self.initializing = None     # the module whose constructors run (no thread)
         self.modules = []
@@ -146,6 +148,10 @@ class BridgeServer:
             return
         if op == B.OP_JSON:
             self._json(json.loads(body))
+            return
+        if op == B.OP_DEVICE_WRITE and self.device_write is not None:
+            index, offset = struct.unpack("<BQ", body[:9])
+            self.device_write(index, offset, body[9:])
             return
         if self.board is None:
             raise RtdlError("bridge: request 0x%02x needs a board" % op)

@@ -10,7 +10,7 @@ is answered by SVC frames, each carrying the service number and r0-r15; the kern
 the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
 registers the service changed, r0 and whether to stop - so the board behaves exactly as when
 the kernel runs in its own hook. Imports: struct, json, rterror. The `files` interface across the bridge is in
-bridge_fileio.
+bridge_fileio, the host-backed devices' endpoints in bridge_devices.
 """
 import json
 import struct
@@ -35,6 +35,7 @@ OP_RUN = const(0x75)         # u  17 regs, slot, timeout, meta -> SVC* then RUN_
 OP_CALL = const(0x6B)        # k  fn, timeout, n, args, meta  -> SVC* then CALL_DONE
 OP_SVC_DONE = const(0x73)    # s  flags, r0, n, (reg, value)*
 OP_JSON = const(0x6A)        # j  json [name, ...]            -> JSON | DATA | ERROR
+OP_DEVICE_WRITE = const(0x6F)  # o  device, u64 offset, data  (queued; bridge_devices)
 # board -> device
 OP_DATA = const(0x64)        # d
 OP_ERROR = const(0x65)       # e  json {"type", "message", ...}

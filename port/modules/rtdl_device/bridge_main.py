@@ -5,13 +5,16 @@ rtdl.run_cmd / rtdl.shell_cmd do on CPython.
     main("/dev/rtdl_bridge")     # the stream the Node launcher connects to the host
 
 The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
-landmarks; results go back as ["exit", {...}]. Imports: bridge, bridge_fileio, kernel, msh,
-repl, dlmodule, rtheap, symtab, arm_attributes, rterror.
+landmarks, the host's devices (bridge_devices) and the heap check; results go back as
+["exit", {...}]. Imports: bridge, bridge_devices, bridge_fileio, kernel, msh, repl, dlmodule,
+heapstrict, rtheap, symtab, arm_attributes, rterror.
 """
 from . import arm_attributes
 from . import bridge
+from . import bridge_devices
 from . import bridge_fileio
 from . import dlmodule
+from . import heapstrict
 from . import kernel as kernel_mod
 from . import msh
 from . import repl
@@ -49,6 +52,10 @@ def boot(link, info):
         kernel.kernel_stack = tuple(info["kernel_stack"])
     cpu.call(sym["rtdl_firmware_init"])
     kernel.keep_firmware_data(memory.ram_start, heap.begin)
+    # then as rtdl.api.Board: the host's devices, the strict heap check, dlmodule
+    bridge_devices.attach(kernel, link, info.get("devices", []))
+    if info.get("heap_check") == "strict":
+        kernel.heap_strict = heapstrict.StrictHeap(kernel)
     dlmodule.attach(kernel)
     return kernel
 

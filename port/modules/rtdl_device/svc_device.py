@@ -48,6 +48,9 @@ class DeviceServices:
         self.devices = []             # registered, in order (list_device's order)
         self.completions = []         # (device, buffer) whose tx_complete is due
         self.host_wait = None         # the board's wait(endpoints, timeout_us) -> None
+        # the board's poll(devices) before their endpoints are read, when reading them one
+        # by one would cost a round trip each (bridge_devices.py)
+        self.host_poll = None
 
     def handlers(self):
         return (("rt_device_find", self.find),
@@ -273,7 +276,10 @@ class DeviceServices:
             if device.tx_complete:
                 self._callback(device, device.tx_complete, (device.handle, buffer),
                                "tx_complete")
-        for device in self.host_lines():
+        lines = self.host_lines()
+        if lines and self.host_poll is not None:
+            self.host_poll(lines)
+        for device in lines:
             if device.receive():
                 self.load(device)
                 if device.rx_indicate:

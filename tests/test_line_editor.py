@@ -72,3 +72,20 @@ def test_a_second_tab_lists_the_matches_and_draws_the_line_again():
     ed.feed(b"\t")
     assert b"".join(shown) == b"\ndir  dlmodule\n>>> d"
     assert ed.feed(b"ir\r") == ("line", "dir")
+
+
+def test_a_line_wrapped_over_two_rows_is_erased_and_walked_row_by_row():
+    # without a terminal the width is 80 columns: ">>> " and 76 keys fill the first row
+    ed, console, shown = editor()
+    del shown[:]
+    ed.feed(b"x" * 76)
+    assert b"".join(shown) == b"x" * 76 + b" \r"     # the cursor goes to the second row now
+    del shown[:]
+    ed.feed(b"\x1b[D")                               # Left: back up to the first row's end
+    assert b"".join(shown) == b"\x1b[1A\r\x1b[79C"
+    ed.feed(b"\x1b[C")
+    del shown[:]
+    console.write(b"tick 1\n")                       # both rows go before the output
+    ed.show()
+    assert b"".join(shown) == (b"\r\x1b[1A\x1b[Jtick 1\n>>> " + b"x" * 76 + b" \r")
+    assert ed.feed(b"\r") == ("line", "x" * 76)

@@ -14,17 +14,19 @@ Keys: printable text, Left/Right, Home/End (also Ctrl-A/Ctrl-E), Backspace, Dele
 Ctrl-K, Ctrl-U, Ctrl-W, Up/Down (also Ctrl-P/Ctrl-N) through `history` (ReadlineHistory: the
 session's readline history, which holds msh's lines from the history file too), Tab
 completing `words` as readline would (one match: inserted with a space; several: their
-common part, and a second Tab lists them). The terminal itself is set up by the caller
+common part, and a second Tab lists them). A line longer than the terminal is wide wraps:
+the editor keeps the row its cursor is on, so it is erased and walked row by row (one column
+a character: wide characters are not measured). The terminal itself is set up by the caller
 (rtdl.mpy_runtime.interrupts: no echo, no line mode; Ctrl-C stays a signal).
 May import: the standard library.
 """
 import codecs
+import os
 import sys
 
 # a Python word may hold dots (dlmodule.exec): Tab splits at everything else that ends a name
 PYTHON_DELIMS = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?"
 
-ERASE = b"\r\x1b[K"
 # escape sequences of the keys the editor knows (normal and application cursor mode)
 _SEQUENCES = {
     "[A": "up", "OA": "up", "[B": "down", "OB": "down",
@@ -79,6 +81,7 @@ class LineEditor:
         self.text = ""
         self.cursor = 0
         self.shown = False
+        self.row = 0                 # the terminal's cursor: rows below the prompt's
         self.pending = ""            # an escape sequence not complete yet
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.tabbed = False
@@ -88,8 +91,8 @@ class LineEditor:
     def _output(self, data):
         # a module's output: the line goes, the output comes, show() draws the line again
         if self.shown and data:
+            self._write(self._to_start())
             self.shown = False
-            self.sink(ERASE)
         self.sink(data)
 
     def _write(self, text):
@@ -99,12 +102,47 @@ class LineEditor:
         if not self.shown:
             self._redraw()
 
+    @staticmethod
+    def _width():
+        try:
+            return max(os.get_terminal_size(sys.stdout.fileno()).columns, 1)
+        except (OSError, ValueError):
+            return 80
+
+    def _to_start(self):
+        # back to the prompt's first column and clear what the line covered (one row: the
+        # row only; a line wrapped over several: the screen below too)
+        up = "\x1b[%dA" % self.row if self.row else ""
+        self.row = 0
+        wrapped = len(self.prompt) + len(self.text) >= self._width()
+        return "\r" + up + ("\x1b[J" if wrapped else "\x1b[K")
+
+    def _end_row(self, written):
+        # after `written` columns from a row's start; at the right margin the terminal waits
+        # to wrap until the next character: a space and CR make it wrap now
+        width = self._width()
+        extra = " \r" if written and written % width == 0 else ""
+        return written // width, extra
+
     def _redraw(self):
-        back = len(self.text) - self.cursor
         # from the line's start (over what was shown) or on a fresh one (output erased it)
-        self._write(("\r" if self.shown else "") + self.prompt + self.text
-                    + ("\x1b[K" if self.shown else "") + ("\x1b[%dD" % back if back else ""))
+        text = (self._to_start() if self.shown else "") + self.prompt + self.text
+        end = len(self.prompt) + len(self.text)
+        self.row, extra = self._end_row(end)
+        text += extra
         self.shown = True
+        self._write(text + self._move(end, len(self.prompt) + self.cursor))
+
+    def _move(self, at, to):
+        """The sequence that takes the cursor from column `at` of the line to `to`."""
+        width = self._width()
+        rows = at // width - to // width
+        self.row -= rows
+        if rows == 0:
+            step = at - to
+            return "\x1b[%dD" % step if step > 0 else "\x1b[%dC" % -step if step < 0 else ""
+        return (("\x1b[%dA" % rows) if rows > 0 else ("\x1b[%dB" % -rows)) + "\r" + \
+            ("\x1b[%dC" % (to % width) if to % width else "")
 
     def close(self):
         self.console.sink = self.sink
@@ -153,7 +191,8 @@ class LineEditor:
         if key == "enter":
             line = self.text
             self.show()
-            self._write("\n")
+            self._write(self._move(len(self.prompt) + self.cursor,
+                                   len(self.prompt) + len(self.text)) + "\n")
             self.shown = False
             self.history.add(line)
             return ("line", line)
@@ -164,11 +203,9 @@ class LineEditor:
         if key == "tab":
             self._complete()
         elif key == "left" and self.cursor > 0:
-            self.cursor -= 1
-            self._write("\x1b[D")
+            self._step(-1)
         elif key == "right" and self.cursor < len(self.text):
-            self.cursor += 1
-            self._write("\x1b[C")
+            self._step(1)
         elif key == "home":
             self._set(self.text, 0)
         elif key == "end":
@@ -195,6 +232,11 @@ class LineEditor:
         self.tabbed = tab
         return None
 
+    def _step(self, by):
+        at = len(self.prompt) + self.cursor
+        self.cursor += by
+        self._write(self._move(at, at + by))
+
     def _set(self, text, cursor):
         self.text, self.cursor = text, cursor
         self._redraw()
@@ -204,7 +246,9 @@ class LineEditor:
         self.text = self.text[:self.cursor] + text + self.text[self.cursor:]
         self.cursor += len(text)
         if at_end and self.shown:
-            self._write(text)            # the common case: the terminal's own echo, no more
+            # the common case: the terminal's own echo, no more
+            self.row, extra = self._end_row(len(self.prompt) + len(self.text))
+            self._write(text + extra)
         else:
             self._redraw()
 

@@ -10,9 +10,9 @@ in this CPython process and is served to it over a synchronous bridge.
     repl_host.py  msh `python` under --runtime cpython: a MicroPython process whose dlmodule and
                 dlfcn are this process's (rtdl_device.remote_repl at the other end)
     interrupts.py Ctrl-C kept here for a MicroPython process that never sees SIGINT, and the
-                REPL's prompt while module threads run at a terminal
+                REPL's line at a terminal, typed between the module threads' time slices
+                (rtdl.line_editor, Tab completing the words the REPL sends)
     interrupt_gate.mjs  the runner's worker that raises KeyboardInterrupt inside MicroPython
-    completion.py Tab in the REPL: readline completing the words the REPL sends
     host_devices.py the host ends of --disk and --serial, served to the device side's
                 devices (rtdl_device.bridge_devices)
     this file   finding node, the MicroPython package and the frozen files (compiled on

@@ -84,10 +84,10 @@ def shell(args, console, files, read_line, terminal=None, disks=None, serials=No
     state msh sends with each read, and msh's lines are kept in the history file."""
     def readline(prompt, words=None, msh_state=None):
         if terminal is None:
-            return ctrl_c.read_line(read_line, prompt, words)
+            return ctrl_c.read_line(read_line, prompt)
         from rtdl.terminal import MshView
         terminal.completer.shell = MshView(msh_state, files) if msh_state is not None else None
-        line = ctrl_c.read_line(read_line, prompt, words)
+        line = ctrl_c.read_line(read_line, prompt)
         if line is not None and msh_state is not None:
             terminal.remember(line)      # msh's lines go to the history file, as on CPython
         return line
@@ -110,8 +110,8 @@ def shell(args, console, files, read_line, terminal=None, disks=None, serials=No
                  "readline": readline,
                  "interrupted": ctrl_c.take,
                  "repl_poll": lambda: ctrl_c.repl_poll(input_ready),
-                 "await_key": lambda prompt, ms: ctrl_c.await_key(input_ready, console,
-                                                                  prompt, ms)},
+                 "await_key": lambda prompt, ms, words=None: ctrl_c.await_key(
+                     input_ready, console, prompt, ms, words)},
                 disks, serials, ctrl_c=ctrl_c)
         if "error" in result:
             raise RtdlError(result["error"])

@@ -7,22 +7,23 @@ rtdl.mpy_runtime.serve) also tells the runner at once, for REPL code that never 
 
     ctrl_c = CtrlC()
     with ctrl_c.installed():
-        ctrl_c.read_line(read, prompt[, words])   # KeyboardInterrupt when Ctrl-C is or was
-                                         # pressed; Tab completes `words`
+        ctrl_c.read_line(read, prompt)   # KeyboardInterrupt when Ctrl-C is or was pressed
         ctrl_c.take()                    # was Ctrl-C pressed since the last take? (clears)
         ctrl_c.repl_poll(input_ready)    # "interrupt", "input" or None (repl.py's threads)
-        ctrl_c.await_key(input_ready, console, prompt, ms)   # the prompt shown: "interrupt",
-                                         # "input" (a key waits) or None after ms
+        ctrl_c.await_key(input_ready, console, prompt, ms[, words])   # the line being typed
+                                         # shown (rtdl.line_editor): "interrupt", "input"
+                                         # (it is complete: read_line gives it) or None
 
-May import: .completion, the standard library.
+May import: rtdl.line_editor, the standard library.
 """
+import os
 import select
 import signal
 import sys
 import termios
 import threading
 
-from .completion import completing
+from rtdl.line_editor import LineEditor, ReadlineHistory
 
 
 def terminal_input_ready():
@@ -33,44 +34,14 @@ def terminal_input_ready():
     return lambda: bool(select.select([sys.stdin], [], [], 0)[0])
 
 
-class PromptLine:
-    """The REPL's prompt while module threads run between key presses (at a terminal): on
-    `console` (an rtdl_board Console) it is erased before whatever they print and shown again
-    by show(), so their lines never start after it; close() erases it for the line reader,
-    which prints it itself."""
-
-    ERASE = b"\r\x1b[K"
-
-    def __init__(self, console, prompt):
-        self.console = console
-        self.sink = console.sink
-        self.prompt = prompt.encode()
-        self.shown = False
-        console.sink = self._write
-
-    def _write(self, data):
-        if self.shown and data:
-            self.shown = False
-            self.sink(self.ERASE)
-        self.sink(data)
-
-    def show(self):
-        if not self.shown:
-            self.sink(self.prompt)
-            self.shown = True
-
-    def close(self):
-        self.console.sink = self.sink
-        if self.shown:
-            self.sink(self.ERASE)
-
-
 class CtrlC:
     def __init__(self):
         self.pending = False
         self.reading = False
         self.notify = None
-        self.prompt_line = None
+        self.editor = None
+        self.finished = False        # the line the editor completed (None: Ctrl-D)
+        self.history = ReadlineHistory()
         self.saved_tty = None
 
     def _on_sigint(self, signum, frame):
@@ -90,37 +61,51 @@ class CtrlC:
             return "input"
         return None
 
-    def await_key(self, input_ready, console, prompt, ms):
-        """Show `prompt` and wait up to `ms` for a key: "interrupt" (Ctrl-C), "input" (a key
-        waits, or input is piped: read it) or None (the module threads may run on)."""
+    def await_key(self, input_ready, console, prompt, ms, words=None):
+        """At a terminal, with `prompt` and the line typed so far shown (a LineEditor, Tab
+        completing `words`), take the keys typed within `ms`: "interrupt" (Ctrl-C: the line
+        is abandoned), "input" (the line is complete, or input is piped: read_line gives it)
+        or None (not yet: the module threads may run on)."""
         if input_ready is None:
             return "input"
         self._keys_mode()
-        if self.prompt_line is None:
-            self.prompt_line = PromptLine(console, prompt)
-        self.prompt_line.show()
+        if self.editor is None:
+            self.editor = LineEditor(console, prompt, words, self.history)
+        self.editor.show()
         ready = select.select([sys.stdin], [], [], max(ms, 0) / 1000.0)[0]
         if self.take():
             self.close_prompt()
             return "interrupt"
-        return "input" if ready else None
+        if not ready:
+            return None
+        done = self.editor.feed(os.read(sys.stdin.fileno(), 4096))
+        if done is None:
+            return None
+        self.close_prompt()
+        self.finished = done[1] if done[0] == "line" else None
+        return "input"
 
     def _keys_mode(self):
-        # From the first wait on, keys arrive one by one outside readline too (which sets
-        # its own mode while it reads and comes back to this one): the first key of a line
-        # ends the wait and is readline's. In the terminal's own line mode only Enter would,
-        # and a Ctrl-D typed ahead would be lost when the mode changes. Echo stays on (the
-        # prompt line is erased before readline redraws it), since readline does not echo
-        # on a terminal it found without echo. The mode lasts until the session ends.
+        # From the first wait on, keys arrive one by one, unechoed: the editor echoes them
+        # itself, below whatever the threads print. In the terminal's own line mode only
+        # Enter would pass, and a Ctrl-D typed ahead would be lost when the mode changes.
+        # The mode lasts until the session ends; readline gets echo back while it reads
+        # (read_line), since it does not echo on a terminal it found without echo.
         if self.saved_tty is not None:
             return
         fd = sys.stdin.fileno()
         self.saved_tty = termios.tcgetattr(fd)
         keys = termios.tcgetattr(fd)
-        keys[3] &= ~termios.ICANON
+        keys[3] &= ~(termios.ICANON | termios.ECHO)
         keys[6][termios.VMIN] = 1
         keys[6][termios.VTIME] = 0
         termios.tcsetattr(fd, termios.TCSANOW, keys)
+
+    def _echo(self, on):
+        fd = sys.stdin.fileno()
+        mode = termios.tcgetattr(fd)
+        mode[3] = mode[3] | termios.ECHO if on else mode[3] & ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
 
     def restore_terminal(self):
         self.close_prompt()
@@ -129,26 +114,34 @@ class CtrlC:
             self.saved_tty = None
 
     def close_prompt(self):
-        if self.prompt_line is not None:
-            self.prompt_line.close()
-            self.prompt_line = None
+        if self.editor is not None:
+            self.editor.close()
+            self.editor = None
 
     def take(self):
         pending = self.pending
         self.pending = False
         return pending
 
-    def read_line(self, read, prompt, words=None):
-        """read(prompt), Tab completing `words` (completion.py) when given."""
+    def read_line(self, read, prompt):
+        """The line the editor completed (await_key; at a terminal the REPL's lines come
+        so, Tab completing there), else read(prompt): msh's lines, piped lines."""
         self.close_prompt()
         if self.take():
+            self.finished = False
             raise KeyboardInterrupt()
+        if self.finished is not False:
+            line, self.finished = self.finished, False
+            return line
         self.reading = True
+        if self.saved_tty is not None:
+            self._echo(True)
         try:
-            with completing(words):
-                return read(prompt)
+            return read(prompt)
         finally:
             self.reading = False
+            if self.saved_tty is not None:
+                self._echo(False)
 
     def installed(self):
         return _Installed(self)

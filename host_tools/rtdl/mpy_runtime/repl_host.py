@@ -2,7 +2,7 @@
 MicroPython process of its own) whose dlmodule and dlfcn are this process's, acting on the
 live kernel and board of the shell; this file answers its requests. The REPL's module threads
 run here, on this kernel, whenever the REPL waits (for a line, in time.sleep*): at a terminal
-the prompt's wait lasts until the first key of the next line, in real time.
+the line's wait lasts until it has been typed (Enter), in real time.
 
     python_repl(kernel, read_line, console, timeout_us)   # -> 0 when the REPL is left
 
@@ -109,11 +109,13 @@ def python_repl(kernel, read_line, console, timeout_us):
             raise KeyboardInterrupt()
         return None
 
-    def wait_key(prompt):
-        # the prompt's wait at a terminal: the threads run in steps of PACE_MS ticks, each
-        # followed by as long a wait for a key, so a module's time passes as the user's does
+    def wait_key(prompt, words=None):
+        # the line's wait at a terminal: the threads run in steps of PACE_MS ticks, each
+        # followed by as long a wait for keys (the line editor), so a module's time passes
+        # as the user's does, until the line is complete
         while True:
-            why = ctrl_c.await_key(input_ready, console, prompt, PACE_MS)
+            why = ctrl_c.await_key(input_ready, console, prompt, PACE_MS, words)
+            words = None
             if why == "interrupt":
                 raise KeyboardInterrupt()
             if why == "input":
@@ -131,7 +133,7 @@ def python_repl(kernel, read_line, console, timeout_us):
         "dl": request,
         "interrupted": ctrl_c.take,
         "wait_key": wait_key,
-        "readline": lambda prompt, words=None: ctrl_c.read_line(read_line, prompt, words),
+        "readline": lambda prompt: ctrl_c.read_line(read_line, prompt),
         # at a terminal the prompt's wait goes on in wait_key, its ticks paced (LocalThreads)
         "settle": lambda: (run_threads(0, kernel.tick + PACE_MS, True) if input_ready
                            else run_threads(timeout_us, None, True)),

@@ -106,16 +106,16 @@ def shell(kernel, link, info):
     def write(text):
         console.write(text.encode())
 
-    def read_line(prompt, words=None):
-        return link.call("readline", prompt, words)
+    def read_line(prompt):
+        return link.call("readline", prompt)
 
     def poll():
         return link.call("repl_poll")
 
     def python_command(argv):
         wait = repl.PROMPT_WAIT_MS if info.get("terminal") else None
-        def await_key(prompt, ms):
-            return link.call("await_key", prompt, ms)
+        def await_key(prompt, ms, words=None):
+            return link.call("await_key", prompt, ms, words)
         threads = repl.LocalThreads(kernel, info["timeout_us"], poll, wait, await_key)
         return repl.repl(threads, read_line, write, guard_modules=True,
                          complete=bool(info.get("terminal")))

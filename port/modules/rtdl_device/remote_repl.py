@@ -12,8 +12,9 @@ Host requests (rtdl.mpy_runtime.repl_host answers them):
     ["dl", "dir", ref]                 its public attribute names (for Tab)
     ["settle"], ["sleep", ms]          let the module threads run (repl.py's threads)
     ["interrupted"]                    was Ctrl-C pressed (and forget it)?
-    ["wait_key", prompt]               the threads run until a key is typed (repl.py)
-    ["readline", prompt, words], ["exit", 0]   (words: for Tab, repl.completion_words)
+    ["wait_key", prompt, words]        the threads run while the line is typed (repl.py;
+                                       words: for Tab, repl.completion_words)
+    ["readline", prompt], ["exit", 0]
 Values travel as JSON; bytes as {"$bytes": hex}; any other object stays on the host and
 comes as {"$ref": n, "call": bool}, one proxy per object (so `dlmodule.find(n) is m` holds
 while that module lives). Ref 0 is the host's dlmodule, ref 1 its dlfcn.
@@ -112,8 +113,8 @@ class RemoteThreads:
     def interrupted(self):
         return self.link.call("interrupted")
 
-    def wait_for_key(self, prompt):
-        self.link.call("wait_key", prompt)
+    def wait_for_key(self, prompt, words=None):
+        self.link.call("wait_key", prompt, words)
 
 
 def main(path):
@@ -129,8 +130,8 @@ def main(path):
         def write(text):
             link.post(bridge.OP_CONSOLE, text.encode())
 
-        def read_line(prompt, words=None):
-            return link.call("readline", prompt, words)
+        def read_line(prompt):
+            return link.call("readline", prompt)
         try:
             value = repl.repl(RemoteThreads(link), read_line, write,
                               complete=bool(info.get("terminal")))

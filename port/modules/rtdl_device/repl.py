@@ -4,13 +4,13 @@ loop serves both runtimes: on --runtime micropython it runs in the interpreter o
 side (LocalThreads over its kernel); on --runtime cpython in a MicroPython process of its own
 whose dlmodule/dlfcn and threads are the host's, over the bridge (remote_repl.py).
 
-    repl(threads, read_line, write)   # read_line(prompt, words) -> str, None at EOF
+    repl(threads, read_line, write)   # read_line(prompt) -> str, None at EOF
 
 `threads` lets the module threads run while the REPL waits: `settle()` before each prompt
 (every thread runs until it has ended or waits; at a terminal at most PROMPT_WAIT_MS, or
-until the user starts typing), then at a terminal `wait_for_key(prompt)` (they go on, their
-time passing as the user's, until the first key of the next line; while it is typed they
-wait), `sleep_ms(ms)` for time.sleep_ms and
+until the user starts typing), then at a terminal `wait_for_key(prompt, words)` (they go on,
+their time passing as the user's, while the host's line editor takes the keys of the line,
+until Enter; rtdl/line_editor.py), `sleep_ms(ms)` for time.sleep_ms and
 time.sleep (the threads run for that many ticks, then the rest of the time passes); both raise
 KeyboardInterrupt on Ctrl-C. So a module a line starts (dlmodule.exec) runs and
 `dlmodule.find` shows it gone once it has ended; one that faults is reported as msh reports
@@ -174,13 +174,15 @@ class LocalThreads:
         """Was Ctrl-C pressed since the last poll (and forget it)?"""
         return self.poll() == "interrupt"
 
-    def wait_for_key(self, prompt):
+    def wait_for_key(self, prompt, words=None):
         """At a terminal, with the prompt shown: the threads run PACE_MS ticks, then the host
-        waits as long for a key, until one is typed (its line is read then)."""
+        takes the keys typed for as long (its line editor, Tab completing `words`), until
+        the line is complete (read_line gives it then)."""
         if self.prompt_wait_ms is None or self.await_key is None:
             return
         while True:
-            why = self.await_key(prompt, PACE_MS)
+            why = self.await_key(prompt, PACE_MS, words)
+            words = None            # sent with the line's first wait only
             if why == "interrupt":
                 raise KeyboardInterrupt()
             if why == "input":
@@ -275,7 +277,8 @@ def completion_words(namespace):
 def repl(threads, read_line, write, guard_modules=False, complete=False):
     """`guard_modules`: dlmodule and dlfcn are this interpreter's own (--runtime
     micropython), so the REPL sees them through Guarded. `complete` (at a terminal):
-    read_line(prompt, words) gets completion_words for Tab."""
+    threads.wait_for_key(prompt, words) gets completion_words for Tab (the host's line
+    editor reads the line there)."""
     # ports built without MICROPY_PY_BUILTINS_EVAL_EXEC have no exec: no REPL there
     run = getattr(builtins, "exec", None)
     if run is None:
@@ -327,13 +330,14 @@ def repl(threads, read_line, write, guard_modules=False, complete=False):
 def _read_source(threads, read_line, words=None):
     """The next statement, None at end of input; the threads run while it is awaited."""
     threads.settle()
-    threads.wait_for_key(">>> ")
-    line = read_line(">>> ", words)
+    threads.wait_for_key(">>> ", words)
+    line = read_line(">>> ")
     if line is None:
         return None
     source = line
     while continues(source):
-        more = read_line("... ", words)
+        threads.wait_for_key("... ", words)
+        more = read_line("... ")
         if more is None or (more == "" and not source.endswith("\\")):
             source += "\n"
             break

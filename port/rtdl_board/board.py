@@ -103,6 +103,8 @@ class Board:
 
     def _attach_devices(self, disks, serials):
         """Register the host-backed devices (open_host_ends) in the kernel."""
+        if not disks and not serials:
+            return          # the host ends' modules (sockets, subprocess) cost a start-up 7 ms
         from rtdl_device import devices
         from . import host_serial
         registry = self.kernel.devices

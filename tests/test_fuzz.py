@@ -68,13 +68,15 @@ def test_cases_are_reproducible_from_the_seed(build_module):
 
 
 def test_a_constructor_writing_outside_its_module_is_stopped(harness, tmp_path):
-    # The heap header of the module's block sits just below its first byte (the ELF
-    # header, __ehdr_start): the guard must stop the write, undo it and turn it into a
-    # fault, so the heap is still whole afterwards.
+    # The image starts on a page of an aligned heap block, whose real start RT-Thread's
+    # rt_malloc_align keeps in the word below the ELF header (__ehdr_start); that block's
+    # heap header sits just below its start: the guard must stop the write, undo it and
+    # turn it into a fault, so the heap is still whole afterwards.
     src = tmp_path / "scribble.c"
     src.write_text("extern char __ehdr_start;\n"
                    "__attribute__((constructor)) static void scribble(void)\n"
-                   "{ ((volatile int *)&__ehdr_start)[-2] = 0x5a5a5a5a; }\n"
+                   "{ volatile int *block = ((int **)&__ehdr_start)[-1];\n"
+                   "  block[-2] = 0x5a5a5a5a; }\n"
                    "int main(void) { return 0; }\n")
     from rtdl.build import build_module as build
     path = build([str(src)], str(tmp_path / "scribble.mo"))
@@ -164,8 +166,8 @@ def test_a_spinning_constructor_times_out_and_leaves_nothing(board, tmp_path):
 
 
 def test_a_loader_write_outside_the_block_is_a_finding(harness, build_module, monkeypatch):
-    # The loader writes through the kernel's memory: one word just below the module's block
-    # (its heap header) must be reported as a stray loader write, not pass unnoticed.
+    # The loader writes through the kernel's memory: one word of the module's block's heap
+    # header must be reported as a stray loader write, not pass unnoticed.
     from rtdl_device import loader
     with open(build_module("hello.c"), "rb") as f:
         data = f.read()
@@ -173,7 +175,8 @@ def test_a_loader_write_outside_the_block_is_a_finding(harness, build_module, mo
 
     def overreaching(data, name, heap, memory, *args, **kwargs):
         image = load_image(data, name, heap, memory, *args, **kwargs)
-        memory.write(image.base - 4, memory.read(image.base - 4, 4))
+        block = heap.aligned_blocks.get(image.base, image.base)   # the image starts on a page
+        memory.write(block - 4, memory.read(block - 4, 4))
         return image
     monkeypatch.setattr(loader, "load_image", overreaching)
     outcome = harness.run("hello.mo", data)

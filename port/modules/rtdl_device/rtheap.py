@@ -96,6 +96,10 @@ class SmallMemHeap:
         # offset -> the 16 header bytes this heap last wrote there: the authoritative block
         # metadata heapguard.py checks target memory against and repairs it from
         self.shadow = {}
+        # aligned address -> the block malloc_align took for it: the word below an aligned
+        # block (RT-Thread's record) lies in memory its user can write, so free_align goes
+        # by this record and only keeps that word as RT-Thread does
+        self.aligned_blocks = {}
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
@@ -322,6 +326,7 @@ class SmallMemHeap:
         else:
             a = p + align
         self.memory.write32(a - 4, p)
+        self.aligned_blocks[a] = p
         return a
 
     def free_align(self, ptr):
@@ -331,10 +336,11 @@ class SmallMemHeap:
         if ptr & 3 or ptr - 4 < self.begin + self.header_size or ptr > self.end:
             raise HeapError("free_align: 0x%08x is not an aligned heap pointer"
                             % (ptr & 0xFFFFFFFF))
-        real = self.memory.read32(ptr - 4)
-        if real > ptr - 4:
+        real = self.aligned_blocks.get(ptr)
+        if real is None:
             raise HeapError("free_align: 0x%08x is not from malloc_align" % ptr)
         self.free(real)
+        del self.aligned_blocks[ptr]
 
     def usable_size(self, ptr):
         """The payload size of the used block at `ptr` (HeapError on a bad pointer)."""

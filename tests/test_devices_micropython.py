@@ -6,7 +6,6 @@ disk image (and leave the same image), dev_echo.c over `cmd:`, `pty` and `stdio`
 host-time waits, the shell's list_device, and a bad option's error."""
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 
 import mpy_node
 from rtdl.build import build_module as build_sources
-from test_serial import announced, read_exactly
+from test_serial import announced, pty_exchange
 
 DEVICETEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rt_samples",
                           "rtthread-apps", "devicetest")
@@ -99,17 +98,7 @@ def test_a_pty_echoes_the_same_under_both_runtimes(firmware, root):
                         root / "dev_echo.mo", "uart1", "11", "20000")
         try:
             path = announced(process, r"rtdl: serial uart1: pty (\S+)")
-            fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-            try:
-                os.write(fd, b"hello pty\r\n")
-
-                def read():
-                    if select.select([fd], [], [], 1)[0]:
-                        return os.read(fd, 64)
-                    return b""
-                echoes[runtime] = read_exactly(read, 11)
-            finally:
-                os.close(fd)
+            echoes[runtime] = pty_exchange(path, b"hello pty\r\n")
             out, err = process.communicate(timeout=60)
         finally:
             if process.poll() is None:

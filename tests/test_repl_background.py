@@ -8,12 +8,14 @@ import sys
 import pytest
 
 import mpy_node
+import pty_shell
 from conftest import device_root
+from pty_shell import type_line
+from pty_shell import leave_repl as leave
 
 pexpect = pytest.importorskip("pexpect")
 
-STEP = 30          # seconds any one expected output may take (the machine is shared)
-RUNTIMES = ("cpython", "micropython")
+RUNTIMES = pty_shell.RUNTIMES
 
 
 @pytest.fixture(scope="module")
@@ -23,33 +25,9 @@ def root(tmp_path_factory, build_module, firmware):
                        ("ticker", "fault_null", "hello"))
 
 
-def start(root, runtime, tmp_path):
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm")
-    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
-                                           "--runtime", runtime],
-                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
-    child.expect_exact("msh />")
-    return child
-
-
-def type_line(child, text):
-    child.send(text)
-    child.expect_exact(text)
-    child.send("\r")
-
-
-def leave(child):
-    child.sendeof()
-    child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-
-
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_a_module_runs_while_the_repl_waits_at_its_prompt(root, runtime, tmp_path):
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact(">>> ")
     type_line(child, 'm = dlmodule.exec("/bin/ticker.mo", "ticker 8")')
@@ -92,7 +70,7 @@ def test_a_faulting_module_exec_ed_from_the_repl_is_reported_and_gone(root, runt
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_tab_completes_in_the_repl(root, runtime, tmp_path):
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact(">>> ")
     type_line(child, "hello_path = '/bin/hello.mo'")

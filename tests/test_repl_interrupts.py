@@ -4,39 +4,24 @@ runner's interrupt gate, not only in sleeps or waits) and the REPL goes on with 
 loop of dlmodule calls stops too; and no node runner outlives the shell."""
 import os
 import subprocess
-import sys
 import time
 
 import pytest
 
 import mpy_node
+import pty_shell
 from conftest import device_root
+from pty_shell import type_line
 
 pexpect = pytest.importorskip("pexpect")
 
-STEP = 30          # seconds any one expected output may take (the machine is shared)
-RUNTIMES = ("cpython", "micropython")
+RUNTIMES = pty_shell.RUNTIMES
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory, build_module, firmware):
     mpy_node.node()
     return device_root(tmp_path_factory.mktemp("device"), build_module, ("hello",))
-
-
-def start(root, runtime, tmp_path):
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm")
-    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
-                                           "--runtime", runtime],
-                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
-    child.expect_exact("msh />")
-    return child
-
-
-def type_line(child, text):
-    child.send(text)
-    child.expect_exact(text)
-    child.send("\r")
 
 
 def runners_of(pid):
@@ -71,7 +56,7 @@ def gone(pid):
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_ctrl_c_stops_a_pure_python_loop_in_the_repl(root, runtime, tmp_path):
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact(">>> ")
     type_line(child, "n = 0")
@@ -109,7 +94,7 @@ def test_ctrl_c_stops_a_pure_python_loop_in_the_repl(root, runtime, tmp_path):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_no_runner_outlives_a_killed_shell(root, runtime, tmp_path):
     # the shell is killed while the REPL spins in Python: its runner must end by itself
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact(">>> ")
     type_line(child, "while True: pass")
@@ -118,7 +103,7 @@ def test_no_runner_outlives_a_killed_shell(root, runtime, tmp_path):
     assert runners, "no runner found under the shell"
     child.kill(9)
     child.close(force=True)
-    deadline = time.monotonic() + STEP
+    deadline = time.monotonic() + pty_shell.STEP
     while not all(gone(pid) for pid in runners) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(gone(pid) for pid in runners), runners

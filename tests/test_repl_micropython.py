@@ -11,12 +11,13 @@ import sys
 import pytest
 
 import mpy_node
+import pty_shell
 from conftest import device_root
+from pty_shell import type_line
 
 pexpect = pytest.importorskip("pexpect")
 
-STEP = 30          # seconds any one expected output may take (the machine is shared)
-RUNTIMES = ("cpython", "micropython")
+RUNTIMES = pty_shell.RUNTIMES
 
 
 @pytest.fixture(scope="module")
@@ -25,24 +26,9 @@ def root(tmp_path_factory, build_module, firmware):
     return device_root(tmp_path_factory.mktemp("device"), build_module, ("hello", "spin", "thr_delay"))
 
 
-def start(root, runtime, tmp_path):
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm")
-    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
-                                           "--runtime", runtime],
-                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
-    child.expect_exact("msh />")
-    return child
-
-
-def type_line(child, text):
-    child.send(text)
-    child.expect_exact(text)
-    child.send("\r")
-
-
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_repl_at_a_terminal(root, runtime, tmp_path):
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact("dlmodule, dlfcn imported")
     child.expect_exact(">>> ")
@@ -132,7 +118,7 @@ def test_errors_of_the_board_are_micropython_exceptions(root, runtime, firmware)
 def test_ctrl_c_stops_an_msh_module_on_micropython_not_the_shell(root, tmp_path):
     # MicroPython runs in a session of its own: the key press reaches rtdl, which tells the
     # device side's msh at the module's next time slice
-    child = start(root, "micropython", tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", "micropython")
     type_line(child, "spin")
     child.expect_exact("spin: start")
     child.sendintr()

@@ -3,19 +3,19 @@ while the user types a line, key by key (the host's line editor, rtdl/line_edito
 the keys between the module's time slices): its lines come above the partial line, which is
 drawn again below them, and the REPL then evaluates exactly what was typed. Editing keys
 (Left, Backspace) and Up (the session's history) work in that editor."""
-import os
-import sys
 import time
 
 import pytest
 
 import mpy_node
+import pty_shell
 from conftest import device_root
+from pty_shell import type_line
+from pty_shell import leave_repl as leave
 
 pexpect = pytest.importorskip("pexpect")
 
-STEP = 30          # seconds any one expected output may take (the machine is shared)
-RUNTIMES = ("cpython", "micropython")
+RUNTIMES = pty_shell.RUNTIMES
 TICK_PERIOD = 0.1  # ticker.c prints every 100 ms of the board's time, which is the user's
 
 
@@ -25,33 +25,9 @@ def root(tmp_path_factory, build_module, firmware):
     return device_root(tmp_path_factory.mktemp("device"), build_module, ("ticker",))
 
 
-def start(root, runtime, tmp_path):
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm")
-    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
-                                           "--runtime", runtime],
-                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
-    child.expect_exact("msh />")
-    return child
-
-
-def type_line(child, text):
-    child.send(text)
-    child.expect_exact(text)
-    child.send("\r")
-
-
-def leave(child):
-    child.sendeof()
-    child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-
-
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_a_module_runs_while_a_line_is_typed(root, runtime, tmp_path):
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact(">>> ")
     type_line(child, 'm = dlmodule.exec("/bin/ticker.mo", "ticker 1000")')
@@ -79,7 +55,7 @@ def test_a_module_runs_while_a_line_is_typed(root, runtime, tmp_path):
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_editing_keys_and_history_in_the_repl_s_editor(root, runtime, tmp_path):
-    child = start(root, runtime, tmp_path)
+    child = pty_shell.start(root, tmp_path / "cache", runtime)
     type_line(child, "python")
     child.expect_exact(">>> ")
     type_line(child, "6 * 7")

@@ -61,20 +61,26 @@ def read_exactly(read, count):
     return data
 
 
-def test_pty_echo_through_the_printed_path(root):
-    process = start(root, "--serial", "uart1=pty", root / "dev_echo.mo", "uart1", "11", "20000")
-    path = announced(process, r"rtdl: serial uart1: pty (\S+)")
+def pty_exchange(path, data):
+    """Open the pty at `path` as a terminal program would, send `data` and read as many bytes
+    back."""
     fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
     try:
-        os.write(fd, b"hello pty\r\n")
+        os.write(fd, data)
 
         def read():
             if select.select([fd], [], [], 1)[0]:
                 return os.read(fd, 64)
             return b""
-        echoed = read_exactly(read, 11)
+        return read_exactly(read, len(data))
     finally:
         os.close(fd)
+
+
+def test_pty_echo_through_the_printed_path(root):
+    process = start(root, "--serial", "uart1=pty", root / "dev_echo.mo", "uart1", "11", "20000")
+    path = announced(process, r"rtdl: serial uart1: pty (\S+)")
+    echoed = pty_exchange(path, b"hello pty\r\n")
     out, err = process.communicate(timeout=60)
     assert echoed == b"hello pty\r\n"
     assert process.returncode == 0, err

@@ -10,10 +10,10 @@ import sys
 import pytest
 
 import mpy_node
+import pty_shell
 from conftest import device_root
 
-RUNTIMES = ("cpython", "micropython")
-STEP = 30
+RUNTIMES = pty_shell.RUNTIMES
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +53,9 @@ def test_a_relative_dlopen_follows_slash_modules(root, runtime, firmware):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_history_is_kept_under_the_cache_folder(root, runtime, firmware, tmp_path):
     pexpect = pytest.importorskip("pexpect")
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm",
-               RTDL_FIRMWARE=firmware)
 
     def session():
-        child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
-                                               "--runtime", runtime],
-                              env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
-        child.expect_exact("msh />")
-        return child
+        return pty_shell.start(root, tmp_path / "cache", runtime, RTDL_FIRMWARE=firmware)
 
     child = session()
     child.send("hello\r")
@@ -88,12 +82,7 @@ def test_history_is_kept_under_the_cache_folder(root, runtime, firmware, tmp_pat
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_tab_completes_commands_files_and_modules(root, runtime, firmware, tmp_path):
     pexpect = pytest.importorskip("pexpect")
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TERM="xterm",
-               RTDL_FIRMWARE=firmware)
-    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root),
-                                           "--runtime", runtime],
-                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 200))
-    child.expect_exact("msh />")
+    child = pty_shell.start(root, tmp_path / "cache", runtime, RTDL_FIRMWARE=firmware)
     # a program of /bin/ as a command word: typed as is, "hell" is not found
     child.send("hell\t")
     child.expect_exact("o ")

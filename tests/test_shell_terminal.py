@@ -3,17 +3,18 @@ recall history, Tab completes, Ctrl-C stops a spinning module and not the shell,
 leaves, and history outlives the session. Each step waits a bounded time for what the
 person would see before typing on (a key typed before the prompt is read is flushed by a
 Ctrl-C, as on any terminal)."""
-import os
 import shutil
-import sys
 
 import pytest
 
-pexpect = pytest.importorskip("pexpect")
+import pty_shell
+from pty_shell import PROMPT, type_line
+from pty_shell import end_shell as leave
+
+pytest.importorskip("pexpect")
 
 STEP = 10          # seconds any one expected output may take
 UP = "\x1b[A"
-PROMPT = "msh />"
 
 
 @pytest.fixture
@@ -32,26 +33,7 @@ def cache(tmp_path):
 
 
 def start(root, cache):
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache), TERM="xterm")
-    child = pexpect.spawn(sys.executable, ["-m", "rtdl.cli", "shell", "--root", str(root)],
-                          env=env, timeout=STEP, encoding="utf-8", dimensions=(24, 120))
-    child.expect_exact(PROMPT)
-    return child
-
-
-def type_line(child, text):
-    """Type `text`, see it echoed, press Enter."""
-    child.send(text)
-    child.expect_exact(text)
-    child.send("\r")
-
-
-def leave(child):
-    """Ctrl-D at an empty prompt ends the shell with status 0."""
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    return pty_shell.start(root, cache, columns=120, timeout=STEP)
 
 
 def test_up_arrow_recalls_the_previous_command(root, cache):

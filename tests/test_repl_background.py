@@ -13,7 +13,7 @@ from conftest import device_root
 from pty_shell import type_line
 from pty_shell import leave_repl as leave
 
-pexpect = pytest.importorskip("pexpect")
+pytest.importorskip("pexpect")
 
 RUNTIMES = pty_shell.RUNTIMES
 
@@ -95,7 +95,4 @@ def test_tab_completes_in_the_repl(root, runtime, tmp_path):
         child.send("\r")
         child.expect_exact("module   ref")     # list_module's table
         child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    pty_shell.end_shell(child)

@@ -13,7 +13,7 @@ import pty_shell
 from conftest import device_root
 from pty_shell import type_line
 
-pexpect = pytest.importorskip("pexpect")
+pytest.importorskip("pexpect")
 
 RUNTIMES = pty_shell.RUNTIMES
 
@@ -83,12 +83,7 @@ def test_ctrl_c_stops_a_pure_python_loop_in_the_repl(root, runtime, tmp_path):
     type_line(child, "print('after', 6 * 7)")
     child.expect_exact("after 42")
     child.expect_exact(">>> ")
-    child.sendeof()
-    child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    pty_shell.leave_repl(child)
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)

@@ -15,7 +15,7 @@ import pty_shell
 from conftest import device_root
 from pty_shell import type_line
 
-pexpect = pytest.importorskip("pexpect")
+pytest.importorskip("pexpect")
 
 RUNTIMES = pty_shell.RUNTIMES
 
@@ -63,10 +63,7 @@ def test_repl_at_a_terminal(root, runtime, tmp_path):
     type_line(child, "list_module")
     child.expect(r"spin +\d+ +0x[0-9a-f]{8}")
     child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    pty_shell.end_shell(child)
 
 
 def session(root, runtime, text, firmware):
@@ -127,7 +124,4 @@ def test_ctrl_c_stops_an_msh_module_on_micropython_not_the_shell(root, tmp_path)
     type_line(child, "hello")
     child.expect_exact("Hello, world")
     child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    pty_shell.end_shell(child)

@@ -13,7 +13,7 @@ from conftest import device_root
 from pty_shell import type_line
 from pty_shell import leave_repl as leave
 
-pexpect = pytest.importorskip("pexpect")
+pytest.importorskip("pexpect")
 
 RUNTIMES = pty_shell.RUNTIMES
 TICK_PERIOD = 0.1  # ticker.c prints every 100 ms of the board's time, which is the user's

@@ -4,6 +4,7 @@ idle hooks running on tidle0 while main sleeps, the scheduler hook seeing each s
 tidle0/tshell as real threads; hooks left set go with their module; a faulting idle hook is
 its module's fault. Every run leaves the heap exactly as before."""
 from rtdl import Board
+from test_rt_samples_threads import run_clean
 
 EXPECTED_HOOKS_API = """\
 tidle0: found 1, gethandler 1, prio 31, stat 2, static 1
@@ -20,15 +21,6 @@ switch peer -> tidle0
 switch tidle0 -> hooks_a
 after sethook(NULL): 0 more
 """
-
-
-def run_clean(board, path):
-    before = board.heap.snapshot()
-    result = board.exec(path)
-    board.heap.check()
-    assert board.heap.snapshot() == before, result
-    assert board.kernel.modules == [] and board.kernel.threads == []
-    return result
 
 
 def test_hooks_and_system_threads_behave_as_rt_thread(build_module, firmware):

@@ -73,15 +73,12 @@ def test_history_is_kept_under_the_cache_folder(root, runtime, firmware, tmp_pat
     child.send("\r")
     child.expect_exact("Hello, world")
     child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    pty_shell.end_shell(child)
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_tab_completes_commands_files_and_modules(root, runtime, firmware, tmp_path):
-    pexpect = pytest.importorskip("pexpect")
+    pytest.importorskip("pexpect")
     child = pty_shell.start(root, tmp_path / "cache", runtime, RTDL_FIRMWARE=firmware)
     # a program of /bin/ as a command word: typed as is, "hell" is not found
     child.send("hell\t")
@@ -107,7 +104,4 @@ def test_tab_completes_commands_files_and_modules(root, runtime, firmware, tmp_p
     child.send("\r")
     child.expect_exact("add_func")
     child.expect_exact("msh />")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    pty_shell.end_shell(child)

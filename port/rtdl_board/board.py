@@ -151,6 +151,7 @@ class Board:
         boot_image.boot(self, self._sym("rtdl_firmware_init"), self._loadable)
         self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
         fwguard.keep(self.kernel, self.firmware_protected)
+        fwguard.protect_variables(self.kernel, *self.firmware_variables)
 
     # ---------------------------------------------------------------- firmware --------
     def _load_firmware(self):
@@ -192,6 +193,9 @@ class Board:
             "board", source, lambda: self._describe(elf, symtab_sec))
         self.kernel_stack_top = self._sym("__kernel_stack_top")
         self.return_address = self._sym("__rtdl_return")
+        # link.ld's read-only firmware-variable pages (fwguard.protect_variables)
+        self.firmware_variables = (self.firmware_symbols.get("__fwvars_start", 0),
+                                   self.firmware_symbols.get("__fwvars_end", 0))
 
     def _describe(self, elf, symtab_sec):
         """(name -> address of every defined symbol, [(start, size, name)] of the functions
@@ -220,6 +224,18 @@ class Board:
         if name not in self.firmware_symbols:
             raise FirmwareError("%s: firmware lacks the symbol '%s'" % (self.firmware_path, name))
         return self.firmware_symbols[name]
+
+    def firmware_variable_at(self, addr):
+        """What the fault line says of a write at `addr` into the read-only firmware-variable
+        pages: 'firmware data: _impure_ptr' (the object there, else just 'firmware data'),
+        or None outside them."""
+        start, end = self.firmware_variables
+        if not start <= addr < end:
+            return None
+        for obj_addr, size, name in self.firmware_protected:
+            if obj_addr <= addr < obj_addr + size:
+                return "firmware data: %s" % name
+        return "firmware data"
 
     def _modules(self):
         kernel = getattr(self, "kernel", None)

@@ -186,6 +186,8 @@ class UnicornCpu:
             guard = getattr(self.board, "kernel_stack_guard", (0, 0))
             what = ("guard page: kernel stack overflow" if guard[0] <= address < guard[1]
                     else _FAULTS[error.errno][1])
+            if error.errno == UC_ERR_WRITE_PROT:
+                what = self.board.firmware_variable_at(address) or what
             detail = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
                                                        what)
         elif error.errno in _FAULTS:

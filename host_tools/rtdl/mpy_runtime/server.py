@@ -261,6 +261,8 @@ def board_info(board):
              "__rtdl_timer_thread", "__rtdl_idle_thread", "__rtdl_signal_return",
              "rtdl_system_threads", "_impure_ptr")
     return {"symbols": dict((n, board._sym(n)) for n in names), "cpu": board.cpu_name,
+            "firmware_variables": list(board.firmware_variables),
+            "firmware_objects": [list(obj) for obj in board.firmware_protected],
             "firmware_flags": board.firmware_flags,
             "ram": [board.memory.ram_start, board.memory.ram_end],
             "rom": [board.memory.rom_start, board.memory.rom_end],

@@ -7,13 +7,14 @@ rtdl.run_cmd / rtdl.shell_cmd do on CPython.
 The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
 landmarks, the host's devices (bridge_devices) and the heap check; results go back as
 ["exit", {...}]. Imports: bridge, bridge_devices, bridge_fileio, kernel, msh, repl, dlmodule,
-heapstrict, rtheap, symtab, arm_attributes, rterror.
+fwguard, heapstrict, rtheap, symtab, arm_attributes, rterror.
 """
 from . import arm_attributes
 from . import bridge
 from . import bridge_devices
 from . import bridge_fileio
 from . import dlmodule
+from . import fwguard
 from . import heapstrict
 from . import kernel as kernel_mod
 from . import msh
@@ -52,6 +53,8 @@ def boot(link, info):
         kernel.kernel_stack = tuple(info["kernel_stack"])
     cpu.call(sym["rtdl_firmware_init"])
     kernel.keep_firmware_data(memory.ram_start, heap.begin)
+    fwguard.keep(kernel, [tuple(obj) for obj in info.get("firmware_objects", ())])
+    fwguard.protect_variables(kernel, *info.get("firmware_variables", (0, 0)))
     # then as rtdl.api.Board: the host's devices, the strict heap check, dlmodule
     bridge_devices.attach(kernel, link, info.get("devices", []))
     if info.get("heap_check") == "strict":

@@ -1,15 +1,33 @@
-"""The firmware's variables a module must never change (issue 10): after boot the board names
-the objects of the firmware's .data/.bss that no legitimate call changes (newlib's
-_impure_ptr, __dso_handle, ...: everything but libc's own state - the reentrancy structure
-with stdio, errno and rand, the time zone, locale and environment - which calls change for
-the module and which keep_firmware_data puts back when the last module goes). Each module's
-end compares them with their boot contents; what changed is put back and, when no other
-module ran alongside, reported as a fault of that module naming the variable.
+"""The firmware's variables a module must never change (issue 10): the objects of the
+firmware's .data/.bss that no legitimate call changes (newlib's _impure_ptr, __dso_handle,
+...: everything but libc's own state - the reentrancy structure with stdio, errno and rand,
+the time zone, locale and environment - which calls change for the module and which
+keep_firmware_data puts back when the last module goes).
 
-Not write-protected while module code runs: the firmware's data pages also hold libc's state,
-which module calls write through firmware code (see README, "Faults").
+The firmware's linker script puts them on pages of their own (link.ld: __fwvars_start ..
+__fwvars_end), which protect_variables makes read-only once boot is done: a module's store
+there is a mem manage fault of the module at that instruction (the board's fault line names
+the variable). They stay read-only for good rather than only while module code runs: after
+boot no firmware code writes them (the system threads' code neither), and the kernel's own
+writes go through the memory interface, which is not bound by the pages' protection (unicorn's
+uc_mem_write, also under the bridge). libc's state stays writable: module calls write it
+through firmware code.
+
+The end-of-module check is the backstop for whatever of them stays on writable pages (a
+firmware built with another linker script): each module's end compares them with their boot
+contents; what changed is put back and, when no other module ran alongside, reported as a
+fault of that module naming the variable.
 Imports nothing.
 """
+
+
+def protect_variables(kernel, start, end):
+    """Make the firmware-variable pages [start, end) read-only (page-aligned by the linker
+    script; nothing to do for a firmware without them). The one place that sets their
+    protection: a change of when it applies (say, only while module code runs) goes here."""
+    kernel.firmware_variables = (start, end)
+    if end > start:
+        kernel.memory.protect(start, end - start, False)
 
 
 def keep(kernel, objects):

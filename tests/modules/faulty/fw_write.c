@@ -4,11 +4,11 @@
  *   dso      __dso_handle = 1
  *   memset   memset(&_impure_ptr, 0, 4): firmware code stores on the module's behalf
  *   pad      a byte on the firmware-variable pages that belongs to no variable */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <reent.h>
+#include <reent.h>           /* declares _impure_ptr */
 
-extern struct _reent *_impure_ptr;
 extern void *__dso_handle;
 
 int main(int argc, char **argv)
@@ -24,7 +24,7 @@ int main(int argc, char **argv)
         memset(&_impure_ptr, 0, size);
     }
     else if (!strcmp(what, "pad"))
-        ((volatile char *)&_impure_ptr)[0x800] = 1;
+        *(volatile char *)((uintptr_t)&_impure_ptr + 0x800) = 1;
     printf("fw_write: the store did not fault\n");
     return 0;
 }

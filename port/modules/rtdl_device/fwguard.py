@@ -8,7 +8,7 @@ The firmware's linker script puts them on pages of their own (link.ld: __fwvars_
 __fwvars_end), which protect_variables makes read-only once boot is done: a module's store
 there is a mem manage fault of the module at that instruction (the board's fault line names
 the variable). They stay read-only for good rather than only while module code runs: after
-boot no firmware code writes them (the system threads' code neither), and the kernel's own
+boot no firmware code writes them (nor does the system threads' code), and the kernel's own
 writes go through the memory interface, which is not bound by the pages' protection (unicorn's
 uc_mem_write, also under the bridge). libc's state stays writable: module calls write it
 through firmware code.

@@ -67,6 +67,7 @@ def _error_json(error):
     elif isinstance(error, ModuleFault):
         info["type"] = "ModuleFault"
         info["address"] = error.address
+        info["kind"] = error.kind
     elif isinstance(error, OSError):
         info["type"] = "OSError"
         info["errno"] = error.errno
@@ -176,6 +177,12 @@ class BridgeServer:
         elif op == B.OP_PROTECT:
             addr, size, writable = struct.unpack("<IIB", body)
             memory.protect(addr, size, bool(writable))
+        elif op == B.OP_STACK_ALLOC:
+            # thread stacks in the board's stack region (rtdl_device.bridge_stacks)
+            self._send(B.OP_DATA, struct.pack("<I", memory.stack_alloc(
+                struct.unpack("<I", body)[0])))
+        elif op == B.OP_STACK_FREE:
+            memory.stack_free(struct.unpack("<I", body)[0])
         elif op == B.OP_REGS:
             self._send(B.OP_DATA, struct.pack("<16I", *[self.uc.reg_read(r) for r in REGS]))
         elif op == B.OP_RUN:
@@ -268,5 +275,6 @@ def board_info(board):
             "rom": [board.memory.rom_start, board.memory.rom_end],
             "kernel_stack_guard": list(board.kernel_stack_guard),
             "kernel_stack": list(board.kernel_stack),
+            "stack_gap": board.memory.stack_gap,
             "page_size": board.memory.page_size}
 

@@ -10,7 +10,8 @@ is answered by SVC frames, each carrying the service number and r0-r15; the kern
 the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
 registers the service changed, r0 and whether to stop - so the board behaves exactly as when
 the kernel runs in its own hook. Imports: struct, json, rterror. The `files` interface across the bridge is in
-bridge_fileio, the host-backed devices' endpoints in bridge_devices.
+bridge_fileio, the host-backed devices' endpoints in bridge_devices, the board's stack region
+in bridge_stacks.
 """
 import json
 import struct
@@ -36,6 +37,8 @@ OP_CALL = const(0x6B)        # k  fn, timeout, n, args, meta  -> SVC* then CALL_
 OP_SVC_DONE = const(0x73)    # s  flags, r0, n, (reg, value)*
 OP_JSON = const(0x6A)        # j  json [name, ...]            -> JSON | DATA | ERROR
 OP_DEVICE_WRITE = const(0x6F)  # o  device, u64 offset, data  (queued; bridge_devices)
+OP_STACK_ALLOC = const(0x61)  # a  size                      -> DATA u32 bottom (bridge_stacks)
+OP_STACK_FREE = const(0x66)   # f  bottom                    (queued; bridge_stacks)
 # board -> device
 OP_DATA = const(0x64)        # d
 OP_ERROR = const(0x65)       # e  json {"type", "message", ...}
@@ -87,7 +90,7 @@ def error_from(info):
     if info.get("type") == "OSError":
         return HostOSError(info.get("errno") or 5, info["message"])
     if info.get("type") == "ModuleFault":
-        return ModuleFault(info["message"], info.get("address"))
+        return ModuleFault(info["message"], info.get("address"), info.get("kind", "fault"))
     return RtdlError(info["message"], info.get("errno"))
 
 

@@ -6,28 +6,36 @@ rtdl.run_cmd / rtdl.shell_cmd do on CPython.
 
 The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
 landmarks, the host's devices (bridge_devices) and the heap check; results go back as
-["exit", {...}]. Imports: bridge, bridge_devices, bridge_fileio, kernel, msh, repl, dlmodule,
-fwguard, heapstrict, rtheap, symtab, arm_attributes, rterror.
+["exit", {...}]. Imports: bridge, bridge_devices, bridge_fileio, bridge_stacks, kernel, loader,
+faults, fwguard, msh, repl, dlmodule, heapstrict, rtheap, symtab, arm_attributes, rterror.
 """
 from . import arm_attributes
 from . import bridge
 from . import bridge_devices
 from . import bridge_fileio
+from . import bridge_stacks
 from . import dlmodule
+from . import faults
 from . import fwguard
 from . import heapstrict
 from . import kernel as kernel_mod
+from . import loader
 from . import msh
 from . import repl
 from . import rtheap
 from . import symtab
-from .rterror import RtdlError
+from .rterror import ModuleFault, RtdlError
 
 
 def boot(link, info):
     """The kernel over the host's board, booted as rtdl_board.board.Board boots its own."""
     sym = info["symbols"]
-    memory = bridge.BridgeMemory(link, info["ram"][0], info["ram"][1], info["page_size"])
+    if "stack_gap" in info:
+        # thread stacks in the board's stack region, as Board boots its own kernel
+        memory = bridge_stacks.StackRegionMemory(link, info["ram"][0], info["ram"][1],
+                                                 info["page_size"], info["stack_gap"])
+    else:
+        memory = bridge.BridgeMemory(link, info["ram"][0], info["ram"][1], info["page_size"])
     if "rom" in info:                      # flash: readable by services' checks (svc_args)
         memory.rom_start, memory.rom_end = info["rom"]
     cpu = bridge.BridgeCpu(link, memory)
@@ -68,7 +76,14 @@ def run_module(kernel, info):
     path = info["module"]
     cmd = kernel_mod.quote_args([path] + info["args"])
     try:
-        module = dlmodule.exec(path, cmd)
+        try:
+            module = dlmodule.exec(path, cmd)
+        except ModuleFault as fault:
+            # a constructor faulted or ran out of time: the module is gone, a fault of it
+            # (exit 139/124), as api.Board.exec reports it, not a failed load
+            return {"name": kernel_mod.Module(loader.module_name(path), path).name,
+                    "exit_code": faults.EXIT_CODES.get(fault.kind, faults.EXIT_FAULT),
+                    "fault": str(fault), "heap": list(kernel.heap.info())}
         kernel.run(info["timeout_us"])
     except RtdlError as error:
         return {"error": str(error)}

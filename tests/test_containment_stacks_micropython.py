@@ -3,7 +3,8 @@
 the board's stack region across the bridge (rtdl_device.bridge_stacks), so a frame that jumps
 below its stack - a 12 KiB array or alloca, one store 16 KiB down - faults in the unmapped gap
 at once, with the same fault line and exit code as under CPython, the heap as before the
-module and a normal module running afterwards."""
+module and a normal module running afterwards. A constructor's fault or timeout there is a
+fault of the module too (139, 124), not a failed load."""
 import os
 import re
 import shutil
@@ -38,6 +39,7 @@ def root(tmp_path_factory, build_module, faulty, firmware):  # noqa: F811
     shutil.copy(build_module("hello.c"), str(top / "bin" / "hello.mo"))
     for name, source, defines, _, _ in CASES:
         shutil.copy(faulty(source, defines), str(top / "bin" / (name + ".mo")))
+    shutil.copy(faulty("ctor_loop"), str(top / "bin" / "ctor_loop.mo"))
     return top
 
 
@@ -81,3 +83,13 @@ def test_the_heap_is_as_before_and_the_next_module_runs(root, firmware):
         assert re.search("^%s: %s" % (name[:8], what), out, re.M), (name, out)
     assert "survived" not in out and "Hello, world\n" in out
     assert out == sessions["cpython"]
+
+
+def test_a_constructor_out_of_time_is_a_timeout_of_the_module_not_a_failed_load(root,
+                                                                                 firmware):
+    # the fault's kind crosses the bridge with it: exit 124 as under CPython
+    results = [rtdl(firmware, "run", "--timeout", "0.5", "--root", root, "--runtime", rt,
+                    root / "bin" / "ctor_loop.mo") for rt in ("cpython", "micropython")]
+    assert [r.returncode for r in results] == [124, 124], results[1].stderr.decode()
+    assert results[1].stderr == results[0].stderr
+    assert results[1].stderr.startswith(b"rtdl run: error: ctor_loo (in its constructors")

@@ -2,7 +2,7 @@
 main thread, reference counting, running its destructors and freeing everything it owns.
 Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
 Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, fwguard, integrity, loader, records, stacks, symbolize, rterror.
+Imports: struct, argv, fwguard, integrity, linkcache, loader, records, stacks, symbolize, rterror.
 """
 import struct
 
@@ -11,6 +11,7 @@ from . import integrity
 from . import loader
 from . import stacks
 from . import symbolize
+from .linkcache import LinkCache
 from .argv import argv_bytes, split_command, write_argv
 from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
                       RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
@@ -63,6 +64,11 @@ class FileReader:
 class Lifecycle:
     def __init__(self, kernel):
         self.kernel = kernel
+        self.linked = LinkCache()
+        # code_runs() when the end-of-module checks last ran and when the firmware's data
+        # was last put back (-1: not yet)
+        self.checked_at = -1
+        self.restored_at = -1
 
     # ------------------------------------------------------------- finding modules ------
     def find(self, name):
@@ -111,7 +117,8 @@ class Lifecycle:
             raise HeapError("%s: no memory for the module object" % path)
         try:
             module.image = loader.load_image(data, path, kernel.heap, kernel.memory,
-                                             kernel.symbols.find, None, kernel.target)
+                                             kernel.symbols.find, None, kernel.target,
+                                             self.linked)
         except Exception:
             kernel.heap.free(handle)
             raise
@@ -228,14 +235,19 @@ class Lifecycle:
         """See Kernel.release."""
         if module.nref > 0:
             module.nref -= 1
-        self.write_struct(module)
         if module.nref == 0 and not module.has_live_threads():
-            yield from self.kernel.destroy_steps(module)
+            yield from self.kernel.destroy_steps(module)    # it writes the struct if needed
+        else:
+            self.write_struct(module)
 
     def destroy_steps(self, module):
         """See Kernel.destroy_steps."""
         module.state = STAT_CLOSING
-        self.write_struct(module)
+        image = module.image
+        if image is not None and (image.cleanup_func or module.atexit or image.fini_array):
+            # the destructors see the module closing; with none, no code can look at the
+            # struct before it is freed
+            self.write_struct(module)
         try:
             if module.image is not None:
                 if module.image.cleanup_func:
@@ -251,9 +263,17 @@ class Lifecycle:
             raise
         self.free_memory(module)
 
-    def free_memory(self, module):
-        """Free everything of the module without running any of its code: its threads, its
-        kernel objects, the heap blocks it owns, its image and its struct."""
+    def code_runs(self):
+        """How many times target code has run on this board (the cpu counts them), or None
+        when the cpu does not say: then every check runs at every module end."""
+        return getattr(self.kernel.cpu, "runs", None)
+
+    def check_damage(self, module):
+        """The end-of-module checks of kernel memory: heap headers, the firmware's variables,
+        control blocks and other modules' code. What they find is put back and becomes the
+        module's fault. Only target code can damage these (the kernel's own writes keep them
+        as they check them), so free_memory skips them when no code has run since they last
+        ran: a module that was opened and closed without running finds nothing to check."""
         kernel = self.kernel
         damage = kernel.heap_damage()
         if damage is not None and module.fault is None:
@@ -268,6 +288,15 @@ class Lifecycle:
                 # other module's code it overwrote is this module's doing
                 module.fault = ModuleFault("%s: %s" % (module.name, damage))
                 module.ret_code = EXIT_FAULT
+
+    def free_memory(self, module):
+        """Free everything of the module without running any of its code: its threads, its
+        kernel objects, the heap blocks it owns, its image and its struct."""
+        kernel = self.kernel
+        runs = self.code_runs()
+        if runs is None or runs != self.checked_at:
+            self.check_damage(module)
+            self.checked_at = runs
         strict = getattr(kernel, "heap_strict", None)
         if strict is not None:
             # before ownership frees its blocks: their redzones and its quarantine
@@ -294,9 +323,10 @@ class Lifecycle:
         module.state = STAT_CLOSED
         if module in kernel.modules:
             kernel.modules.remove(module)
-        if not kernel.modules:
+        if not kernel.modules and (runs is None or runs != self.restored_at):
             # the last module is gone: whatever it wrote into the firmware's .data/.bss
             # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
             kernel.restore_firmware_data()
+            self.restored_at = runs
         if not kernel.modules and hasattr(kernel.memory, "flush_code_cache"):
             kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)

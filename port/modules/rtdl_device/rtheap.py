@@ -100,12 +100,27 @@ class SmallMemHeap:
         # block (RT-Thread's record) lies in memory its user can write, so free_align goes
         # by this record and only keeps that word as RT-Thread does
         self.aligned_blocks = {}
+        # Only target code damages headers; the heap's own writes keep them as recorded. So
+        # when the cpu (the board's; None: no such count) has not run since heapguard found
+        # every live header as recorded (`trust`), a header is read from the record. The
+        # record then holds live headers only: a header merged away is dropped from it.
+        self.cpu = None
+        self.trusted_runs = None
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
     # -- header access: one read / one write per header --------------------------------------
 
     def _hdr(self, off):
+        cpu = self.cpu
+        if cpu is not None and cpu.runs == self.trusted_runs:
+            raw = self.shadow.get(off)
+            if raw is not None:
+                return struct.unpack(_HDR_FMT, raw)
+        return self.read_hdr(off)
+
+    def read_hdr(self, off):
+        """The header target memory holds at `off` (never the record)."""
         raw = self.memory.read(self.begin + off, _HDR_RAW)
         if len(raw) != _HDR_RAW:
             raise HeapCorruption("heap block at 0x%08x: short read" % (self.begin + off))
@@ -158,6 +173,11 @@ class SmallMemHeap:
                 raise HeapError("%s: 0x%08x is not a heap block (prev block does not link to it)"
                                 % (what, ptr))
         return off, h, ph
+
+    def trust(self):
+        """heapguard found (or made) target memory hold every live header as recorded."""
+        if self.cpu is not None:
+            self.trusted_runs = self.cpu.runs
 
     def _account(self, delta):
         u = self.used + delta
@@ -229,11 +249,13 @@ class SmallMemHeap:
                 if lfree == nxt:
                     lfree = off
                 stop = nh[2]
+                del self.shadow[nxt]
         if ph is not None and ph[1] == 0:
             # merge into the preceding free block; the dead header is left marked free
             if lfree == off:
                 lfree = h[3]
             self._put(off, 0, stop, h[3], FREE_OWNER)
+            del self.shadow[off]
             self._put(h[3], 0, stop, ph[3], FREE_OWNER)
             self._set_prev(stop, h[3])
         else:
@@ -268,6 +290,7 @@ class SmallMemHeap:
                     nh = self._walk_hdr(nxt)
                     if nh[1] == 0:
                         stop = nh[2]
+                        del self.shadow[nxt]
                 self._put(off2, 0, stop, off, FREE_OWNER)
                 self._set_prev(stop, off2)
                 self._put(off, 1, off2, h[3], name)

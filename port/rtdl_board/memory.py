@@ -113,7 +113,7 @@ class UnicornMemory:
         self._unloads += 1
         if self._unloads % FLUSH_EVERY == 0:
             self.uc.ctl_flush_tb()
-            if self.cpu is not None:
+            if self.cpu is not None and not self.cpu.running:
                 self._clean_runs = self.cpu.runs        # nothing is translated anywhere
                 self._clean = [(0, 1 << 32)]
 
@@ -121,7 +121,9 @@ class UnicornMemory:
         """Drop the translated code of [addr, addr + size). Only running target code
         translates any (cpu.runs counts the runs): a range already invalidated since the last
         run holds none, so reloading a module that never ran costs no call into unicorn."""
-        runs = self.cpu.runs if self.cpu is not None else None
+        cpu = self.cpu
+        # while code runs (a service loads a module) it may translate the range at once
+        runs = cpu.runs if cpu is not None and not cpu.running else None
         if runs is None or runs != self._clean_runs:
             self._clean_runs = runs
             self._clean = []

@@ -265,8 +265,12 @@ class Lifecycle:
 
     def code_runs(self):
         """How many times target code has run on this board (the cpu counts them), or None
-        when the cpu does not say: then every check runs at every module end."""
-        return getattr(self.kernel.cpu, "runs", None)
+        when the cpu does not say or is running now (a service ends a module while code
+        runs on): then every check runs at every module end."""
+        cpu = self.kernel.cpu
+        if getattr(cpu, "running", True):
+            return None
+        return getattr(cpu, "runs", None)
 
     def check_damage(self, module):
         """The end-of-module checks of kernel memory: heap headers, the firmware's variables,

@@ -113,7 +113,7 @@ class SmallMemHeap:
 
     def _hdr(self, off):
         cpu = self.cpu
-        if cpu is not None and cpu.runs == self.trusted_runs:
+        if cpu is not None and cpu.runs == self.trusted_runs and not cpu.running:
             raw = self.shadow.get(off)
             if raw is not None:
                 return struct.unpack(_HDR_FMT, raw)
@@ -176,8 +176,9 @@ class SmallMemHeap:
 
     def trust(self):
         """heapguard found (or made) target memory hold every live header as recorded."""
-        if self.cpu is not None:
-            self.trusted_runs = self.cpu.runs
+        cpu = self.cpu
+        # not while code runs on: it could change a header before the run count moves
+        self.trusted_runs = cpu.runs if cpu is not None and not cpu.running else None
 
     def _account(self, delta):
         u = self.used + delta

@@ -350,34 +350,46 @@ class HostFiles:
     def __init__(self):
         self._tree = _Tree("/", False)
         self.read_limit = None
-        self._kept = {}          # normalized path -> (identity, bytes), at most KEEP files
+        self._kept = {}      # path (normalized, or absolute as given) -> (identity, bytes, path)
+        self.clock = time.time_ns            # the file times' clock (a test moves it on)
 
     KEEP = 8
 
     def read(self, path):
+        given = path if isinstance(path, str) and path.startswith("/") else None
+        if given is not None:
+            kept = self._kept.get(given)     # an absolute path as given: no normalizing
+            if kept is not None and self._unchanged(kept):
+                return kept[1]
         path = _encode(path)
         if not path.startswith(b"/"):
             path = os.fsencode(os.getcwd()) + b"/" + path
         parts = _normalize([], path, True)
         host = b"/" + b"/".join(parts)
-        limit = self.read_limit
         kept = self._kept.get(host)
-        if kept is not None and (limit is None or len(kept[1]) <= limit):
+        if kept is None or not self._unchanged(kept):
+            self._tree.read_limit = self.read_limit
+            started = self.clock()
             try:
-                if _identity(os.stat(host)) == kept[0]:
-                    return kept[1]     # the very bytes object: the loader's cache sees it
+                before = os.stat(host)
             except OSError:
-                pass
-        self._tree.read_limit = limit
-        started = time.time_ns()
+                before = None
+            data = self._tree.read(parts, path)
+            kept = self._keep(host, started, before, data)
+            if kept is None:
+                return data
+        if given is not None:
+            self._kept[given] = kept
+        return kept[1]
+
+    def _unchanged(self, kept):
+        identity, data, host = kept
+        if self.read_limit is not None and len(data) > self.read_limit:
+            return False
         try:
-            before = os.stat(host)
+            return _identity(os.stat(host)) == identity
         except OSError:
-            before = None
-        data = self._tree.read(parts, path)
-        if before is not None:
-            self._keep(host, started, before, data)
-        return data
+            return False
 
     def _keep(self, host, started, before, data):
         """Keep the bytes of a file that cannot change unseen: a regular file, the same one
@@ -385,20 +397,23 @@ class HostFiles:
         clearly before the read began. A later change then gives it a newer time stamp
         (racy-git's rule): the coarse clock of file times (a few milliseconds; whole seconds
         on some file systems) cannot give it the same one."""
+        if before is None:
+            return None
         try:
             st = os.stat(host)
         except OSError:
-            return
+            return None
         if (_identity(st) != _identity(before) or not stat.S_ISREG(st.st_mode)
                 or st.st_size != len(data)):
-            return
+            return None
         changed = max(st.st_mtime_ns, st.st_ctime_ns)
         coarse = st.st_mtime_ns % 1000000000 == 0 and st.st_ctime_ns % 1000000000 == 0
         if changed >= started - (2000000000 if coarse else 50000000):
-            return
-        if host not in self._kept and len(self._kept) >= self.KEEP:
+            return None
+        while len(self._kept) >= 2 * self.KEEP:        # by its path and as given
             self._kept.pop(next(iter(self._kept)))
-        self._kept[host] = (_identity(st), data)
+        kept = self._kept[host] = (_identity(st), data, host)
+        return kept
 
 
 def _identity(st):

@@ -28,7 +28,7 @@ def module_name(path):
     Unlike RT-Thread, a '.' in a directory name or a leading '.' cannot produce a negative
     length, and the name never overruns its buffer.
     """
-    base = path.replace("\\", "/").split("/")[-1]
+    base = path[max(path.rfind("/"), path.rfind("\\")) + 1:]
     dot = base.rfind(".")
     if dot > 0:
         base = base[:dot]

@@ -417,8 +417,8 @@ class HostFiles:
 
 
 def _identity(st):
-    """What changes when a file is replaced or written."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
+    """What changes when a file is replaced, written or chmod-ed (ctime)."""
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def device_path_of(host, root):

@@ -40,6 +40,7 @@ class UnicornMemory:
         self.cpu = None           # the board's cpu (its run count), once it has one
         self._clean_runs = None   # cpu.runs when the ranges in _clean were invalidated
         self._clean = []
+        self._flushed_runs = None  # cpu.runs at the last flush of every translated block
 
     def stack_alloc(self, size):
         """A stack of at least `size` bytes in the stack region: its lowest address, with at
@@ -111,11 +112,16 @@ class UnicornMemory:
         FLUSH_EVERY-th call flushes: retranslating the firmware after every run would cost
         a third of a short run, and the growth in between stays bounded (~50 KiB)."""
         self._unloads += 1
-        if self._unloads % FLUSH_EVERY == 0:
-            self.uc.ctl_flush_tb()
-            if self.cpu is not None and not self.cpu.running:
-                self._clean_runs = self.cpu.runs        # nothing is translated anywhere
-                self._clean = [(0, 1 << 32)]
+        if self._unloads % FLUSH_EVERY != 0:
+            return
+        cpu = self.cpu
+        quiet = cpu is not None and not cpu.running
+        if quiet and self._flushed_runs == cpu.runs:
+            return               # no code ran since the last flush: nothing was translated
+        self.uc.ctl_flush_tb()
+        if quiet:
+            self._flushed_runs = self._clean_runs = cpu.runs   # nothing translated anywhere
+            self._clean = [(0, 1 << 32)]
 
     def invalidate(self, addr, size):
         """Drop the translated code of [addr, addr + size). Only running target code

@@ -98,9 +98,14 @@ class Lifecycle:
     def struct_bytes(self, module):
         """The struct rt_dlmodule the kernel keeps for `module` (integrity.py compares it)."""
         name = module.name.encode()[:loader.RT_NAME_MAX]
+        image = module.image
+        if image is None:
+            base = size = entry = count = 0
+        else:
+            base, size, entry, count = image.base, len(image.data), image.entry, len(image.symbols)
         return struct.pack("<12sBBHHHIiIIII", name, module.state, 0, module.nref & 0xFFFF,
-                          module.priority, len(module.symbols) & 0xFFFF, module.stack_size,
-                          module.ret_code, module.mem_space, module.mem_size, module.entry, 0)
+                          module.priority, count & 0xFFFF, module.stack_size, module.ret_code,
+                          base, size, entry, 0)
 
     # ------------------------------------------------------------------- loading --------
     def load_steps(self, path):

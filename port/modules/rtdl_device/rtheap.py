@@ -39,6 +39,8 @@ MIN_SIZE = const(12)
 _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
 _CHUNK = const(4096)
+_unpack = struct.unpack
+_pack = struct.pack
 
 FREE_OWNER = b"    "
 SENTINEL_OWNER = b"INIT"
@@ -111,12 +113,19 @@ class SmallMemHeap:
 
     # -- header access: one read / one write per header --------------------------------------
 
-    def _hdr(self, off):
+    def _record(self):
+        """The record of live headers when target memory is known to hold them (see
+        __init__), else None: then every header is read from memory."""
         cpu = self.cpu
         if cpu is not None and cpu.runs == self.trusted_runs and not cpu.running:
-            raw = self.shadow.get(off)
+            return self.shadow
+        return None
+
+    def _hdr(self, off, record=None):
+        if record is not None:
+            raw = record.get(off)
             if raw is not None:
-                return struct.unpack(_HDR_FMT, raw)
+                return _unpack(_HDR_FMT, raw)
         return self.read_hdr(off)
 
     def read_hdr(self, off):
@@ -126,16 +135,21 @@ class SmallMemHeap:
             raise HeapCorruption("heap block at 0x%08x: short read" % (self.begin + off))
         return struct.unpack(_HDR_FMT, raw)
 
-    def _walk_hdr(self, off):
-        # A header met while following `next`: refuse to walk through a damaged one.
-        h = self._hdr(off)
+    def _walk_hdr(self, off, record=None):
+        # A header met while following `next`: refuse to walk through a damaged one. One
+        # from the record is as the heap wrote it, valid.
+        if record is not None:
+            raw = record.get(off)
+            if raw is not None:
+                return _unpack(_HDR_FMT, raw)
+        h = self.read_hdr(off)
         if h[0] != HEAP_MAGIC or h[1] > 1 or h[2] <= off or h[2] > self._endoff:
             raise HeapCorruption("heap block at 0x%08x: damaged header (magic 0x%04x used %d "
                                  "next 0x%x)" % (self.begin + off, h[0], h[1], h[2]))
         return h
 
     def _put(self, off, used, nxt, prv, owner):
-        raw = struct.pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv, owner)
+        raw = _pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv, owner)
         self.memory.write(self.begin + off, raw)
         self.shadow[off] = raw
 
@@ -145,13 +159,13 @@ class SmallMemHeap:
             raw = self.shadow[off]
             self.shadow[off] = raw[:8] + struct.pack("<I", prv) + raw[12:]
 
-    def _block(self, ptr, what):
+    def _block(self, ptr, what, record=None):
         """Validate `ptr` as the payload of a used block; return (off, header, prev header)."""
         hs = self.header_size
         off = ptr - hs - self.begin
         if off < 0 or off >= self._endoff or (off & self._am):
             raise HeapError("%s: 0x%08x is not a heap pointer" % (what, ptr & 0xFFFFFFFF))
-        h = self._hdr(off)
+        h = self._hdr(off, record)
         if h[0] != HEAP_MAGIC:
             raise HeapError("%s: 0x%08x is not a heap block (magic 0x%04x)" % (what, ptr, h[0]))
         if h[1] == 0:
@@ -168,7 +182,7 @@ class SmallMemHeap:
         else:
             if prv >= off or (prv & self._am):
                 raise HeapError("%s: 0x%08x is not a heap block (prev 0x%x)" % (what, ptr, prv))
-            ph = self._hdr(prv)
+            ph = self._hdr(prv, record)
             if ph[0] != HEAP_MAGIC or ph[2] != off:
                 raise HeapError("%s: 0x%08x is not a heap block (prev block does not link to it)"
                                 % (what, ptr))
@@ -202,8 +216,9 @@ class SmallMemHeap:
         eo = self._endoff
         limit = self.total - size
         off = self._lfree
+        record = self._record()
         while off <= limit:
-            h = self._walk_hdr(off)
+            h = self._walk_hdr(off, record)
             nxt = h[2]
             if h[1] == 0 and nxt - off - hs >= size:
                 name = _owner_bytes(owner, DEFAULT_OWNER)
@@ -222,7 +237,7 @@ class SmallMemHeap:
                     if off == self._lfree:
                         lf = nxt
                         while lf != eo:
-                            lh = self._walk_hdr(lf)
+                            lh = self._walk_hdr(lf, record)
                             if not lh[1]:
                                 break
                             lf = lh[2]
@@ -235,16 +250,17 @@ class SmallMemHeap:
         """rt_free: free(0) does nothing; a bad pointer or a double free raises HeapError."""
         if ptr == 0:
             return
-        off, h, ph = self._block(ptr, "free")
+        record = self._record()
+        off, h, ph = self._block(ptr, "free", record)
         eo = self._endoff
         nxt = h[2]
-        self._account(off - nxt)
+        self.used += off - nxt
         lfree = self._lfree
         if off < lfree:
             lfree = off
         stop = nxt
         if nxt != eo:
-            nh = self._walk_hdr(nxt)
+            nh = self._walk_hdr(nxt, record)
             if nh[1] == 0:
                 # merge with the following free block
                 if lfree == nxt:
@@ -273,7 +289,8 @@ class SmallMemHeap:
         if size <= 0:
             self.free(ptr)
             return 0
-        off, h, ph = self._block(ptr, "realloc")
+        record = self._record()
+        off, h, ph = self._block(ptr, "realloc", record)
         am = self._am
         size = (size + am) & ~am
         if size < self._min:
@@ -288,7 +305,7 @@ class SmallMemHeap:
                 off2 = off + hs + size
                 stop = nxt
                 if nxt != eo:
-                    nh = self._walk_hdr(nxt)
+                    nh = self._walk_hdr(nxt, record)
                     if nh[1] == 0:
                         stop = nh[2]
                         del self.shadow[nxt]

@@ -65,6 +65,7 @@ class Lifecycle:
     def __init__(self, kernel):
         self.kernel = kernel
         self.linked = LinkCache()
+        self._names = {}             # path -> module name
         # code_runs() when the end-of-module checks last ran and when the firmware's data
         # was last put back (-1: not yet)
         self.checked_at = -1
@@ -107,11 +108,20 @@ class Lifecycle:
                           module.priority, count & 0xFFFF, module.stack_size, module.ret_code,
                           base, size, entry, 0)
 
+    def name_of(self, path):
+        """loader.module_name(path), worked out once per path (a few paths are used)."""
+        name = self._names.get(path)
+        if name is None:
+            if len(self._names) >= 64:
+                self._names = {}
+            name = self._names[path] = loader.module_name(path)
+        return name
+
     # ------------------------------------------------------------------- loading --------
     def load_steps(self, path):
         """See Kernel.load_steps."""
         kernel = self.kernel
-        name = loader.module_name(path)
+        name = self.name_of(path)
         try:
             data = kernel.files.read(path)
         except OSError as error:
@@ -169,7 +179,7 @@ class Lifecycle:
 
     def open_steps(self, path):
         """See Kernel.open_steps."""
-        module = self.find(loader.module_name(path))
+        module = self.find(self.name_of(path))
         if module is not None:
             module.nref += 1
             self.write_struct(module)
@@ -313,29 +323,34 @@ class Lifecycle:
             if problem is not None and module.fault is None:
                 module.fault = ModuleFault("%s: %s" % (module.name, problem))
                 module.ret_code = EXIT_FAULT
-        for thread in list(module.threads):
-            kernel.scheduler.release_thread(thread)
-        for obj in list(module.objects):
-            kernel.ipc_services.destroy_object(obj)
+        if module.threads:
+            for thread in list(module.threads):
+                kernel.scheduler.release_thread(thread)
+        if module.objects:
+            for obj in list(module.objects):
+                kernel.ipc_services.destroy_object(obj)
         kernel.hooks.forget(module)
         kernel.dfs.close_owned(module)
         kernel.devices.release_owned(module)
         kernel.ownership.reclaim(module)
-        if module.image is not None:
-            if getattr(module.image, "aligned_block", False):
-                kernel.heap.free_align(module.image.base)
+        image = module.image
+        if image is not None:
+            if getattr(image, "aligned_block", False):
+                kernel.heap.free_align(image.base)
             else:
-                kernel.heap.free(module.image.base)
+                kernel.heap.free(image.base)
         if module.handle:
             kernel.heap.free(module.handle)
             module.handle = 0
         module.state = STAT_CLOSED
         if module in kernel.modules:
             kernel.modules.remove(module)
-        if not kernel.modules and (runs is None or runs != self.restored_at):
+        if kernel.modules:
+            return
+        if runs is None or runs != self.restored_at:
             # the last module is gone: whatever it wrote into the firmware's .data/.bss
             # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
             kernel.restore_firmware_data()
             self.restored_at = runs
-        if not kernel.modules and hasattr(kernel.memory, "flush_code_cache"):
+        if hasattr(kernel.memory, "flush_code_cache"):
             kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)

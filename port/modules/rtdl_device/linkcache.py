@@ -51,6 +51,8 @@ class LinkCache:
         return None
 
     def keep(self, path, entry):
+        if self.order and self.order[-1] == path and self.files[path] is entry:
+            return                   # loaded again: already the newest
         if path in self.files:
             self.order.remove(path)
         self.files[path] = entry

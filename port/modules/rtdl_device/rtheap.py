@@ -221,14 +221,18 @@ class SmallMemHeap:
             h = self._walk_hdr(off, record)
             nxt = h[2]
             if h[1] == 0 and nxt - off - hs >= size:
-                name = _owner_bytes(owner, DEFAULT_OWNER)
+                name = DEFAULT_OWNER if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
                 if nxt - off - hs >= size + hs + self._min:
                     # split: the rest becomes a free block between this one and the next
                     off2 = off + hs + size
                     self._put(off2, 0, nxt, off, FREE_OWNER)
-                    self._set_prev(nxt, off2)
+                    if nxt != eo:
+                        self._set_prev(nxt, off2)
                     self._put(off, 1, off2, h[3], name)
-                    self._account(size + hs)
+                    used = self.used + size + hs
+                    self.used = used
+                    if used > self.max_used:
+                        self.max_used = used
                     if off == self._lfree:
                         self._lfree = off2
                 else:

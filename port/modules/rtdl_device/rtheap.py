@@ -40,6 +40,7 @@ _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
 _CHUNK = const(4096)
 _unpack = struct.unpack
+_unpack_from = struct.unpack_from
 _pack = struct.pack
 
 FREE_OWNER = b"    "
@@ -255,7 +256,19 @@ class SmallMemHeap:
         if ptr == 0:
             return
         record = self._record()
-        off, h, ph = self._block(ptr, "free", record)
+        off = ptr - self.header_size - self.begin
+        raw = record.get(off) if record is not None else None
+        h = ph = None
+        if raw is not None and _unpack_from("<H", raw, 2)[0] == 1:
+            # a used block's live header, as the heap wrote it: _block's checks all hold
+            h = _unpack(_HDR_FMT, raw)
+            if off:
+                prev = record.get(h[3])
+                ph = _unpack(_HDR_FMT, prev) if prev is not None else None
+                if ph is None:
+                    h = None
+        if h is None:
+            off, h, ph = self._block(ptr, "free", record)
         eo = self._endoff
         nxt = h[2]
         self.used += off - nxt

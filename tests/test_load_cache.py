@@ -68,22 +68,43 @@ def test_a_library_at_the_address_where_another_ran_runs_its_own_code(board, tmp
 
 
 def test_checks_still_run_after_loads_that_ran_no_code(board, tmp_path, build_module):
-    # opened and closed without code: the end-of-module checks are skipped; a module that
-    # then runs and zeroes a firmware variable is still found and the variable put back
+    # opened and closed without code: the end-of-module checks are skipped and heap headers
+    # read from the record; a module that then runs and zeroes the heap's end sentinel is
+    # still found when it ends, and the heap repaired
     path = _library(str(tmp_path / "quiet.so"), 3)
     for _ in range(3):
         board.dlclose(board.dlopen(path))
-    zero = str(tmp_path / "zero_imp.mo")
-    build([os.path.join(FAULTY, "zero_impure.c")], zero, extra_cflags=["-w"])
-    impure = board.firmware_symbols["_impure_ptr"]
-    value = board.memory.read32(impure)
-    result = board.exec(zero)
+    before = board.heap.snapshot()
+    misuse = str(tmp_path / "heap_mis.mo")
+    build([os.path.join(FAULTY, "heap_misuse.c")], misuse, extra_cflags=["-w"])
+    result = board.exec(misuse, "sentinel")
     assert result.exit_code == 139
-    assert "firmware data overwritten: _impure_ptr" in str(result.fault)
-    assert board.memory.read32(impure) == value
+    assert str(result.fault).startswith("heap_mis:") and "end sentinel" in str(result.fault)
+    board.heap.check()
+    assert board.heap.snapshot() == before
     for _ in range(2):
         board.dlclose(board.dlopen(path))
     assert board.exec(build_module("hello.c")).output == "Hello, world\n"
+    assert board.heap.snapshot() == before
+
+
+def test_code_run_between_dlopen_and_dlclose_gets_every_check(board, tmp_path):
+    # code that ran while the library was open zeroes the heap's end sentinel: the library's
+    # dlclose checks the heap again (it is that module's fault) and repairs it
+    path = _library(str(tmp_path / "quiet.so"), 3)
+    for _ in range(3):
+        board.dlclose(board.dlopen(path))
+    module = board.dlopen(path)
+    heap = board.heap
+    sentinel = heap.begin + heap.total + heap.header_size
+    code = heap.malloc(16)
+    board.memory.write(code, bytes([0x00, 0x21, 0x01, 0x60, 0x70, 0x47]))  # *r0 = 0
+    board.memory.invalidate(code, 6)
+    board.cpu.call(code | 1, (sentinel,))
+    board.dlclose(module)
+    assert "end sentinel" in str(module.fault)
+    heap.free(code)
+    heap.check()
 
 
 def test_a_smashed_heap_header_is_found_after_quiet_loads(board, tmp_path):

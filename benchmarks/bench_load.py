@@ -1,5 +1,25 @@
 """Load: dlopen + dlclose of a 10 KiB library (about 70 functions, function-pointer tables,
-firmware imports) against writing its PT_LOAD segments into emulated RAM (a raw copy)."""
+firmware imports) against writing its PT_LOAD segments into emulated RAM (a raw copy).
+
+The library is opened and closed in turn, as a program that dlopens a plugin per request
+does, so every load after the first is a repeat: the kernel's link cache (linkcache.py) gives
+back the parsed, placed and - at the same address - linked image (the same bytes, exports and
+target; other bytes are parsed and linked afresh), HostFiles hands back the file's bytes while
+os.stat shows the same unchanged file, and since no module code runs between dlopen and
+dlclose, the end-of-module checks (heap headers, firmware variables, control blocks, other
+modules' code, firmware data) and the code-cache invalidation are skipped: they already ran
+after the last code ran, and only code changes what they check (a load that ran a
+constructor gets all of them). The heap reads its headers from its own record meanwhile.
+What is left, from cProfile's shares of a 24 us cycle on the 2-core host of these figures
+(cProfile overstates the many small calls): the heap's logic in Python, two rt_malloc and two
+rt_free (7 us); the calls of dlopen and dlclose, their step generators and load_steps
+(7 us); nine emulated-memory writes (4 us: the image, the module's struct rt_dlmodule, six
+heap headers and rt_malloc_align's word below the block); the module's end in free_memory
+(2.5 us: its threads, objects, hooks, files, devices and blocks, all found empty); the
+os.stat that proves the kept bytes current (1.5 us); the link-cache lookup and load_image
+(1.4 us); packing the struct (0.6 us) and the code-cache bookkeeping (0.3 us). The first
+load of a file still parses and links it, as every load did before (0.37 ms, 155x the copy).
+"""
 import os
 
 from common import MODULES, best, row

@@ -81,6 +81,7 @@ class Board:
         self.memory = UnicornMemory(self.uc)
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
+        self.memory.cpu = self.cpu
         self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -128,6 +129,7 @@ class Board:
     def _boot(self, files):
         self.heap = rtheap.SmallMemHeap(self.memory, self._sym("__heap_start"),
                                         self._sym("__heap_end"))
+        self.heap.cpu = self.cpu         # its run count: when headers can be read from the record
         # Refuse modules built for a bigger CPU or the other float ABI (RT-Thread does not).
         self.target = arm_attributes.Target(
             self.cpu_name, arm_attributes.float_abi(self.firmware_flags, None))

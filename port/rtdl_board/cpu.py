@@ -113,6 +113,10 @@ class UnicornCpu:
         # SVC_REGS as the SVC hook read them, while a service runs and has not moved them
         # (redirect and restore_call_frame drop it): sp() and lr() need no call into unicorn
         self.at_svc = None
+        # emulation runs so far: while it stays the same no target code has run, so nothing
+        # in target memory changed but what the kernel wrote, and no code was translated
+        # (the kernel skips its end-of-module checks, memory its cache invalidation)
+        self.runs = 0
 
     # registers
     def sp(self):
@@ -164,6 +168,7 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
+        self.runs += 1
         try:
             self.uc.emu_start(begin | 1, until, timeout=timeout_us)
         except UcError as error:

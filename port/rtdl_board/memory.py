@@ -37,6 +37,10 @@ class UnicornMemory:
         self._slot_mapped = {}        # slot -> bytes mapped at its top (kept: unmapping
         self._slots_free = list(range(STACK_SLOTS))  # flushes unicorn's translated code)
         self._splits = set()      # addresses where mem_protect split the RAM mapping
+        self.cpu = None           # the board's cpu (its run count), once it has one
+        self._clean_runs = None   # cpu.runs when the ranges in _clean were invalidated
+        self._clean = []
+        self._flushed_runs = None  # cpu.runs at the last flush of every translated block
 
     def stack_alloc(self, size):
         """A stack of at least `size` bytes in the stack region: its lowest address, with at
@@ -108,10 +112,38 @@ class UnicornMemory:
         FLUSH_EVERY-th call flushes: retranslating the firmware after every run would cost
         a third of a short run, and the growth in between stays bounded (~50 KiB)."""
         self._unloads += 1
-        if self._unloads % FLUSH_EVERY == 0:
-            self.uc.ctl_flush_tb()
+        if self._unloads % FLUSH_EVERY != 0:
+            return
+        cpu = self.cpu
+        quiet = cpu is not None and not cpu.running
+        if quiet and self._flushed_runs == cpu.runs:
+            return               # no code ran since the last flush: nothing was translated
+        self.uc.ctl_flush_tb()
+        if quiet:
+            self._flushed_runs = self._clean_runs = cpu.runs   # nothing translated anywhere
+            self._clean = [(0, 1 << 32)]
 
     def invalidate(self, addr, size):
+        """Drop the translated code of [addr, addr + size). Only running target code
+        translates any (cpu.runs counts the runs): a range already invalidated since the last
+        run holds none, so reloading a module that never ran costs no call into unicorn."""
+        cpu = self.cpu
+        # while code runs (a service loads a module) it may translate the range at once
+        runs = cpu.runs if cpu is not None and not cpu.running else None
+        if runs is None or runs != self._clean_runs:
+            self._clean_runs = runs
+            self._clean = []
+        end = addr + size
+        for start, stop in self._clean:
+            if start <= addr and end <= stop:
+                return
+        self._remove_cache(addr, size)
+        if runs is not None:
+            self._clean.append((addr, end))
+            if len(self._clean) > 16:
+                del self._clean[0]
+
+    def _remove_cache(self, addr, size):
         # Translated blocks of code that ran before are cached: drop them over new code.
         # One call per piece of the RAM mapping: unicorn turns the start address into a
         # RAM-block offset and adds `size` to it, which misses the pages past a split once

@@ -159,7 +159,7 @@ def walk(heap):
         prev_free = not used
         prev_off = off
         off = nxt
-    magic, used, nxt, prv, name = heap._hdr(eo)
+    magic, used, nxt, prv, name = heap.read_hdr(eo)
     if magic != _MAGIC or used != 1 or nxt != eo or prv != eo:
         raise HeapCorruption("heap end sentinel at 0x%08x damaged (magic 0x%04x used %d "
                              "next 0x%x prev 0x%x)" % (begin + eo, magic, used, nxt, prv))

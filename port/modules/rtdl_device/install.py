@@ -3,12 +3,13 @@ linked image for a base address (copy the layout's contents, entry point, link, 
 init/fini functions, finsh commands and init levels, main-thread settings); `load_image` takes
 a heap block, prepares the image there, writes it into target memory and invalidates
 translated code. The kernel then runs .init_array, the INIT_*_EXPORT levels and module_init.
-Imports: struct, finsh_exports, link, load, rterror.
+Imports: struct, finsh_exports, link, linkcache, load, rterror.
 """
 import struct
 
 from . import finsh_exports
 from .link import Image, Linker
+from .linkcache import LinkedFile
 from .load import parse, place
 from .rterror import HeapError
 
@@ -27,7 +28,7 @@ def module_name(path):
     Unlike RT-Thread, a '.' in a directory name or a leading '.' cannot produce a negative
     length, and the name never overruns its buffer.
     """
-    base = path.replace("\\", "/").split("/")[-1]
+    base = path[max(path.rfind("/"), path.rfind("\\")) + 1:]
     dot = base.rfind(".")
     if dot > 0:
         base = base[:dot]
@@ -76,24 +77,33 @@ def prepare(elf, placement, base, resolve, errors=None, plan=False):
     return image
 
 
-def load_image(data, name, heap, memory, resolve, owner=None, target=None):
+def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache=None):
     """Load into the heap: allocate one block, link there, write it to target memory.
 
     `target` (an arm_attributes.Target) refuses code for another CPU or float ABI.
-    On any failure the block is freed again, so the heap is exactly as before.
+    `cache` (a linkcache.LinkCache) gives back what an earlier load of the same bytes parsed
+    and linked (the image itself when the block is at the same address); only a load that
+    succeeded is kept there. On any failure the block is freed again, so the heap is
+    exactly as before.
     """
-    elf = parse(data, name)
-    if target is not None:
-        target.check(elf)
+    known = cache.find(name, data, resolve, target) if cache is not None else None
     total, used, _ = heap.info()
-    placement = place(elf, total - used)
-    # On an emulator that translates code a page at a time (unicorn: 1 KiB pages) the image
-    # starts on a page, so its code lies in pages as it was linked: where the heap happened
-    # to put the block no longer splits a hot loop the link kept inside one page (MD5 ran
-    # about 20% slower for that alone).
-    page = getattr(memory, "page_size", 0)
-    if page > placement.align:
-        placement.align = page
+    if known is not None and known.placement.size <= total - used:
+        elf = known.elf
+        placement = known.placement
+    else:
+        known = None                 # parse and place again: they name what does not fit
+        elf = parse(data, name)
+        if target is not None:
+            target.check(elf)
+        placement = place(elf, total - used)
+        # On an emulator that translates code a page at a time (unicorn: 1 KiB pages) the
+        # image starts on a page, so its code lies in pages as it was linked: where the heap
+        # happened to put the block no longer splits a hot loop the link kept inside one page
+        # (MD5 ran about 20% slower for that alone).
+        page = getattr(memory, "page_size", 0)
+        if page > placement.align:
+            placement.align = page
     aligned = placement.align > 8
     if aligned:
         base = heap.malloc_align(placement.size, placement.align)
@@ -105,8 +115,13 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None):
                         " (not in one block, or not at all)"
                         % (name, placement.size, total - used, total))
     try:
-        image = prepare(elf, placement, base, resolve)
-        memory.write(base, bytes(image.data))
+        image = known.image_at(base) if known is not None else None
+        if image is None:
+            image = prepare(elf, placement, base, resolve)
+            payload = bytes(image.data)
+        else:
+            payload = known.payload
+        memory.write(base, payload)
         memory.invalidate(base, placement.size)
     except Exception:
         if aligned:
@@ -115,4 +130,10 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None):
             heap.free(base)
         raise
     image.aligned_block = aligned
+    if cache is not None:
+        if known is None:
+            known = LinkedFile(data, resolve, target, elf, placement)
+        known.image = image
+        known.payload = payload
+        cache.keep(name, known)
     return image

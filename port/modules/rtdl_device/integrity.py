@@ -176,9 +176,14 @@ def _spans(parts):
 
 
 def keep_image(module):
-    """At load: where the module's read-only bytes are (their copy is image.data)."""
-    parts = read_only_parts(module.image)
-    module.read_only = (parts, _spans(parts))
+    """At load: where the module's read-only bytes are (their copy is image.data); an image
+    the loader reuses (linkcache.py) keeps them from its first load."""
+    image = module.image
+    kept = getattr(image, "read_only", None)
+    if kept is None:
+        parts = read_only_parts(image)
+        kept = image.read_only = (parts, _spans(parts))
+    module.read_only = kept
 
 
 def image_damage(kernel, ending):

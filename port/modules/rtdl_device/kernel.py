@@ -295,9 +295,12 @@ class Kernel:
         """Check every live heap header against the heap's record; repair what a module
         overwrote. Returns a description of the first damage, or None."""
         damaged = heapguard.damage(self.heap)
+        if damaged:
+            heapguard.repair(self.heap, damaged)
+        if hasattr(self.heap, "trust"):
+            self.heap.trust()        # memory holds every live header as recorded again
         if not damaged:
             return None
-        heapguard.repair(self.heap, damaged)
         off, now, raw = damaged[0]
         more = " and %d more" % (len(damaged) - 1) if len(damaged) > 1 else ""
         site = self.ownership.sites.get(self.heap.begin + off + self.heap.header_size)

@@ -2,7 +2,7 @@
 main thread, reference counting, running its destructors and freeing everything it owns.
 Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
 Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, fwguard, integrity, loader, records, stacks, symbolize, rterror.
+Imports: struct, argv, fwguard, integrity, linkcache, loader, records, stacks, symbolize, rterror.
 """
 import struct
 
@@ -11,6 +11,7 @@ from . import integrity
 from . import loader
 from . import stacks
 from . import symbolize
+from .linkcache import LinkCache
 from .argv import argv_bytes, split_command, write_argv
 from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
                       RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
@@ -63,6 +64,12 @@ class FileReader:
 class Lifecycle:
     def __init__(self, kernel):
         self.kernel = kernel
+        self.linked = LinkCache()
+        self._names = {}             # path -> module name
+        # code_runs() when the end-of-module checks last ran and when the firmware's data
+        # was last put back (-1: not yet)
+        self.checked_at = -1
+        self.restored_at = -1
 
     # ------------------------------------------------------------- finding modules ------
     def find(self, name):
@@ -92,15 +99,29 @@ class Lifecycle:
     def struct_bytes(self, module):
         """The struct rt_dlmodule the kernel keeps for `module` (integrity.py compares it)."""
         name = module.name.encode()[:loader.RT_NAME_MAX]
+        image = module.image
+        if image is None:
+            base = size = entry = count = 0
+        else:
+            base, size, entry, count = image.base, len(image.data), image.entry, len(image.symbols)
         return struct.pack("<12sBBHHHIiIIII", name, module.state, 0, module.nref & 0xFFFF,
-                          module.priority, len(module.symbols) & 0xFFFF, module.stack_size,
-                          module.ret_code, module.mem_space, module.mem_size, module.entry, 0)
+                          module.priority, count & 0xFFFF, module.stack_size, module.ret_code,
+                          base, size, entry, 0)
+
+    def name_of(self, path):
+        """loader.module_name(path), worked out once per path (a few paths are used)."""
+        name = self._names.get(path)
+        if name is None:
+            if len(self._names) >= 64:
+                self._names = {}
+            name = self._names[path] = loader.module_name(path)
+        return name
 
     # ------------------------------------------------------------------- loading --------
     def load_steps(self, path):
         """See Kernel.load_steps."""
         kernel = self.kernel
-        name = loader.module_name(path)
+        name = self.name_of(path)
         try:
             data = kernel.files.read(path)
         except OSError as error:
@@ -111,7 +132,8 @@ class Lifecycle:
             raise HeapError("%s: no memory for the module object" % path)
         try:
             module.image = loader.load_image(data, path, kernel.heap, kernel.memory,
-                                             kernel.symbols.find, None, kernel.target)
+                                             kernel.symbols.find, None, kernel.target,
+                                             self.linked)
         except Exception:
             kernel.heap.free(handle)
             raise
@@ -157,7 +179,7 @@ class Lifecycle:
 
     def open_steps(self, path):
         """See Kernel.open_steps."""
-        module = self.find(loader.module_name(path))
+        module = self.find(self.name_of(path))
         if module is not None:
             module.nref += 1
             self.write_struct(module)
@@ -228,14 +250,19 @@ class Lifecycle:
         """See Kernel.release."""
         if module.nref > 0:
             module.nref -= 1
-        self.write_struct(module)
         if module.nref == 0 and not module.has_live_threads():
-            yield from self.kernel.destroy_steps(module)
+            yield from self.kernel.destroy_steps(module)    # it writes the struct if needed
+        else:
+            self.write_struct(module)
 
     def destroy_steps(self, module):
         """See Kernel.destroy_steps."""
         module.state = STAT_CLOSING
-        self.write_struct(module)
+        image = module.image
+        if image is not None and (image.cleanup_func or module.atexit or image.fini_array):
+            # the destructors see the module closing; with none, no code can look at the
+            # struct before it is freed
+            self.write_struct(module)
         try:
             if module.image is not None:
                 if module.image.cleanup_func:
@@ -251,9 +278,21 @@ class Lifecycle:
             raise
         self.free_memory(module)
 
-    def free_memory(self, module):
-        """Free everything of the module without running any of its code: its threads, its
-        kernel objects, the heap blocks it owns, its image and its struct."""
+    def code_runs(self):
+        """How many times target code has run on this board (the cpu counts them), or None
+        when the cpu does not say or is running now (a service ends a module while code
+        runs on): then every check runs at every module end."""
+        cpu = self.kernel.cpu
+        if getattr(cpu, "running", True):
+            return None
+        return getattr(cpu, "runs", None)
+
+    def check_damage(self, module):
+        """The end-of-module checks of kernel memory: heap headers, the firmware's variables,
+        control blocks and other modules' code. What they find is put back and becomes the
+        module's fault. Only target code can damage these (the kernel's own writes keep them
+        as they check them), so free_memory skips them when no code has run since they last
+        ran: a module that was opened and closed without running finds nothing to check."""
         kernel = self.kernel
         damage = kernel.heap_damage()
         if damage is not None and module.fault is None:
@@ -268,6 +307,15 @@ class Lifecycle:
                 # other module's code it overwrote is this module's doing
                 module.fault = ModuleFault("%s: %s" % (module.name, damage))
                 module.ret_code = EXIT_FAULT
+
+    def free_memory(self, module):
+        """Free everything of the module without running any of its code: its threads, its
+        kernel objects, the heap blocks it owns, its image and its struct."""
+        kernel = self.kernel
+        runs = self.code_runs()
+        if runs is None or runs != self.checked_at:
+            self.check_damage(module)
+            self.checked_at = runs
         strict = getattr(kernel, "heap_strict", None)
         if strict is not None:
             # before ownership frees its blocks: their redzones and its quarantine
@@ -275,28 +323,34 @@ class Lifecycle:
             if problem is not None and module.fault is None:
                 module.fault = ModuleFault("%s: %s" % (module.name, problem))
                 module.ret_code = EXIT_FAULT
-        for thread in list(module.threads):
-            kernel.scheduler.release_thread(thread)
-        for obj in list(module.objects):
-            kernel.ipc_services.destroy_object(obj)
+        if module.threads:
+            for thread in list(module.threads):
+                kernel.scheduler.release_thread(thread)
+        if module.objects:
+            for obj in list(module.objects):
+                kernel.ipc_services.destroy_object(obj)
         kernel.hooks.forget(module)
         kernel.dfs.close_owned(module)
         kernel.devices.release_owned(module)
         kernel.ownership.reclaim(module)
-        if module.image is not None:
-            if getattr(module.image, "aligned_block", False):
-                kernel.heap.free_align(module.image.base)
+        image = module.image
+        if image is not None:
+            if getattr(image, "aligned_block", False):
+                kernel.heap.free_align(image.base)
             else:
-                kernel.heap.free(module.image.base)
+                kernel.heap.free(image.base)
         if module.handle:
             kernel.heap.free(module.handle)
             module.handle = 0
         module.state = STAT_CLOSED
         if module in kernel.modules:
             kernel.modules.remove(module)
-        if not kernel.modules:
+        if kernel.modules:
+            return
+        if runs is None or runs != self.restored_at:
             # the last module is gone: whatever it wrote into the firmware's .data/.bss
             # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
             kernel.restore_firmware_data()
-        if not kernel.modules and hasattr(kernel.memory, "flush_code_cache"):
+            self.restored_at = runs
+        if hasattr(kernel.memory, "flush_code_cache"):
             kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)

@@ -39,6 +39,9 @@ MIN_SIZE = const(12)
 _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
 _CHUNK = const(4096)
+_unpack = struct.unpack
+_unpack_from = struct.unpack_from
+_pack = struct.pack
 
 FREE_OWNER = b"    "
 SENTINEL_OWNER = b"INIT"
@@ -100,27 +103,54 @@ class SmallMemHeap:
         # block (RT-Thread's record) lies in memory its user can write, so free_align goes
         # by this record and only keeps that word as RT-Thread does
         self.aligned_blocks = {}
+        # Only target code damages headers; the heap's own writes keep them as recorded. So
+        # when the cpu (the board's; None: no such count) has not run since heapguard found
+        # every live header as recorded (`trust`), a header is read from the record. The
+        # record then holds live headers only: a header merged away is dropped from it.
+        self.cpu = None
+        self.trusted_runs = None
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
     # -- header access: one read / one write per header --------------------------------------
 
-    def _hdr(self, off):
+    def _record(self):
+        """The record of live headers when target memory is known to hold them (see
+        __init__), else None: then every header is read from memory."""
+        cpu = self.cpu
+        if cpu is not None and cpu.runs == self.trusted_runs and not cpu.running:
+            return self.shadow
+        return None
+
+    def _hdr(self, off, record=None):
+        if record is not None:
+            raw = record.get(off)
+            if raw is not None:
+                return _unpack(_HDR_FMT, raw)
+        return self.read_hdr(off)
+
+    def read_hdr(self, off):
+        """The header target memory holds at `off` (never the record)."""
         raw = self.memory.read(self.begin + off, _HDR_RAW)
         if len(raw) != _HDR_RAW:
             raise HeapCorruption("heap block at 0x%08x: short read" % (self.begin + off))
         return struct.unpack(_HDR_FMT, raw)
 
-    def _walk_hdr(self, off):
-        # A header met while following `next`: refuse to walk through a damaged one.
-        h = self._hdr(off)
+    def _walk_hdr(self, off, record=None):
+        # A header met while following `next`: refuse to walk through a damaged one. One
+        # from the record is as the heap wrote it, valid.
+        if record is not None:
+            raw = record.get(off)
+            if raw is not None:
+                return _unpack(_HDR_FMT, raw)
+        h = self.read_hdr(off)
         if h[0] != HEAP_MAGIC or h[1] > 1 or h[2] <= off or h[2] > self._endoff:
             raise HeapCorruption("heap block at 0x%08x: damaged header (magic 0x%04x used %d "
                                  "next 0x%x)" % (self.begin + off, h[0], h[1], h[2]))
         return h
 
     def _put(self, off, used, nxt, prv, owner):
-        raw = struct.pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv, owner)
+        raw = _pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv, owner)
         self.memory.write(self.begin + off, raw)
         self.shadow[off] = raw
 
@@ -130,13 +160,13 @@ class SmallMemHeap:
             raw = self.shadow[off]
             self.shadow[off] = raw[:8] + struct.pack("<I", prv) + raw[12:]
 
-    def _block(self, ptr, what):
+    def _block(self, ptr, what, record=None):
         """Validate `ptr` as the payload of a used block; return (off, header, prev header)."""
         hs = self.header_size
         off = ptr - hs - self.begin
         if off < 0 or off >= self._endoff or (off & self._am):
             raise HeapError("%s: 0x%08x is not a heap pointer" % (what, ptr & 0xFFFFFFFF))
-        h = self._hdr(off)
+        h = self._hdr(off, record)
         if h[0] != HEAP_MAGIC:
             raise HeapError("%s: 0x%08x is not a heap block (magic 0x%04x)" % (what, ptr, h[0]))
         if h[1] == 0:
@@ -153,11 +183,17 @@ class SmallMemHeap:
         else:
             if prv >= off or (prv & self._am):
                 raise HeapError("%s: 0x%08x is not a heap block (prev 0x%x)" % (what, ptr, prv))
-            ph = self._hdr(prv)
+            ph = self._hdr(prv, record)
             if ph[0] != HEAP_MAGIC or ph[2] != off:
                 raise HeapError("%s: 0x%08x is not a heap block (prev block does not link to it)"
                                 % (what, ptr))
         return off, h, ph
+
+    def trust(self):
+        """heapguard found (or made) target memory hold every live header as recorded."""
+        cpu = self.cpu
+        # not while code runs on: it could change a header before the run count moves
+        self.trusted_runs = cpu.runs if cpu is not None and not cpu.running else None
 
     def _account(self, delta):
         u = self.used + delta
@@ -181,18 +217,23 @@ class SmallMemHeap:
         eo = self._endoff
         limit = self.total - size
         off = self._lfree
+        record = self._record()
         while off <= limit:
-            h = self._walk_hdr(off)
+            h = self._walk_hdr(off, record)
             nxt = h[2]
             if h[1] == 0 and nxt - off - hs >= size:
-                name = _owner_bytes(owner, DEFAULT_OWNER)
+                name = DEFAULT_OWNER if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
                 if nxt - off - hs >= size + hs + self._min:
                     # split: the rest becomes a free block between this one and the next
                     off2 = off + hs + size
                     self._put(off2, 0, nxt, off, FREE_OWNER)
-                    self._set_prev(nxt, off2)
+                    if nxt != eo:
+                        self._set_prev(nxt, off2)
                     self._put(off, 1, off2, h[3], name)
-                    self._account(size + hs)
+                    used = self.used + size + hs
+                    self.used = used
+                    if used > self.max_used:
+                        self.max_used = used
                     if off == self._lfree:
                         self._lfree = off2
                 else:
@@ -201,7 +242,7 @@ class SmallMemHeap:
                     if off == self._lfree:
                         lf = nxt
                         while lf != eo:
-                            lh = self._walk_hdr(lf)
+                            lh = self._walk_hdr(lf, record)
                             if not lh[1]:
                                 break
                             lf = lh[2]
@@ -214,26 +255,41 @@ class SmallMemHeap:
         """rt_free: free(0) does nothing; a bad pointer or a double free raises HeapError."""
         if ptr == 0:
             return
-        off, h, ph = self._block(ptr, "free")
+        record = self._record()
+        off = ptr - self.header_size - self.begin
+        raw = record.get(off) if record is not None else None
+        h = ph = None
+        if raw is not None and _unpack_from("<H", raw, 2)[0] == 1:
+            # a used block's live header, as the heap wrote it: _block's checks all hold
+            h = _unpack(_HDR_FMT, raw)
+            if off:
+                prev = record.get(h[3])
+                ph = _unpack(_HDR_FMT, prev) if prev is not None else None
+                if ph is None:
+                    h = None
+        if h is None:
+            off, h, ph = self._block(ptr, "free", record)
         eo = self._endoff
         nxt = h[2]
-        self._account(off - nxt)
+        self.used += off - nxt
         lfree = self._lfree
         if off < lfree:
             lfree = off
         stop = nxt
         if nxt != eo:
-            nh = self._walk_hdr(nxt)
+            nh = self._walk_hdr(nxt, record)
             if nh[1] == 0:
                 # merge with the following free block
                 if lfree == nxt:
                     lfree = off
                 stop = nh[2]
+                del self.shadow[nxt]
         if ph is not None and ph[1] == 0:
             # merge into the preceding free block; the dead header is left marked free
             if lfree == off:
                 lfree = h[3]
             self._put(off, 0, stop, h[3], FREE_OWNER)
+            del self.shadow[off]
             self._put(h[3], 0, stop, ph[3], FREE_OWNER)
             self._set_prev(stop, h[3])
         else:
@@ -250,7 +306,8 @@ class SmallMemHeap:
         if size <= 0:
             self.free(ptr)
             return 0
-        off, h, ph = self._block(ptr, "realloc")
+        record = self._record()
+        off, h, ph = self._block(ptr, "realloc", record)
         am = self._am
         size = (size + am) & ~am
         if size < self._min:
@@ -265,9 +322,10 @@ class SmallMemHeap:
                 off2 = off + hs + size
                 stop = nxt
                 if nxt != eo:
-                    nh = self._walk_hdr(nxt)
+                    nh = self._walk_hdr(nxt, record)
                     if nh[1] == 0:
                         stop = nh[2]
+                        del self.shadow[nxt]
                 self._put(off2, 0, stop, off, FREE_OWNER)
                 self._set_prev(stop, off2)
                 self._put(off, 1, off2, h[3], name)

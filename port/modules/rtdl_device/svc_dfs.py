@@ -177,6 +177,8 @@ class DfsServices:
 
     def close_owned(self, module):
         """Close every descriptor and free every DIR `module` still holds (it ended)."""
+        if not self.dirs and not any(self.fds):
+            return                   # nothing is open (most modules end so)
         for index in range(DFS_FD_MAX):
             desc = self.fds[index]
             if desc is not None and desc.module is module:

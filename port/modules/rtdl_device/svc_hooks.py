@@ -144,6 +144,10 @@ class HookServices:
 
     def forget(self, module):
         """`module` has ended: its hooks go with it (and the idle thread leaves its code)."""
+        system = self.system
+        if (self.sched_hook is None and not any(self.idle_hooks)
+                and system.idle.module is None and not system.idle_ran):
+            return                   # no hook at all, and the idle thread is as it started
         for slot in range(RT_IDLE_HOOK_LIST_SIZE):
             hook = self.idle_hooks[slot]
             if hook is not None and hook[1] is module:

@@ -96,7 +96,12 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None):
         placement.align = page
     aligned = placement.align > 8
     if aligned:
-        base = heap.malloc_align(placement.size, placement.align)
+        # whole pages: imageprot.py makes them read-only for other modules, and a page
+        # shared with the next heap block would make that block read-only too
+        block = placement.size
+        if page:
+            block = (block + page - 1) // page * page
+        base = heap.malloc_align(block, placement.align)
     else:
         base = heap.malloc(placement.size, owner)
     if not base:

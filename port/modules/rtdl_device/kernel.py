@@ -21,6 +21,7 @@ Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, fault
 svc_* groups, rterror.
 """
 from . import heapguard
+from . import imageprot
 from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
@@ -126,6 +127,7 @@ class Kernel:
         self._firmware_span = None       # (address, bytes): those blocks' stretch of heap
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
+        self.imageprot = imageprot.ImageProtection(self)
         self.ownership = Ownership(self)
         self.scheduler = Scheduler(self)
         self.steps = Steps(self)
@@ -222,6 +224,7 @@ class Kernel:
             self.scheduler.run(timeout_us, until_tick, stop)
         finally:
             self.system.shell_waits(False)
+            self.imageprot.enter(None)        # between runs no module's code is on the CPU
 
     # ------------------------------------------------------- running target code -------
     def drive(self, steps):

@@ -118,6 +118,7 @@ class Lifecycle:
         module.handle = handle
         image = module.image
         integrity.keep_image(module)
+        kernel.imageprot.keep(module)
         error = config_error(image, path)
         if error is not None:
             self.free_memory(module)
@@ -128,6 +129,7 @@ class Lifecycle:
             module.stack_size = image.stack_size   # RT-Thread's inverted test never did this
         module.nref = 1
         kernel.modules.append(module)
+        kernel.imageprot.opened(module)
         self.write_struct(module)
         previous = kernel.initializing
         kernel.initializing = module
@@ -160,6 +162,7 @@ class Lifecycle:
         module = self.find(loader.module_name(path))
         if module is not None:
             module.nref += 1
+            self.kernel.imageprot.opened(module)
             self.write_struct(module)
             return module
         module = yield from self.kernel.load_steps(self.resolve_library_path(path))
@@ -231,6 +234,7 @@ class Lifecycle:
         self.write_struct(module)
         if module.nref == 0 and not module.has_live_threads():
             yield from self.kernel.destroy_steps(module)
+        self.kernel.imageprot.closed(module)
 
     def destroy_steps(self, module):
         """See Kernel.destroy_steps."""
@@ -260,8 +264,10 @@ class Lifecycle:
             # found at the latest when the module ends: it is this module's fault
             module.fault = ModuleFault("%s: %s" % (module.name, damage))
             module.ret_code = EXIT_FAULT
+        # alone: no other module ran alongside, or none ran since the last switch check
         alone = not [other for other in kernel.modules
-                     if other is not module and other.has_live_threads()]
+                     if other is not module and other.has_live_threads()] or \
+            kernel.imageprot.only_ran(module)
         for damage in (fwguard.damage(kernel), integrity.damage(kernel, module)):
             if damage is not None and module.fault is None and alone:
                 # no other module ran alongside: the firmware variable, control block or
@@ -284,6 +290,7 @@ class Lifecycle:
         kernel.devices.release_owned(module)
         kernel.ownership.reclaim(module)
         if module.image is not None:
+            kernel.imageprot.forget(module)
             if getattr(module.image, "aligned_block", False):
                 kernel.heap.free_align(module.image.base)
             else:

@@ -72,6 +72,8 @@ class HookServices:
             if hook is not None:
                 self.next_slot = slot + 1
                 idle.module = hook[1]
+                if hook[1] is not None:
+                    kernel.imageprot.enter(hook[1])
                 return hook[0]
         idle.module = None
         kernel.cpu.stop()

@@ -3,9 +3,9 @@ into them faults at the store, as the writer's mem manage fault (DACCVIOL), with
 naming whose image it hit ("image of module 'intlib': .data+0x10").
 
 The rule, per page of an image (images start on a page and take whole pages, install.py):
-  - pages wholly inside the image's code and constants (integrity.read_only_parts) are
-    read-only for all module code from the end of the load on: nothing but the loader (the
-    kernel's own writes) changes them;
+  - pages with nothing module code may write (code, constants, headers: no part of
+    `writable_parts`) are read-only for all module code from the end of the load on: only
+    the loader (the kernel's own writes) changes them;
   - its other pages (.data, .bss, the GOT, a page shared with the code) are writable while
     the module itself runs, or a module that holds it open - dlopen or dlmodule_load from
     that module's code, also through libraries it holds - since a library's functions run on
@@ -53,16 +53,16 @@ class ImageProtection:
         page = self._page()
         if not page or image.base % page:
             return
-        spans = module.read_only[1]
+        writable = writable_parts(image)
         start = image.base
         end = (image.base + image.size + page - 1) // page * page
         runs = []
         addr = start
         while addr < end:
-            ro = False
-            for span_addr, _off, size in spans:
-                if span_addr <= addr and addr + page <= span_addr + size:
-                    ro = True
+            ro = True
+            for part_addr, size in writable:
+                if part_addr < addr + page and addr < part_addr + size:
+                    ro = False
                     break
             if runs and runs[-1][2] == ro and runs[-1][0] + runs[-1][1] == addr:
                 runs[-1][1] += page
@@ -201,6 +201,28 @@ class ImageProtection:
                 report.detail = report.detail.replace(_RO_TEXT, "(%s)" % where)
             return new
         return fault
+
+
+def writable_parts(image):
+    """[(address, size)] of what module code may write in an image: its PF_W segments
+    (ET_DYN: .data, .bss, .got, .dynamic ...); for an ET_REL its SHF_WRITE sections and
+    everything after the last section (COMMON symbols, the GOT, the veneers). The rest -
+    code, constants, the ELF and program headers - only the loader writes."""
+    placement = image.placement
+    parts = []
+    if hasattr(placement, "sections"):                        # ET_REL: offsets are vaddrs
+        last = 0
+        for sec, offset in placement.sections:
+            if sec.flags & elf32.SHF_WRITE and sec.size:
+                parts.append((image.address(offset), sec.size))
+            if offset + sec.size > last:
+                last = offset + sec.size
+        parts.append((image.address(last), image.size - last))
+        return parts
+    for seg in placement.segments:
+        if seg.flags & elf32.PF_W and seg.memsz:
+            parts.append((image.address(seg.vaddr), seg.memsz))
+    return parts
 
 
 def section_at(module, address):

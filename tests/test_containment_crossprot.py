@@ -109,6 +109,21 @@ def test_a_wild_write_into_a_program_running_alongside_faults_the_writer(board, 
     assert "the write went through" not in result.output
 
 
+def test_damage_past_the_pages_is_found_at_the_next_switch_as_the_writers_fault(
+        board, build_module, faulty):
+    # a control block in the heap has no page of its own: the check at the switch to the
+    # program alongside finds it, while only the writer had run since the last check
+    idle = board.kernel.system.idle
+    struct_before = board.memory.read(idle.tcb, 172)
+    result = contained(board, build_module, faulty("xwrite"), "tcb", faulty("xvictim"))
+    message = _fault_line(result)
+    writer = result.fault.report.module if result.fault.report else message.split(":")[0]
+    assert message.startswith(writer + ": kernel memory overwritten: thread 'tidle0'"), message
+    assert "current_priority (+0x44) was 0x1f, found 0x03" in message, message
+    assert "victim 42 1\n" in result.output and "not found" not in result.output, result.output
+    assert board.memory.read(idle.tcb, 172) == struct_before
+
+
 def test_the_pages_are_writable_again_once_the_library_is_gone(with_library, build_module,
                                                                faulty):
     board, library = with_library

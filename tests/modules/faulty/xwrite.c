@@ -5,6 +5,8 @@
  *   bss   intlib's .bss
  *   text  intlib's code
  *   prog  the .data of the program argv[2], which it starts to run alongside
+ *   tcb   tidle0's struct rt_thread (no page guards it) while argv[2] runs alongside: found
+ *         at the next switch to that program, as this module's fault
  * and writes nothing wild by:
  *   const intlib's constants (a whole page of lib_table), though it holds intlib open
  *   api   intlib held open with dlopen: intlib's functions change intlib's data
@@ -75,6 +77,15 @@ int main(int argc, char **argv)
             return 3;
         *value = 7;
         rt_kprintf("the write went through\n");
+        return 0;
+    }
+    if (strcmp(what, "tcb") == 0 && argc > 2) {
+        if (!dlmodule_exec(argv[2], argv[2], strlen(argv[2])))
+            return 2;
+        rt_thread_mdelay(2);
+        rt_thread_find("tidle0")->current_priority = 3;
+        rt_thread_mdelay(1);            /* the program alongside runs meanwhile */
+        rt_kprintf("not found\n");
         return 0;
     }
     return 4;

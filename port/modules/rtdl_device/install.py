@@ -76,6 +76,23 @@ def prepare(elf, placement, base, resolve, errors=None, plan=False):
     return image
 
 
+def image_block(placement, page):
+    """(size, alignment) of the heap block for an image (lifecycle.exec_blocks predicts it).
+    On an emulator that translates code a page at a time (unicorn: 1 KiB pages) the image
+    starts on a page, so its code lies in pages as it was linked: where the heap happened to
+    put the block no longer splits a hot loop the link kept inside one page (MD5 ran about
+    20% slower for that alone). It also takes whole pages: imageprot.py makes them read-only
+    for other modules, and a page shared with the next heap block would make that block
+    read-only too."""
+    align = placement.align
+    if page > align:
+        align = page
+    size = placement.size
+    if page:
+        size = (size + page - 1) // page * page
+    return size, align
+
+
 def load_image(data, name, heap, memory, resolve, owner=None, target=None):
     """Load into the heap: allocate one block, link there, write it to target memory.
 
@@ -87,20 +104,10 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None):
         target.check(elf)
     total, used, _ = heap.info()
     placement = place(elf, total - used)
-    # On an emulator that translates code a page at a time (unicorn: 1 KiB pages) the image
-    # starts on a page, so its code lies in pages as it was linked: where the heap happened
-    # to put the block no longer splits a hot loop the link kept inside one page (MD5 ran
-    # about 20% slower for that alone).
     page = getattr(memory, "page_size", 0)
-    if page > placement.align:
-        placement.align = page
+    block, placement.align = image_block(placement, page)
     aligned = placement.align > 8
     if aligned:
-        # whole pages: imageprot.py makes them read-only for other modules, and a page
-        # shared with the next heap block would make that block read-only too
-        block = placement.size
-        if page:
-            block = (block + page - 1) // page * page
         base = heap.malloc_align(block, placement.align)
     else:
         base = heap.malloc(placement.size, owner)

@@ -40,9 +40,11 @@ def exec_blocks(image, program, page_size, argv):
     code runs, in its order: the module object and the image (dlmodule_load), then for a
     program the argument vector, the main thread's stack and its control block
     (dlmodule_exec). `rtdl verify` takes them from the firmware's heap at boot."""
-    align = image.placement.align
+    size, align = loader.image_block(image.placement, page_size)
+    if align <= 8:
+        size = image.size
     blocks = [("module object", MODULE_STRUCT_SIZE, 0),
-              ("module image", image.size, align if align > 8 else 0)]
+              ("module image", size, align if align > 8 else 0)]
     if program:
         stack = image.stack_size if image.stack_size is not None else DEFAULT_STACK_SIZE
         size, align = stacks.stack_block(stack, page_size)

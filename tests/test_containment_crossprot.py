@@ -109,6 +109,14 @@ def test_a_wild_write_into_a_program_running_alongside_faults_the_writer(board, 
     assert "the write went through" not in result.output
 
 
+def test_idle_hooks_and_timer_callbacks_write_their_own_modules_data(board, build_module,
+                                                                     faulty):
+    result = contained(board, build_module, faulty("xhook"), faulty("xvictim"))
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert "hook 1 timer 1\n" in result.output and "victim 42 1\n" in result.output, \
+        result.output
+
+
 def test_damage_past_the_pages_is_found_at_the_next_switch_as_the_writers_fault(
         board, build_module, faulty):
     # a control block in the heap has no page of its own: the check at the switch to the

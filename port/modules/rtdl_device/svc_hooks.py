@@ -97,6 +97,9 @@ class HookServices:
         kernel.current = idle
         idle.state = THREAD_RUNNING
         self.system.idle_ran = True
+        if idle.module is not None:
+            # it resumes inside a hook: that module's image is writable (imageprot.py)
+            kernel.imageprot.enter(idle.module)
         fault = None
         try:
             stopped = kernel.cpu.run(idle.context, ticks * kernel.tick_us)

@@ -9,7 +9,8 @@ The rule, per page of an image (images start on a page and take whole pages, ins
   - its other pages (.data, .bss, the GOT, a page shared with the code) are writable while
     the module itself runs, or a module that holds it open - dlopen or dlmodule_load from
     that module's code, also through libraries it holds - since a library's functions run on
-    their caller's thread as the caller's code; read-only while any other module runs.
+    their caller's thread as the caller's code, or a library it holds open itself (whose
+    threads call back into its code); read-only while any other module runs.
 The running module changes at a thread switch (scheduler), when the timer thread or the idle
 thread takes up a callback of another module (svc_timer, svc_hooks), and for each target call
 the kernel makes itself (steps.drive: the module whose code is called). Between kernel runs,
@@ -118,7 +119,9 @@ class ImageProtection:
             held.remove(module)
 
     def allowed(self, module):
-        """`module` and every module it holds open, also through the libraries it holds."""
+        """`module`, every module it holds open (also through the libraries it holds), and
+        the modules that hold `module` itself open: a library's own threads call back into
+        their openers' code, which writes its own data."""
         found = [module]
         index = 0
         while index < len(found):
@@ -126,6 +129,9 @@ class ImageProtection:
                 if other not in found:
                     found.append(other)
             index += 1
+        for other in self.kernel.modules:
+            if other not in found and module in getattr(other, "holds", ()):
+                found.append(other)
         return found
 
     # ------------------------------------------------------------- switching ------------

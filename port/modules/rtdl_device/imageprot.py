@@ -113,7 +113,7 @@ class ImageProtection:
             self._set(module, True)
 
     def closed(self, module):
-        opener = self.kernel.self_module()
+        opener = self.kernel.self_module() or self.kernel.initializing
         held = getattr(opener, "holds", None)
         if held and module in held:
             held.remove(module)

@@ -11,14 +11,15 @@ parts, one responsibility each:
   stacks     thread stacks, control blocks and the overflow checks
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
+  imageprot  other modules' images read-only while a module runs, switched with it
   steps      target calls from kernel work (drive at top level, redirection in a service)
   systhreads the system threads tidle0 and tshell
   thread_errno  one errno per thread, shared by newlib's errno and rt_get_errno
   svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
              pools and object lookups, timer, dfs, time, device, hooks, signal,
              ipc_control) bound by number from services.SERVICES
-Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
-svc_* groups, rterror.
+Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps,
+heapguard, imageprot, the svc_* groups, rterror.
 """
 from . import heapguard
 from . import imageprot

@@ -80,6 +80,16 @@ def test_a_wild_write_into_a_librarys_image_faults_at_the_store(
     _library_works(board, library, 5)
 
 
+def test_a_constructors_wild_write_faults_at_the_store(with_library, build_module, faulty):
+    board, library = with_library
+    result = contained(board, build_module, faulty("xctor"), resident=[library])
+    message = _fault_line(result)
+    assert "mem manage fault (DACCVIOL" in message, message
+    assert "in its constructors (on the kernel stack)" in message, message
+    assert "(image of module 'intlib': .data+0x0)" in message, message
+    _library_works(board, library, 5)
+
+
 def test_a_module_using_the_library_through_its_api_changes_its_data(with_library,
                                                                      build_module, faulty):
     board, library = with_library

@@ -190,8 +190,10 @@ class ImageProtection:
         """A write fault on protected memory inside an image: the same fault, its line naming
         the image and section instead of "(read-only memory)"."""
         address = getattr(fault, "address", None)
+        if address is None or not isinstance(fault, ModuleFault):
+            return fault
         text = str(fault)
-        if address is None or _RO_TEXT not in text:
+        if _RO_TEXT not in text:
             return fault
         for module in self.kernel.modules:
             image = module.image

@@ -32,10 +32,12 @@ class Steps:
                 try:
                     result = kernel.cpu.call(fn, args, kernel.call_timeout_us)
                 except Exception as error:
+                    # a store into another module's image names it (constructors, hooks)
+                    error = kernel.imageprot.explain(error)
                     # innermost first: services the failed call had started, then this one
                     self.abandon_pending(kernel.pending, error)
                     self.abandon(steps, error)
-                    raise
+                    raise error
         except StopIteration as stop:
             return stop.value
         finally:

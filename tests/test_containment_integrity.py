@@ -1,7 +1,8 @@
 """What outlives a module cannot be damaged by it (issue 10): a program that writes through a
 wild pointer into another thread's struct rt_thread, into the control block of a semaphore a
-library made, or into that library's code ends as a fault naming what it damaged, and the
-kernel puts the bytes back when it ends (integrity.py). The library and a normal module then
+library made, or into that library's code ends as a fault naming what it damaged: a control
+block is compared and put back when it ends (integrity.py), code faults at the store
+(imageprot.py). The library and a normal module then
 work on the same board; the heap walks clean and is back to its size."""
 import os
 import shutil
@@ -64,11 +65,29 @@ def test_a_semaphore_the_writer_does_not_own_is_put_back(with_library, build_mod
     assert board.memory.read(sem, 36) == struct_before
 
 
-def test_a_loaded_librarys_code_is_put_back(with_library, build_module, faulty):
+def test_a_loaded_librarys_code_cannot_be_written(with_library, build_module, faulty):
+    # its code pages are read-only for every module (imageprot.py), also for one holding
+    # it open: the store faults and nothing needs putting back
     board, library = with_library
     add = board.symbol(library, "lib_add") & ~1
     code_before = board.memory.read(add, 4)
     result = _run(board, build_module, faulty("scribble"), "code", library)
+    assert result.exit_code == 139, result
+    message = str(result.fault)
+    assert "mem manage fault (DACCVIOL" in message, message
+    assert "write of 2 bytes at 0x%08x (image of module 'intlib': .text+0x" % add in message, \
+        message
+    assert board.memory.read(add, 4) == code_before
+
+
+def test_damage_to_a_loaded_librarys_code_is_put_back(with_library, build_module, faulty):
+    # what gets past the page protection (here the host's own write, which no page stops) is
+    # found when the module that ran alone ends, put back and reported as its fault
+    board, library = with_library
+    add = board.symbol(library, "lib_add") & ~1
+    code_before = board.memory.read(add, 4)
+    board.memory.write(add, b"\x00\xde\x00\xde")
+    result = _run(board, build_module, faulty("scribble"), "none", library)
     assert result.exit_code == 139, result
     message = str(result.fault)
     assert "module 'intlib' .text" in message and "at 0x%08x (4 bytes)" % add in message, \

@@ -34,6 +34,7 @@ def kill(kernel, thread, fault):
         if overflow.report is None:
             overflow.report = fault.report       # the registers of the faulting access
         fault = overflow
+    fault = kernel.imageprot.explain(fault)
     module.fault = fault
     module.ret_code = EXIT_CODES[fault.kind]
     # A module the thread was loading or closing when it faulted goes first.
@@ -47,6 +48,7 @@ def kill(kernel, thread, fault):
 def kill_module(kernel, module, fault):
     """`module` dies of `fault` raised by its code run in no thread (a hard timer's callback
     in the tick interrupt)."""
+    fault = kernel.imageprot.explain(fault)
     module.fault = fault
     module.ret_code = EXIT_CODES[fault.kind]
     kernel.set_error(fault)

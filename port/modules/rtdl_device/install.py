@@ -77,6 +77,23 @@ def prepare(elf, placement, base, resolve, errors=None, plan=False):
     return image
 
 
+def image_block(placement, page):
+    """(size, alignment) of the heap block for an image (lifecycle.exec_blocks predicts it).
+    On an emulator that translates code a page at a time (unicorn: 1 KiB pages) the image
+    starts on a page, so its code lies in pages as it was linked: where the heap happened to
+    put the block no longer splits a hot loop the link kept inside one page (MD5 ran about
+    20% slower for that alone). It also takes whole pages: imageprot.py makes them read-only
+    for other modules, and a page shared with the next heap block would make that block
+    read-only too."""
+    align = placement.align
+    if page > align:
+        align = page
+    size = placement.size
+    if page:
+        size = (size + page - 1) // page * page
+    return size, align
+
+
 def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache=None):
     """Load into the heap: allocate one block, link there, write it to target memory.
 
@@ -97,16 +114,11 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache
         if target is not None:
             target.check(elf)
         placement = place(elf, total - used)
-        # On an emulator that translates code a page at a time (unicorn: 1 KiB pages) the
-        # image starts on a page, so its code lies in pages as it was linked: where the heap
-        # happened to put the block no longer splits a hot loop the link kept inside one page
-        # (MD5 ran about 20% slower for that alone).
-        page = getattr(memory, "page_size", 0)
-        if page > placement.align:
-            placement.align = page
+    page = getattr(memory, "page_size", 0)
+    block, placement.align = image_block(placement, page)
     aligned = placement.align > 8
     if aligned:
-        base = heap.malloc_align(placement.size, placement.align)
+        base = heap.malloc_align(block, placement.align)
     else:
         base = heap.malloc(placement.size, owner)
     if not base:

@@ -11,16 +11,18 @@ parts, one responsibility each:
   stacks     thread stacks, control blocks and the overflow checks
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
+  imageprot  other modules' images read-only while a module runs, switched with it
   steps      target calls from kernel work (drive at top level, redirection in a service)
   systhreads the system threads tidle0 and tshell
   thread_errno  one errno per thread, shared by newlib's errno and rt_get_errno
   svc_*      the service groups (heap, runtime, dl, thread, ipc, sched, kobj: queues,
              pools and object lookups, timer, dfs, time, device, hooks, signal,
              ipc_control) bound by number from services.SERVICES
-Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps, the
-svc_* groups, rterror.
+Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps,
+heapguard, imageprot, the svc_* groups, rterror.
 """
 from . import heapguard
+from . import imageprot
 from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
@@ -126,6 +128,7 @@ class Kernel:
         self._firmware_span = None       # (address, bytes): those blocks' stretch of heap
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
+        self.imageprot = imageprot.ImageProtection(self)
         self.ownership = Ownership(self)
         self.scheduler = Scheduler(self)
         self.steps = Steps(self)
@@ -222,6 +225,7 @@ class Kernel:
             self.scheduler.run(timeout_us, until_tick, stop)
         finally:
             self.system.shell_waits(False)
+            self.imageprot.enter(None)        # between runs no module's code is on the CPU
 
     # ------------------------------------------------------- running target code -------
     def drive(self, steps):

@@ -41,9 +41,11 @@ def exec_blocks(image, program, page_size, argv):
     code runs, in its order: the module object and the image (dlmodule_load), then for a
     program the argument vector, the main thread's stack and its control block
     (dlmodule_exec). `rtdl verify` takes them from the firmware's heap at boot."""
-    align = image.placement.align
+    size, align = loader.image_block(image.placement, page_size)
+    if align <= 8:
+        size = image.size
     blocks = [("module object", MODULE_STRUCT_SIZE, 0),
-              ("module image", image.size, align if align > 8 else 0)]
+              ("module image", size, align if align > 8 else 0)]
     if program:
         stack = image.stack_size if image.stack_size is not None else DEFAULT_STACK_SIZE
         size, align = stacks.stack_block(stack, page_size)
@@ -140,6 +142,7 @@ class Lifecycle:
         module.handle = handle
         image = module.image
         integrity.keep_image(module)
+        kernel.imageprot.keep(module)
         error = config_error(image, path)
         if error is not None:
             self.free_memory(module)
@@ -150,6 +153,7 @@ class Lifecycle:
             module.stack_size = image.stack_size   # RT-Thread's inverted test never did this
         module.nref = 1
         kernel.modules.append(module)
+        kernel.imageprot.opened(module)
         self.write_struct(module)
         previous = kernel.initializing
         kernel.initializing = module
@@ -182,6 +186,7 @@ class Lifecycle:
         module = self.find(self.name_of(path))
         if module is not None:
             module.nref += 1
+            self.kernel.imageprot.opened(module)
             self.write_struct(module)
             return module
         module = yield from self.kernel.load_steps(self.resolve_library_path(path))
@@ -254,6 +259,7 @@ class Lifecycle:
             yield from self.kernel.destroy_steps(module)    # it writes the struct if needed
         else:
             self.write_struct(module)
+        self.kernel.imageprot.closed(module)
 
     def destroy_steps(self, module):
         """See Kernel.destroy_steps."""
@@ -299,8 +305,10 @@ class Lifecycle:
             # found at the latest when the module ends: it is this module's fault
             module.fault = ModuleFault("%s: %s" % (module.name, damage))
             module.ret_code = EXIT_FAULT
+        # alone: no other module ran alongside, or none ran since the last switch check
         alone = not [other for other in kernel.modules
-                     if other is not module and other.has_live_threads()]
+                     if other is not module and other.has_live_threads()] or \
+            kernel.imageprot.only_ran(module)
         for damage in (fwguard.damage(kernel), integrity.damage(kernel, module)):
             if damage is not None and module.fault is None and alone:
                 # no other module ran alongside: the firmware variable, control block or
@@ -335,6 +343,7 @@ class Lifecycle:
         kernel.ownership.reclaim(module)
         image = module.image
         if image is not None:
+            kernel.imageprot.forget(module)
             if getattr(image, "aligned_block", False):
                 kernel.heap.free_align(image.base)
             else:

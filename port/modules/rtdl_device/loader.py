@@ -6,7 +6,7 @@ shared relocation table in arm_reloc), install.py (prepare the image, heap block
 invalidate). Imports: arm_reloc, install, layout, link, load.
 """
 from . import arm_reloc  # noqa: F401  (tests reach the table as loader.arm_reloc)
-from .install import RT_NAME_MAX, load_image, module_name, prepare  # noqa: F401
+from .install import RT_NAME_MAX, image_block, load_image, module_name, prepare  # noqa: F401
 from .layout import ENTRY_SYMBOL, GOT_SYMBOL, VENEER_SIZE  # noqa: F401
 from .link import Linker  # noqa: F401
 from .load import MAX_IMAGE_SIZE, parse, place  # noqa: F401

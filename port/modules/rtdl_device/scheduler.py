@@ -67,6 +67,13 @@ class Scheduler:
                 if self.idle(until_tick):
                     continue
                 return
+            if thread.module is not None:
+                # the running module changes: other images' pages read-only, and what the
+                # one before may have damaged is its fault (imageprot.py)
+                guilty = kernel.imageprot.enter(thread.module, True)
+                if guilty is not None:
+                    faults.kill_module(kernel, guilty[0], guilty[1])
+                    continue
             if thread is not self.last:
                 # a switch: errno follows the thread; the scheduler hook, if a module set one
                 last, self.last = self.last, thread

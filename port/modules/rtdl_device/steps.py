@@ -23,18 +23,25 @@ class Steps:
         """Run a step generator at top level (no thread is running): calls go to cpu.call."""
         kernel = self.kernel
         result = None
+        running = kernel.imageprot.running
         try:
             while True:
                 fn, args = steps.send(result)
+                # the called code is its module's: that module's images are writable
+                kernel.imageprot.enter(kernel.lifecycle.module_at(fn & ~1))
                 try:
                     result = kernel.cpu.call(fn, args, kernel.call_timeout_us)
                 except Exception as error:
+                    # a store into another module's image names it (constructors, hooks)
+                    error = kernel.imageprot.explain(error)
                     # innermost first: services the failed call had started, then this one
                     self.abandon_pending(kernel.pending, error)
                     self.abandon(steps, error)
-                    raise
+                    raise error
         except StopIteration as stop:
             return stop.value
+        finally:
+            kernel.imageprot.enter(running if running in kernel.modules else None)
 
     def abandon(self, steps, error):
         """Throw `error` into a service generator waiting for a target call, so it undoes its

@@ -46,6 +46,8 @@ class DlServices:
 
     def _exec(self, path, cmd):
         module = yield from self.kernel.load_steps(path)
+        # a program it starts is not a library it holds: its data is not the caller's
+        self.kernel.imageprot.closed(module)
         self.kernel.create_main_thread(module, cmd)
         return module.handle
 

@@ -72,6 +72,8 @@ class HookServices:
             if hook is not None:
                 self.next_slot = slot + 1
                 idle.module = hook[1]
+                if hook[1] is not None:
+                    kernel.imageprot.enter(hook[1])
                 return hook[0]
         idle.module = None
         kernel.cpu.stop()
@@ -95,6 +97,9 @@ class HookServices:
         kernel.current = idle
         idle.state = THREAD_RUNNING
         self.system.idle_ran = True
+        if idle.module is not None:
+            # it resumes inside a hook: that module's image is writable (imageprot.py)
+            kernel.imageprot.enter(idle.module)
         fault = None
         try:
             stopped = kernel.cpu.run(idle.context, ticks * kernel.tick_us)

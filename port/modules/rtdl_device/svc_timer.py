@@ -274,6 +274,7 @@ class TimerServices:
             thread.module = timer.module
             if timer.module is not None:
                 timer.module.threads.append(thread)
+                kernel.imageprot.enter(timer.module)
             kernel.memory.write(args[0], struct.pack("<II", timer.func, timer.parameter))
             return 1
         wake = None

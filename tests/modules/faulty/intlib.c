@@ -27,3 +27,15 @@ int lib_add(int a, int b)
 {
     return a + b;
 }
+
+/* its own writable data, changed only through its functions (tests/test_containment_crossprot.py) */
+int lib_counter = 5;
+int lib_zero;
+/* constants over more than a page: pages no module may write, not even one holding it */
+const unsigned char lib_table[2048] = {1, 2, 3};
+
+int lib_bump(void)
+{
+    lib_zero += 1;
+    return ++lib_counter * 100 + lib_zero;
+}

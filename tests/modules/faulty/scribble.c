@@ -2,8 +2,9 @@
  *   idle  another thread's struct rt_thread: tidle0's entry and priority
  *   sem   the semaphore of the library intlib (which stays loaded): its value and name
  *   code  intlib's code: the first instructions of lib_add
- * Nothing traps the write; the kernel must find it when the program ends, put it back and
- * report it as this program's fault. */
+ * Nothing traps the write into a control block; the kernel must find it when the program
+ * ends, put it back and report it as this program's fault. The write into code faults at
+ * the store: code pages are read-only (imageprot.py). */
 #include <rtthread.h>
 #include <dlfcn.h>
 #include <string.h>

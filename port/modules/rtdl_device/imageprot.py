@@ -1,0 +1,254 @@
+"""Other modules' images are read-only while a module's code runs (issue 10): a wild write
+into them faults at the store, as the writer's mem manage fault (DACCVIOL), with the line
+naming whose image it hit ("image of module 'intlib': .data+0x10").
+
+The rule, per page of an image (images start on a page and take whole pages, install.py):
+  - pages with nothing module code may write (code, constants, headers: no part of
+    `writable_parts`) are read-only for all module code from the end of the load on: only
+    the loader (the kernel's own writes) changes them;
+  - its other pages (.data, .bss, the GOT, a page shared with the code) are writable while
+    the module itself runs, or a module that holds it open - dlopen or dlmodule_load from
+    that module's code, also through libraries it holds - since a library's functions run on
+    their caller's thread as the caller's code, or a library it holds open itself (whose
+    threads call back into its code); read-only while any other module runs.
+The running module changes at a thread switch (scheduler), when the timer thread or the idle
+thread takes up a callback of another module (svc_timer, svc_hooks), and for each target call
+the kernel makes itself (steps.drive: the module whose code is called). Between kernel runs,
+and for a host call (Board.call), every image's writable pages are writable again.
+
+At every switch from one module to another, the firmware's variables (fwguard) and what
+integrity.py watches are compared too, so what still gets through (a control block in the
+heap) is the fault of the module that ran. An unloaded image's pages become writable again
+before its block goes back to the heap. With no page protection (memory.page_size 0) nothing
+is protected. Imports: fwguard, integrity, elf32, records, rterror.
+"""
+from . import elf32
+from . import fwguard
+from . import integrity
+from .records import STAT_CLOSED
+from .rterror import ModuleFault
+
+_RO_TEXT = "(read-only memory)"
+
+
+class ImageProtection:
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.running = None      # the module whose permissions are in force (None: all open)
+        self.ran = []            # modules whose code ran since the last check
+
+    def _page(self):
+        memory = self.kernel.memory
+        if not hasattr(memory, "protect"):
+            return 0
+        return getattr(memory, "page_size", 0)
+
+    # ------------------------------------------------------------- load and unload ------
+    def keep(self, module):
+        """At load, after integrity.keep_image: split the image into runs of read-only and
+        writable pages and make the read-only ones so."""
+        module.ro_pages = []
+        module.rw_pages = []
+        module.rw_open = True
+        image = module.image
+        page = self._page()
+        if not page or image.base % page:
+            return
+        writable = writable_parts(image)
+        start = image.base
+        end = (image.base + image.size + page - 1) // page * page
+        runs = []
+        addr = start
+        while addr < end:
+            ro = True
+            for part_addr, size in writable:
+                if part_addr < addr + page and addr < part_addr + size:
+                    ro = False
+                    break
+            if runs and runs[-1][2] == ro and runs[-1][0] + runs[-1][1] == addr:
+                runs[-1][1] += page
+            else:
+                runs.append([addr, page, ro])
+            addr += page
+        memory = self.kernel.memory
+        for addr, size, ro in runs:
+            if ro:
+                module.ro_pages.append((addr, size))
+                memory.protect(addr, size, False)
+            else:
+                module.rw_pages.append((addr, size))
+        # a module loaded while another runs may be written only by those holding it open
+        running = self.running
+        if running is not None and module not in self.allowed(running):
+            self._set(module, False)
+
+    def forget(self, module):
+        """Before the image's block is freed: its pages are writable again (the heap hands
+        them out next), and no other module holds it any more."""
+        memory = self.kernel.memory
+        for addr, size in getattr(module, "ro_pages", ()):
+            memory.protect(addr, size, True)
+        self._set(module, True)
+        module.ro_pages = []
+        module.rw_pages = []
+        for other in self.kernel.modules:
+            held = getattr(other, "holds", None)
+            while held and module in held:
+                held.remove(module)
+        if self.running is module:
+            self.enter(None)
+
+    # ------------------------------------------------------------- who holds whom -------
+    def opened(self, module):
+        """The running module's code opened `module` (dlopen, dlmodule_load): it may write
+        its data from now on, until the matching close (`closed`)."""
+        opener = self.kernel.self_module() or self.kernel.initializing
+        if opener is None or opener is module:
+            return
+        if not hasattr(opener, "holds"):
+            opener.holds = []
+        opener.holds.append(module)
+        if self.running is not None and not getattr(module, "rw_open", True) and \
+                module in self.allowed(self.running):
+            self._set(module, True)
+
+    def closed(self, module):
+        opener = self.kernel.self_module() or self.kernel.initializing
+        held = getattr(opener, "holds", None)
+        if held and module in held:
+            held.remove(module)
+
+    def allowed(self, module):
+        """`module`, every module it holds open (also through the libraries it holds), and
+        the modules that hold `module` itself open: a library's own threads call back into
+        their openers' code, which writes its own data."""
+        found = [module]
+        index = 0
+        while index < len(found):
+            for other in getattr(found[index], "holds", ()):
+                if other not in found:
+                    found.append(other)
+            index += 1
+        for other in self.kernel.modules:
+            if other not in found and module in getattr(other, "holds", ()):
+                found.append(other)
+        return found
+
+    # ------------------------------------------------------------- switching ------------
+    def enter(self, module, check=False):
+        """`module`'s code runs next (None: no module's - every image's data is writable).
+        With `check`, what the previous module may have damaged is compared first; returns
+        (previous module, its ModuleFault) when it damaged something, else None."""
+        if module is self.running:
+            return None
+        previous = self.running
+        guilty = None
+        if check and previous is not None and module is not None:
+            guilty = self._check(previous)
+        if module is not None:
+            if guilty is not None or check:
+                self.ran = [module]
+            elif module not in self.ran:
+                self.ran.append(module)
+        self.running = module
+        if not self._page():
+            return guilty
+        allowed = self.allowed(module) if module is not None else None
+        for other in self.kernel.modules:
+            self._set(other, allowed is None or other in allowed)
+        return guilty
+
+    def _set(self, module, writable):
+        if getattr(module, "rw_open", True) == writable:
+            return
+        memory = self.kernel.memory
+        for addr, size in getattr(module, "rw_pages", ()):
+            memory.protect(addr, size, writable)
+        module.rw_open = writable
+
+    def _check(self, previous):
+        """Compare what outlives `previous` now that it stops running; damage is put back and
+        is its fault (returned with it) when only it ran since the last check."""
+        kernel = self.kernel
+        alone = self.only_ran(previous)
+        if previous.state == STAT_CLOSED or previous not in kernel.modules:
+            return None
+        for damage in (fwguard.damage(kernel), integrity.damage(kernel, previous)):
+            if damage is not None and previous.fault is None and alone:
+                return (previous, ModuleFault("%s: %s" % (previous.name, damage)))
+        return None
+
+    def only_ran(self, module):
+        """No other module's code ran since the last check (its damage is `module`'s)."""
+        for other in self.ran:
+            if other is not module:
+                return False
+        return True
+
+    # ------------------------------------------------------------- fault lines ----------
+    def explain(self, fault):
+        """A write fault on protected memory inside an image: the same fault, its line naming
+        the image and section instead of "(read-only memory)"."""
+        address = getattr(fault, "address", None)
+        if address is None or not isinstance(fault, ModuleFault):
+            return fault
+        text = str(fault)
+        if _RO_TEXT not in text:
+            return fault
+        for module in self.kernel.modules:
+            image = module.image
+            page = self._page() or 1
+            if image is None or not image.base <= address < \
+                    (image.base + image.size + page - 1) // page * page:
+                continue
+            where = "image of module '%s': %s" % (module.name, section_at(module, address))
+            new = ModuleFault(text.replace(_RO_TEXT, "(%s)" % where), address, fault.kind)
+            new.report = fault.report
+            report = fault.report
+            if report is not None and hasattr(report, "detail"):
+                report.detail = report.detail.replace(_RO_TEXT, "(%s)" % where)
+            return new
+        return fault
+
+
+def writable_parts(image):
+    """[(address, size)] of what module code may write in an image: its PF_W segments
+    (ET_DYN: .data, .bss, .got, .dynamic ...); for an ET_REL its SHF_WRITE sections and
+    everything after the last section (COMMON symbols, the GOT, the veneers). The rest -
+    code, constants, the ELF and program headers - only the loader writes."""
+    placement = image.placement
+    parts = []
+    if hasattr(placement, "sections"):                        # ET_REL: offsets are vaddrs
+        last = 0
+        for sec, offset in placement.sections:
+            if sec.flags & elf32.SHF_WRITE and sec.size:
+                parts.append((image.address(offset), sec.size))
+            if offset + sec.size > last:
+                last = offset + sec.size
+        parts.append((image.address(last), image.size - last))
+        return parts
+    for seg in placement.segments:
+        if seg.flags & elf32.PF_W and seg.memsz:
+            parts.append((image.address(seg.vaddr), seg.memsz))
+    return parts
+
+
+def section_at(module, address):
+    """"name+0xoff" of the allocated section of `module`'s image that holds `address`."""
+    image = module.image
+    placement = image.placement
+    found = None
+    if hasattr(placement, "sections"):                        # ET_REL: offsets are vaddrs
+        for sec, offset in placement.sections:
+            start = image.address(offset)
+            if sec.size and start <= address < start + sec.size:
+                found = (sec.name, start)
+    else:
+        for sec in image.elf.sections:
+            if sec.flags & elf32.SHF_ALLOC and sec.size:
+                start = image.address(sec.addr)
+                if start <= address < start + sec.size:
+                    found = (sec.name, start)
+    if found is None:
+        return "+0x%x" % (address - image.base)
+    return "%s+0x%x" % (found[0], address - found[1])

@@ -88,7 +88,8 @@ QUICK = [["h.mo"], ["h.mo", "a", "two words"], ["--root", "d", "h.mo"], ["h.mo",
          ["--root", "d", "h.mo", "--root", "x", "-v"], ["h.mo", "--timeout=3", "-1", ""],
          ["h.mo", "--disk", "a=b"]]
 LEFT_TO_ARGPARSE = [[], ["-", "x"], ["--root"], ["--root", "d"], ["h.mo", "--"],
-                    ["h.mo", "a", "--", "-v"], ["--root", "d", "h.mo", "--", "x"], ["", "x"], ["--root", "", "h.mo"],
+                    ["h.mo", "a", "--", "-v"], ["--root", "d", "h.mo", "--", "x"], ["", "x"],
+                    ["--root", "", "h.mo"],
                     ["--root", "-x", "h.mo"], ["--root=d", "h.mo"], ["-v", "h.mo"],
                     ["--root", "d", "--root", "e", "h.mo"], ["--timeout", "3", "h.mo"],
                     ["--help"], ["--ro", "d", "h.mo"]]

@@ -1,11 +1,9 @@
 """The `rtdl` command line: a table of subcommands, each a module with add_arguments(parser)
 and run(args) -> exit code. Every error is one line on stderr, never a traceback."""
-import argparse
 import gc
+import importlib
 import os
 import sys
-
-import importlib
 
 # (command, module in the rtdl package, help). Modules are imported only for the command that
 # runs: `rtdl verify` must not pay for unicorn, nor `rtdl build` for pyelftools.
@@ -27,7 +25,9 @@ def command_module(module_name):
 def parser(selected=None):
     """The argument parser; with `selected` (a command name) only that command's, else all
     of them (the top-level help and a misspelt command name list every command). Every
-    subparser costs a few hundred microseconds of every run."""
+    subparser costs a few hundred microseconds of every run, and argparse itself is imported
+    only here (`rtdl run`'s common form never needs it: run_cmd.quick_args)."""
+    import argparse
     top = argparse.ArgumentParser(prog="rtdl", description="RT-Thread dynamic modules on an "
                                   "emulated Cortex-M: build, run, inspect, verify.")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
@@ -51,6 +51,36 @@ def _selected_command(argv):
     return None
 
 
+class _loading:
+    """While the command's modules load. The cycle collector has nothing to find then (every
+    object made lives as long as the process), but its passes over the growing heap cost
+    ~5 ms of a 0.07 s `rtdl run`: it is off until they are loaded, and gc.freeze() then moves
+    them all out of its sight for good, so its later passes and the one at exit skip them.
+    And the device side's modules each try `from micropython import const` (MicroPython's
+    compile-time constants), which on CPython searches the whole import path in vain, ~85 us
+    a module: the failure is found once and remembered until they are loaded."""
+
+    def __enter__(self):
+        self.collecting = gc.isenabled()
+        gc.disable()
+        self.no_micropython = False
+        if "micropython" not in sys.modules:
+            try:
+                import micropython      # noqa: F401 (a CPython that has one keeps it)
+            except ImportError:
+                sys.modules["micropython"] = None       # import fails at once
+                self.no_micropython = True
+        return self
+
+    def __exit__(self, *exc):
+        if self.no_micropython and sys.modules.get("micropython", 0) is None:
+            del sys.modules["micropython"]
+        gc.freeze()
+        if self.collecting:
+            gc.enable()
+        return False
+
+
 def _arguments(argv):
     """The parsed command line: `rtdl run`'s common form without argparse (run_cmd.quick_args),
     anything else through the parser of the one command named."""
@@ -68,18 +98,8 @@ def main(argv=None):
     own = argv is None       # the process's own command line: its exit is main's (below)
     if own:
         argv = sys.argv[1:]
-    # The cycle collector has nothing to find while the command's modules load (every object
-    # made lives as long as the process), but its passes over the growing heap cost ~5 ms of
-    # a 0.07 s `rtdl run`: it is off until they are loaded. gc.freeze() then moves all of them
-    # out of its sight for good, so its later passes and the one at exit skip them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _loading():
         args = _arguments(argv)
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
     try:
         code = args.handler(args)
     except KeyboardInterrupt:

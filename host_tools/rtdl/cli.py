@@ -120,11 +120,12 @@ def _exit_now(code):
     and does nothing a finished run needs. The board has closed its devices by then and the
     module's files are the host's own descriptors (sandbox_io.py), written as it went, and no
     atexit handler of rtdl's is pending. Where a flush fails, the ordinary exit reports it."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:          # None: started with the descriptor closed
+            try:
+                stream.flush()
+            except Exception:
+                return
     os._exit(code)
 
 

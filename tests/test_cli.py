@@ -115,3 +115,16 @@ def test_quick_run_arguments_run_the_command(build_module, firmware):
     assert result.returncode == 7
     assert result.stdout == "exit_code: work done, calling exit(7)\n"
     assert result.stderr == ""
+
+
+def test_quick_run_imports_neither_argparse_nor_pyelftools(build_module, firmware):
+    # what start-up leaves out (docs/benchmarks.md): -X importtime lists every module imported
+    module = build_module("hello.c")
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "rtdl.cli", "run",
+                             "--root", os.path.dirname(str(module)), str(module)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == "Hello, world\n"
+    imported = [line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line]
+    assert "rtdl_device.kernel" in imported           # the listing is the run's own
+    assert [name for name in imported if name == "argparse" or "elftools" in name] == []

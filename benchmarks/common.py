@@ -41,18 +41,39 @@ def set_bytecode_cache(folder):
     PROCESS_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
+def _run(cmd, cwd):
+    result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=PROCESS_ENV)
+    if result.returncode != 0:
+        raise SystemExit("%s failed (%d): %s" % (" ".join(cmd), result.returncode,
+                                                 result.stderr.decode(errors="replace")))
+    return result.stdout
+
+
 def process(cmd, runs, cwd=None):
     """Best wall-clock time of a whole process (start-up included); it must exit 0. One
     untimed run first fills the bytecode cache (and the firmware description's)."""
     def once():
-        result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=PROCESS_ENV)
-        if result.returncode != 0:
-            raise SystemExit("%s failed (%d): %s" % (" ".join(cmd), result.returncode,
-                                                     result.stderr.decode(errors="replace")))
-        return result.stdout
+        return _run(cmd, cwd)
     once()
     return best(once, runs)
+
+
+def processes(cmds, runs, cwd=None):
+    """process() for several commands taking turns: a round runs each once, so a stretch of
+    load from other work on the host falls on all of them alike, not on all of one's runs
+    (a 0.07 s process measured after another's runs moved by a third on a shared host).
+    [(best time, last stdout)] in the order of `cmds`."""
+    for cmd in cmds:
+        _run(cmd, cwd)
+    times = [[] for _ in cmds]
+    outputs = [None] * len(cmds)
+    for _ in range(max(1, runs)):
+        for i, cmd in enumerate(cmds):
+            start = time.perf_counter()
+            outputs[i] = _run(cmd, cwd)
+            times[i].append(time.perf_counter() - start)
+    return [(min(spent), output) for spent, output in zip(times, outputs)]
 
 
 def row(key, title, value, unit, floor, floor_title, ratio, target=None, meets=None):

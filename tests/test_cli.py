@@ -80,3 +80,51 @@ def test_symtab_lists_exports_in_list_symbols_form(firmware):
 @pytest.mark.parametrize("args", [["run"], ["nonsense"]])
 def test_usage_errors_exit_2(args):
     assert rtdl(*args).returncode == 2
+
+
+# `rtdl run`'s common command lines skip argparse (run_cmd.quick_args); every one it takes
+# must come out exactly as the full parser reads it, and everything else is left to argparse.
+QUICK = [["h.mo"], ["h.mo", "a", "two words"], ["--root", "d", "h.mo"], ["h.mo", "-h"],
+         ["--root", "d", "h.mo", "--root", "x", "-v"], ["h.mo", "--timeout=3", "-1", ""],
+         ["h.mo", "--disk", "a=b"]]
+LEFT_TO_ARGPARSE = [[], ["-", "x"], ["--root"], ["--root", "d"], ["h.mo", "--"],
+                    ["h.mo", "a", "--", "-v"], ["--root", "d", "h.mo", "--", "x"], ["", "x"],
+                    ["--root", "", "h.mo"],
+                    ["--root", "-x", "h.mo"], ["--root=d", "h.mo"], ["-v", "h.mo"],
+                    ["--root", "d", "--root", "e", "h.mo"], ["--timeout", "3", "h.mo"],
+                    ["--help"], ["--ro", "d", "h.mo"]]
+
+
+@pytest.mark.parametrize("argv", QUICK + LEFT_TO_ARGPARSE)
+def test_quick_run_arguments_are_argparses(argv):
+    from rtdl import cli, run_cmd
+    quick = run_cmd.quick_args(list(argv))
+    if argv in LEFT_TO_ARGPARSE:
+        assert quick is None
+        return
+    assert quick is not None
+    full = cli.parser("run").parse_args(["run"] + argv)
+    expected = dict(vars(full))
+    del expected["command"], expected["handler"]
+    assert vars(quick) == expected
+
+
+def test_quick_run_arguments_run_the_command(build_module, firmware):
+    # the quick path ends the process itself (cli._exit_now): output and exit code intact
+    result = run(build_module("exit_code.c"))
+    assert result.returncode == 7
+    assert result.stdout == "exit_code: work done, calling exit(7)\n"
+    assert result.stderr == ""
+
+
+def test_quick_run_imports_neither_argparse_nor_pyelftools(build_module, firmware):
+    # what start-up leaves out (docs/benchmarks.md): -X importtime lists every module imported
+    module = build_module("hello.c")
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "rtdl.cli", "run",
+                             "--root", os.path.dirname(str(module)), str(module)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == "Hello, world\n"
+    imported = [line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line]
+    assert "rtdl_device.kernel" in imported           # the listing is the run's own
+    assert [name for name in imported if name == "argparse" or "elftools" in name] == []

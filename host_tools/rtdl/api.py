@@ -24,14 +24,14 @@ import os
 
 from rtdl.sandbox import HostFiles
 from rtdl_board import board as _board
-from rtdl_device import dlfcn
 from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel
 from rtdl_device import faults as _faults
-from rtdl_device import heapstrict
 from rtdl_device import loader as _loader
-from rtdl_device import msh as _msh
 from rtdl_device.rterror import ModuleFault, RtdlError
+
+# heapstrict, msh and dlfcn are imported where they are used: `rtdl run` of a plain module
+# needs none of them, and each module imported is start-up time of every run.
 
 
 class FailedModule:
@@ -86,6 +86,7 @@ class Board(_board.Board):
         _board.Board.__init__(self, firmware, cpu, console, files, disks=disks,
                               serials=serials)
         if heap_check == "strict":
+            from rtdl_device import heapstrict
             self.kernel.heap_strict = heapstrict.StrictHeap(self.kernel)
         # a module can never be larger than the heap: refuse bigger files before reading them
         if getattr(files, "read_limit", 0) is None:
@@ -165,14 +166,17 @@ class Board(_board.Board):
 
     def _msh(self, timeout):
         # msh's own lines go to the console too, so they interleave with the modules' output
+        from rtdl_device import msh as _msh
         return _msh.Msh(self.kernel, lambda text: self.console.write(text.encode()),
                         timeout_us=int(timeout * 1000000) if timeout else 0)
 
     def dlopen(self, path):
+        from rtdl_device import dlfcn
         self.activate()
         return dlfcn.dlopen(os.fspath(path))
 
     def dlclose(self, module):
+        from rtdl_device import dlfcn
         self.activate()
         return dlfcn.dlclose(module)
 

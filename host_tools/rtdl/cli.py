@@ -1,11 +1,9 @@
 """The `rtdl` command line: a table of subcommands, each a module with add_arguments(parser)
 and run(args) -> exit code. Every error is one line on stderr, never a traceback."""
-import argparse
 import gc
+import importlib
 import os
 import sys
-
-import importlib
 
 # (command, module in the rtdl package, help). Modules are imported only for the command that
 # runs: `rtdl verify` must not pay for unicorn, nor `rtdl build` for pyelftools.
@@ -27,7 +25,9 @@ def command_module(module_name):
 def parser(selected=None):
     """The argument parser; with `selected` (a command name) only that command's, else all
     of them (the top-level help and a misspelt command name list every command). Every
-    subparser costs a few hundred microseconds of every run."""
+    subparser costs a few hundred microseconds of every run, and argparse itself is imported
+    only here (`rtdl run`'s common form never needs it: run_cmd.quick_args)."""
+    import argparse
     top = argparse.ArgumentParser(prog="rtdl", description="RT-Thread dynamic modules on an "
                                   "emulated Cortex-M: build, run, inspect, verify.")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
@@ -51,23 +51,82 @@ def _selected_command(argv):
     return None
 
 
+class _loading:
+    """While the command's modules load. The cycle collector has nothing to find then (every
+    object made lives as long as the process), but its passes over the growing heap cost
+    ~5 ms of a 0.07 s `rtdl run`: it is off until they are loaded, and gc.freeze() then moves
+    them all out of its sight for good, so its later passes and the one at exit skip them.
+    And the device side's modules each try `from micropython import const` (MicroPython's
+    compile-time constants), which on CPython searches the whole import path in vain, ~85 us
+    a module: the failure is found once and remembered until they are loaded."""
+
+    def __enter__(self):
+        self.collecting = gc.isenabled()
+        gc.disable()
+        self.no_micropython = False
+        if "micropython" not in sys.modules:
+            try:
+                import micropython      # noqa: F401 (a CPython that has one keeps it)
+            except ImportError:
+                sys.modules["micropython"] = None       # import fails at once
+                self.no_micropython = True
+        return self
+
+    def __exit__(self, *exc):
+        if self.no_micropython and sys.modules.get("micropython", 0) is None:
+            del sys.modules["micropython"]
+        gc.freeze()
+        if self.collecting:
+            gc.enable()
+        return False
+
+
+def _arguments(argv):
+    """The parsed command line: `rtdl run`'s common form without argparse (run_cmd.quick_args),
+    anything else through the parser of the one command named."""
+    if argv and argv[0] == "run":
+        module = command_module("run_cmd")
+        args = module.quick_args(argv[1:])
+        if args is not None:
+            args.command = "run"
+            args.handler = module.run
+            return args
+    return parser(_selected_command(argv)).parse_args(argv)
+
+
 def main(argv=None):
-    if argv is None:
+    own = argv is None       # the process's own command line: its exit is main's (below)
+    if own:
         argv = sys.argv[1:]
-    args = parser(_selected_command(argv)).parse_args(argv)
-    # Everything imported so far lives as long as the process: out of the cycle collector's
-    # sight, its periodic passes and the one at exit no longer walk the ~100,000 objects of
-    # unicorn's, the stdlib's and rtdl's modules (5 ms of a 0.1 s `rtdl run`).
-    gc.freeze()
+    with _loading():
+        args = _arguments(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
     except KeyboardInterrupt:
         sys.stderr.write("rtdl %s: interrupted\n" % args.command)
-        return 130
+        code = 130
     except BrokenPipeError:
         # `rtdl symtab | head`: the reader left; say nothing more (stdout is gone).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        code = 0
+    if own and args.command == "run":
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code):
+    """End the process at once with `code` once stdout and stderr are flushed: tearing the
+    interpreter down (every module, the engine's objects) cost ~3 ms of a 0.07 s `rtdl run`
+    and does nothing a finished run needs. The board has closed its devices by then and the
+    module's files are the host's own descriptors (sandbox_io.py), written as it went, and no
+    atexit handler of rtdl's is pending. Where a flush fails, the ordinary exit reports it."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:          # None: started with the descriptor closed
+            try:
+                stream.flush()
+            except Exception:
+                return
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,12 @@ def add_arguments(p):
                         % SERIAL_SPECS)
 
 
+def set_defaults(args):
+    """What add_arguments' options hold when none is given (run_cmd.quick_args)."""
+    args.disk = []
+    args.serial = []
+
+
 def _pairs(values, option, what):
     pairs = {}
     for value in values:

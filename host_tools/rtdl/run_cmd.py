@@ -6,6 +6,7 @@ the module loads is read from DIR alone. --disk and --serial give the board host
 devices (device_options.py)."""
 import os
 import sys
+import types
 
 from rtdl import device_options
 from rtdl.api import Board
@@ -13,26 +14,52 @@ from rtdl.sandbox import SandboxFiles, device_path_of, show
 from rtdl_device.rterror import RtdlError
 
 
+# The options' defaults, read by add_arguments and by quick_args alike.
+DEFAULTS = {"root": ".", "firmware": None, "cpu": "cortex-m4", "timeout": 60.0,
+            "heap_check": "normal", "runtime": "cpython", "verbose": False}
+
+
 def add_arguments(p):
     p.add_argument("module", help="the .mo file to run")
     p.add_argument("args", nargs=argparse_remainder(), help="arguments passed to main")
-    p.add_argument("--root", default=".",
+    p.add_argument("--root", default=DEFAULTS["root"],
                    help="host directory the device's / maps to (default: the current directory)")
     device_options.add_arguments(p)
-    p.add_argument("--firmware", help="firmware ELF (default build/firmware/firmware.elf)")
-    p.add_argument("--cpu", default="cortex-m4", help="CPU model (default cortex-m4)")
-    p.add_argument("--timeout", type=float, default=60.0,
+    p.add_argument("--firmware", default=DEFAULTS["firmware"],
+                   help="firmware ELF (default build/firmware/firmware.elf)")
+    p.add_argument("--cpu", default=DEFAULTS["cpu"], help="CPU model (default cortex-m4)")
+    p.add_argument("--timeout", type=float, default=DEFAULTS["timeout"],
                    help="seconds the module may run (0: no limit; default 60)")
-    p.add_argument("--heap-check", choices=("normal", "strict"), default="normal",
+    p.add_argument("--heap-check", choices=("normal", "strict"), default=DEFAULTS["heap_check"],
                    help="strict: redzones around the module's blocks, poisoned fresh memory "
                         "and a quarantine for freed blocks, so overflows and writes after "
                         "free are reported (slower; default normal)")
-    p.add_argument("--runtime", choices=("cpython", "micropython"), default="cpython",
+    p.add_argument("--runtime", choices=("cpython", "micropython"), default=DEFAULTS["runtime"],
                    help="what runs the device side: this CPython (default) or real MicroPython "
                         "under Node, against the same board")
-    p.add_argument("--verbose", "-v", action="store_true",
+    p.add_argument("--verbose", "-v", action="store_true", default=DEFAULTS["verbose"],
                    help="report exit code and heap use on stderr, and for a CPU fault the "
                         "registers, fault status and a backtrace")
+
+
+def quick_args(argv):
+    """The parsed arguments of the commonest command lines, `[--root DIR] MODULE [ARGS...]`,
+    without argparse: importing it and building the parser cost ~3 ms of a 0.07 s run (it
+    pulls in gettext, locale and shutil). None for anything else (other options, help, an
+    option-like MODULE or DIR, and the `--` argparse treats specially): the full parser then
+    reads it, so every answer and every error stays argparse's (tests/test_cli.py checks the
+    two agree)."""
+    root = DEFAULTS["root"]
+    if len(argv) >= 2 and argv[0] == "--root":
+        root, argv = argv[1], argv[2:]
+        if not root or root.startswith("-"):
+            return None
+    if not argv or not argv[0] or argv[0].startswith("-") or "--" in argv[1:]:
+        return None
+    args = types.SimpleNamespace(**DEFAULTS)
+    args.module, args.args, args.root = argv[0], list(argv[1:]), root
+    device_options.set_defaults(args)
+    return args
 
 
 def argparse_remainder():

@@ -26,7 +26,7 @@ from . import firmware_cache
 from .console import Console
 from .cpu import REGS, SVC_PC, UnicornCpu
 from .fault_report import FaultReport
-from .memory import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, UnicornMemory
+from .memory import FLASH_BASE, FLASH_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
 # The firmware's .data/.bss objects that module calls legitimately change: newlib's reentrancy
@@ -77,8 +77,7 @@ class Board:
         import unicorn
         self.uc.ctl_set_cpu_model(getattr(unicorn.arm_const, CPU_MODELS[cpu]))
         self.uc.mem_map(FLASH_BASE, FLASH_SIZE, UC_PROT_READ | UC_PROT_EXEC)
-        self.uc.mem_map(RAM_BASE, RAM_SIZE, UC_PROT_ALL)
-        self.memory = UnicornMemory(self.uc)
+        self.memory = UnicornMemory(self.uc)     # its RAM is mapped in _load_firmware
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
         self.memory.cpu = self.cpu
@@ -171,15 +170,6 @@ class Board:
             raise FirmwareError("%s: not a firmware ELF this board can run (%s)"
                                 % (self.firmware_path, error))
         self.firmware_flags = elf.header.flags
-        loadable = []
-        for seg in elf.load_segments():
-            if seg.memsz == 0:
-                continue
-            loadable.append(b"%d %d %d\n" % (seg.vaddr, seg.filesz, seg.memsz))
-            loadable.append(data[seg.offset:seg.offset + seg.filesz])
-            self.uc.mem_write(seg.vaddr, loadable[-1])
-            if seg.memsz > seg.filesz:
-                self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
         # keyed by what the description is read from: the section headers, .symtab and its
         # strings (a tenth of the ELF, whose bulk is debugging information)
         symtab_sec = elf.section_by_name(".symtab")
@@ -190,7 +180,6 @@ class Board:
         source = b"".join([data[header.shoff:header.shoff + header.shnum * header.shentsize],
                            data[symtab_sec.offset:symtab_sec.offset + symtab_sec.size],
                            data[strtab_sec.offset:strtab_sec.offset + strtab_sec.size]])
-        self._loadable = b"".join(loadable)
         self.firmware_symbols, self._functions, self.firmware_protected = firmware_cache.cached(
             "board", source, lambda: self._describe(elf, symtab_sec))
         self.kernel_stack_top = self._sym("__kernel_stack_top")
@@ -198,6 +187,20 @@ class Board:
         # link.ld's read-only firmware-variable pages (fwguard.protect_variables)
         self.firmware_variables = (self.firmware_symbols.get("__fwvars_start", 0),
                                    self.firmware_symbols.get("__fwvars_end", 0))
+        # RAM is mapped already cut where __init__ write-protects the page at __heap_end and
+        # where _boot write-protects the firmware-variable pages
+        guard = self._sym("__heap_end")
+        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables)
+        loadable = []
+        for seg in elf.load_segments():
+            if seg.memsz == 0:
+                continue
+            loadable.append(b"%d %d %d\n" % (seg.vaddr, seg.filesz, seg.memsz))
+            loadable.append(data[seg.offset:seg.offset + seg.filesz])
+            self.uc.mem_write(seg.vaddr, loadable[-1])
+            if seg.memsz > seg.filesz:
+                self.uc.mem_write(seg.vaddr + seg.filesz, b"\0" * (seg.memsz - seg.filesz))
+        self._loadable = b"".join(loadable)
 
     def _describe(self, elf, symtab_sec):
         """(name -> address of every defined symbol, [(start, size, name)] of the functions

@@ -42,6 +42,18 @@ class UnicornMemory:
         self._clean = []
         self._flushed_runs = None  # cpu.runs at the last flush of every translated block
 
+    def map_ram(self, cuts=()):
+        """Map the RAM in pieces cut at `cuts` (the edges of pages protect() will change):
+        unicorn splits a mapping whose part changes access by copying the whole of it and
+        mapping it anew, about 1 ms for this RAM in every boot, where pieces mapped apart
+        from the start cost microseconds. A cut is a split like protect()'s (invalidate)."""
+        inside = sorted(set(cut for cut in cuts if self.ram_start < cut < self.ram_end))
+        start = self.ram_start
+        for end in inside + [self.ram_end]:
+            self.uc.mem_map(start, end - start, UC_PROT_ALL)
+            start = end
+        self._splits.update(inside)
+
     def stack_alloc(self, size):
         """A stack of at least `size` bytes in the stack region: its lowest address, with at
         least stack_gap unmapped bytes below it, or 0 when every slot is taken. A slot keeps

@@ -142,22 +142,40 @@ def test_damage_past_the_pages_is_found_at_the_next_switch_as_the_writers_fault(
     assert board.memory.read(idle.tcb, 172) == struct_before
 
 
-def test_the_pages_are_writable_again_once_the_library_is_gone(with_library, build_module,
-                                                               faulty):
+def test_the_pages_are_writable_again_once_the_heap_hands_them_out(with_library, build_module,
+                                                                   faulty):
     board, library = with_library
     contained(board, build_module, faulty("xwrite"), "data", resident=[library])
     base, size = library.image.base, library.image.size
-    read_only = [(begin, end) for begin, end, perms in board.uc.mem_regions()
-                 if begin < base + size and end >= base and not perms & UC_PROT_WRITE]
-    assert read_only, "intlib's code should be read-only while it is loaded"
+
+    def read_only():
+        return [(begin, end) for begin, end, perms in board.uc.mem_regions()
+                if begin < base + size and end >= base and not perms & UC_PROT_WRITE]
+    assert read_only(), "intlib's code should be read-only while it is loaded"
     board.dlclose(library)
     assert board.kernel.modules == []
-    for begin, end, perms in board.uc.mem_regions():
-        if begin < base + size and end >= base:
-            assert perms & UC_PROT_WRITE, (hex(begin), hex(end), perms)
+    # freed, its code pages stay read-only until the heap hands them out again
+    assert read_only()
+    block = board.heap.malloc(size)
+    assert block and block < base + size and base < block + size
+    assert read_only() == []
+    board.heap.free(block)
     # a module whose image now lies in those pages writes its own data
     after = board.exec(faulty("xwrite"), "own")
     assert (after.exit_code, after.fault) == (0, None), after
+
+
+def test_a_write_into_an_unloaded_librarys_pages_is_a_write_into_freed_memory(
+        board, build_module, faulty):
+    # the program opens the library, keeps a pointer into its constants, closes it (the
+    # last user: unloaded) and writes through the pointer
+    result = contained(board, build_module, faulty("xwrite"), "stale",
+                       faulty("intlib", lib=True))
+    message = _fault_line(result)
+    assert "mem manage fault (DACCVIOL" in message, message
+    assert re.search(r"write of 4 bytes at 0x[0-9a-f]{8} \(freed memory: the image of "
+                     r"module 'intlib' until it was unloaded\)", message), message
+    assert "the write went through" not in result.output
 
 
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])

@@ -18,9 +18,12 @@ and for a host call (Board.call), every image's writable pages are writable agai
 
 At every switch from one module to another, the firmware's variables (fwguard) and what
 integrity.py watches are compared too, so what still gets through (a control block in the
-heap) is the fault of the module that ran. An unloaded image's pages become writable again
-before its block goes back to the heap. With no page protection (memory.page_size 0) nothing
-is protected. Imports: fwguard, integrity, elf32, records, rterror.
+heap) is the fault of the module that ran. An unloaded image's read-only pages stay so while
+they are free heap memory, until the heap hands any of them out again (heap.taking): a
+library opened and closed in turn at one address then costs no permission change, and a
+store through a pointer kept into an unloaded library is a write into freed memory, named
+so. With no page protection (memory.page_size 0) nothing is protected.
+Imports: fwguard, integrity, elf32, records, rterror.
 """
 from . import elf32
 from . import fwguard
@@ -36,6 +39,13 @@ class ImageProtection:
         self.kernel = kernel
         self.running = None      # the module whose permissions are in force (None: all open)
         self.ran = []            # modules whose code ran since the last check
+        # [addr, size, module name]: read-only pages of unloaded images, left so while the
+        # heap has not handed them out again (heap.taking), so a library opened and closed
+        # in turn at one address changes no page permission; a store there is a write into
+        # freed memory
+        self.idle = []
+        self.loading = False     # install.load_image is taking the image's block
+        self.claimed = None      # that block, (addr, size)
 
     def _page(self):
         memory = self.kernel.memory
@@ -52,42 +62,42 @@ class ImageProtection:
         module.rw_open = True
         image = module.image
         page = self._page()
-        if not page or image.base % page:
-            return
-        writable = writable_parts(image)
-        start = image.base
-        end = (image.base + image.size + page - 1) // page * page
-        runs = []
-        addr = start
-        while addr < end:
-            ro = True
-            for part_addr, size in writable:
-                if part_addr < addr + page and addr < part_addr + size:
-                    ro = False
-                    break
-            if runs and runs[-1][2] == ro and runs[-1][0] + runs[-1][1] == addr:
-                runs[-1][1] += page
-            else:
-                runs.append([addr, page, ro])
-            addr += page
+        claimed = self.claimed
+        self.claimed = None
+        runs = page_runs(image, page) if page and image.base % page == 0 else ()
         memory = self.kernel.memory
+        idle = self.idle
+        fresh = []
         for addr, size, ro in runs:
             if ro:
                 module.ro_pages.append((addr, size))
-                memory.protect(addr, size, False)
+                for index in range(len(idle)):
+                    if idle[index][0] == addr and idle[index][1] == size:
+                        del idle[index]          # read-only already, as this image needs
+                        break
+                else:
+                    fresh.append((addr, size))
             else:
                 module.rw_pages.append((addr, size))
+        if claimed is not None:
+            self._release_idle(claimed[0], claimed[1])
+        for addr, size in fresh:
+            memory.protect(addr, size, False)
+        if not idle:
+            self.kernel.heap.taking = None
         # a module loaded while another runs may be written only by those holding it open
         running = self.running
         if running is not None and module not in self.allowed(running):
             self._set(module, False)
 
     def forget(self, module):
-        """Before the image's block is freed: its pages are writable again (the heap hands
-        them out next), and no other module holds it any more."""
-        memory = self.kernel.memory
-        for addr, size in getattr(module, "ro_pages", ()):
-            memory.protect(addr, size, True)
+        """Before the image's block is freed: its data pages are writable again, its read-only
+        pages stay so until the heap hands them out (idle), and no other module holds it."""
+        ro_pages = getattr(module, "ro_pages", ())
+        if ro_pages:
+            for addr, size in ro_pages:
+                self.idle.append((addr, size, module.name))
+            self.kernel.heap.taking = self._taking
         self._set(module, True)
         module.ro_pages = []
         module.rw_pages = []
@@ -97,6 +107,26 @@ class ImageProtection:
                 held.remove(module)
         if self.running is module:
             self.enter(None)
+
+    def _taking(self, addr, size):
+        """heap.taking: [addr, addr+size) is handed out; idle pages there become writable
+        (for an image's own block, keep decides which stay read-only)."""
+        if self.loading:
+            self.claimed = (addr, size)
+            return
+        self._release_idle(addr, size)
+        if not self.idle:
+            self.kernel.heap.taking = None
+
+    def _release_idle(self, addr, size):
+        memory = self.kernel.memory
+        kept = []
+        for run in self.idle:
+            if run[0] < addr + size and addr < run[0] + run[1]:
+                memory.protect(run[0], run[1], True)
+            else:
+                kept.append(run)
+        self.idle = kept
 
     # ------------------------------------------------------------- who holds whom -------
     def opened(self, module):
@@ -195,6 +225,10 @@ class ImageProtection:
         text = str(fault)
         if _RO_TEXT not in text:
             return fault
+        for addr, size, name in self.idle:
+            if addr <= address < addr + size:
+                where = "freed memory: the image of module '%s' until it was unloaded" % name
+                return _explained(fault, where)
         for module in self.kernel.modules:
             image = module.image
             page = self._page() or 1
@@ -202,13 +236,44 @@ class ImageProtection:
                     (image.base + image.size + page - 1) // page * page:
                 continue
             where = "image of module '%s': %s" % (module.name, section_at(module, address))
-            new = ModuleFault(text.replace(_RO_TEXT, "(%s)" % where), address, fault.kind)
-            new.report = fault.report
-            report = fault.report
-            if report is not None and hasattr(report, "detail"):
-                report.detail = report.detail.replace(_RO_TEXT, "(%s)" % where)
-            return new
+            return _explained(fault, where)
         return fault
+
+
+def _explained(fault, where):
+    """`fault` with "(read-only memory)" in its line (and report) replaced by "(where)"."""
+    new = ModuleFault(str(fault).replace(_RO_TEXT, "(%s)" % where), fault.address, fault.kind)
+    new.report = fault.report
+    report = fault.report
+    if report is not None and hasattr(report, "detail"):
+        report.detail = report.detail.replace(_RO_TEXT, "(%s)" % where)
+    return new
+
+
+def page_runs(image, page):
+    """[[address, size, read_only]] of the image's pages, neighbours of one kind merged;
+    kept on the image, which the link cache hands back for a load at the same address."""
+    key = (image.base, image.size, page)
+    known = getattr(image, "page_runs", None)
+    if known is not None and known[0] == key:
+        return known[1]
+    writable = writable_parts(image)
+    end = (image.base + image.size + page - 1) // page * page
+    runs = []
+    addr = image.base
+    while addr < end:
+        ro = True
+        for part_addr, size in writable:
+            if part_addr < addr + page and addr < part_addr + size:
+                ro = False
+                break
+        if runs and runs[-1][2] == ro and runs[-1][0] + runs[-1][1] == addr:
+            runs[-1][1] += page
+        else:
+            runs.append([addr, page, ro])
+        addr += page
+    image.page_runs = (key, runs)
+    return runs
 
 
 def writable_parts(image):

@@ -131,9 +131,14 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache
         if image is None:
             image = prepare(elf, placement, base, resolve)
             payload = bytes(image.data)
+            memory.write(base, payload)
         else:
             payload = known.payload
-        memory.write(base, payload)
+            # the same image at the same address: its code pages may still hold it, read-only
+            # (imageprot keeps an unloaded image's pages so), where a write costs unicorn a
+            # permission change and a compare costs a read
+            if memory.read(base, len(payload)) != payload:
+                memory.write(base, payload)
         memory.invalidate(base, placement.size)
     except Exception:
         if aligned:

@@ -132,13 +132,17 @@ class Lifecycle:
         handle = kernel.heap.malloc(MODULE_STRUCT_SIZE)
         if not handle:
             raise HeapError("%s: no memory for the module object" % path)
+        kernel.imageprot.loading = True
         try:
             module.image = loader.load_image(data, path, kernel.heap, kernel.memory,
                                              kernel.symbols.find, None, kernel.target,
                                              self.linked)
         except Exception:
+            kernel.imageprot.loading = False
+            kernel.imageprot.claimed = None
             kernel.heap.free(handle)
             raise
+        kernel.imageprot.loading = False
         module.handle = handle
         image = module.image
         integrity.keep_image(module)

@@ -109,6 +109,9 @@ class SmallMemHeap:
         # record then holds live headers only: a header merged away is dropped from it.
         self.cpu = None
         self.trusted_runs = None
+        # called with (address, size) of every block malloc hands out, or None: imageprot
+        # keeps an unloaded image's read-only pages so until the heap hands them out again
+        self.taking = None
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
@@ -236,6 +239,7 @@ class SmallMemHeap:
                         self.max_used = used
                     if off == self._lfree:
                         self._lfree = off2
+                    got = size
                 else:
                     self._put(off, 1, nxt, h[3], name)
                     self._account(nxt - off)
@@ -247,7 +251,11 @@ class SmallMemHeap:
                                 break
                             lf = lh[2]
                         self._lfree = lf
-                return self.begin + off + hs
+                    got = nxt - off - hs
+                addr = self.begin + off + hs
+                if self.taking is not None:
+                    self.taking(addr, got)
+                return addr
             off = nxt
         return 0
 

@@ -7,6 +7,8 @@
  *   prog  the .data of the program argv[2], which it starts to run alongside
  *   tcb   tidle0's struct rt_thread (no page guards it) while argv[2] runs alongside: found
  *         at the next switch to that program, as this module's fault
+ *   stale a page of constants of the library argv[2], which it opened and closed again:
+ *         freed memory
  * and writes nothing wild by:
  *   const intlib's constants (a whole page of lib_table), though it holds intlib open
  *   api   intlib held open with dlopen: intlib's functions change intlib's data
@@ -42,6 +44,14 @@ int main(int argc, char **argv)
         word = lib_word("lib_zero");
     else if (strcmp(what, "text") == 0)
         word = (volatile int *)((rt_uint32_t)lib_word("lib_add") & ~1u);
+    else if (strcmp(what, "stale") == 0 && argc > 2) {
+        void *lib = dlopen(argv[2], RTLD_NOW);
+        rt_uint32_t table = lib ? (rt_uint32_t)dlsym(lib, "lib_table") : 0;
+        if (!table)
+            return 2;
+        dlclose(lib);
+        word = (volatile int *)((table + 1024) & ~1023u);
+    }
     if (word) {
         *word = 0xde00de00;
         rt_kprintf("the write went through\n");

@@ -9,16 +9,21 @@ os.stat shows the same unchanged file, and since no module code runs between dlo
 dlclose, the end-of-module checks (heap headers, firmware variables, control blocks, other
 modules' code, firmware data) and the code-cache invalidation are skipped: they already ran
 after the last code ran, and only code changes what they check (a load that ran a
-constructor gets all of them). The heap reads its headers from its own record meanwhile.
-What is left, from cProfile's shares of a 24 us cycle on the 2-core host of these figures
-(cProfile overstates the many small calls): the heap's logic in Python, two rt_malloc and two
-rt_free (7 us); the calls of dlopen and dlclose, their step generators and load_steps
-(7 us); nine emulated-memory writes (4 us: the image, the module's struct rt_dlmodule, six
-heap headers and rt_malloc_align's word below the block); the module's end in free_memory
-(2.5 us: its threads, objects, hooks, files, devices and blocks, all found empty); the
-os.stat that proves the kept bytes current (1.5 us); the link-cache lookup and load_image
-(1.4 us); packing the struct (0.6 us) and the code-cache bookkeeping (0.3 us). The first
-load of a file still parses and links it, as every load did before (0.37 ms, 155x the copy).
+constructor gets all of them). The heap reads its headers from its own record meanwhile. Since
+other modules' images are write-protected (imageprot.py), a load also sorts the image's pages
+into read-only and writable runs (kept on the cached image) and protects the read-only ones;
+an unloaded image's read-only pages stay so until the heap hands them out again, so the same
+library loaded again at the same address changes no permission and its cached bytes are
+compared with memory (a 7 KiB read, ~2 us) instead of written into read-only pages (a kernel
+write there costs unicorn a permission change). What is left of a ~30 us cycle (timed
+alone; the suite's own figure varies between 32 and 50 us with the host's load): the heap's
+logic in Python, two rt_malloc and two rt_free (about 10 us); the calls of dlopen and dlclose,
+their step generators and load_steps (about 7 us); seven emulated-memory writes (6 us: the
+module's struct rt_dlmodule, five heap headers and rt_malloc_align's word below the block);
+the compare of the cached image with memory (2 us); the module's end in free_memory (2.5 us:
+its threads, objects, hooks, files, devices and blocks, all found empty); the os.stat that
+proves the kept bytes current (1.5 us); the link-cache lookup, load_image and the page runs
+(2 us). The first load of a file still parses and links it (0.37 ms, 155x the copy).
 """
 import os
 

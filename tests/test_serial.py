@@ -61,12 +61,13 @@ def read_exactly(read, count):
     return data
 
 
-def pty_exchange(path, data):
+def pty_exchange(path, data, pause=0):
     """Open the pty at `path` as a terminal program would, send `data` and read as many bytes
-    back."""
+    back (after `pause` seconds)."""
     fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
     try:
         os.write(fd, data)
+        time.sleep(pause)
 
         def read():
             if select.select([fd], [], [], 1)[0]:
@@ -85,6 +86,17 @@ def test_pty_echo_through_the_printed_path(root):
     assert echoed == b"hello pty\r\n"
     assert process.returncode == 0, err
     assert out.decode().splitlines() == ["open uart1 ref 1", "echoed 11 bytes, with indications"]
+
+
+def test_a_slow_terminal_program_still_reads_what_was_sent_before_the_run_ended(root):
+    # the module echoes and ends while the reader sleeps: the board waits for it to read the
+    # echo before it closes the pty (closing hangs the line up and drops unread bytes)
+    process = start(root, "--serial", "uart1=pty", root / "dev_echo.mo", "uart1", "11", "20000")
+    path = announced(process, r"rtdl: serial uart1: pty (\S+)")
+    echoed = pty_exchange(path, b"hello pty\r\n", pause=0.3)
+    out, err = process.communicate(timeout=60)
+    assert echoed == b"hello pty\r\n"
+    assert process.returncode == 0, err
 
 
 def test_tcp_echo_on_127_0_0_1(root):

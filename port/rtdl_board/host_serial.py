@@ -115,8 +115,34 @@ class PtyTransport(Transport):
     def close(self):
         if self.alive:
             self.alive = False
+            self._drain()
             os.close(self.master)
             os.close(self.follower)
+
+    def _drain(self, stall=0.5, limit=3.0):
+        """Wait while a terminal program is still reading what the device sent last: closing
+        the master hangs the line up and drops the unread bytes. Gives up when the unread
+        count stops going down for `stall` seconds (nobody listens: lost, as on a UART with
+        no cable) or after `limit`."""
+        import fcntl
+        import termios
+        buf = bytearray(4)
+        start = last_change = time.monotonic()
+        previous = None
+        while True:
+            try:
+                fcntl.ioctl(self.follower, termios.FIONREAD, buf)
+            except OSError:
+                return
+            unread = int.from_bytes(buf, sys.byteorder)
+            now = time.monotonic()
+            if unread == 0 or now - start > limit:
+                return
+            if unread != previous:
+                previous, last_change = unread, now
+            elif now - last_change > stall:
+                return
+            time.sleep(0.01)
 
 
 class TcpTransport(Transport):

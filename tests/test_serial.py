@@ -161,6 +161,14 @@ def test_a_run_that_only_sleeps_stays_deterministic_beside_a_line(firmware, buil
     assert end - start == 1500 * 10**6
 
 
+def test_idle_hooks_run_while_the_board_waits_for_a_host_line(firmware, build_module):
+    # nothing is ready and a line is open: the idle thread still calls the hooks while the
+    # host time passes (as on a board, where tidle0 runs whenever nothing else does)
+    with Board(firmware, serials={"uart1": "cmd:sleep 30"}) as board:
+        result = board.exec(build_module("idle_serial.c"), "uart1", timeout=30)
+    assert (result.exit_code, result.output) == (0, "idle hook ran\n"), result
+
+
 def test_ymodem_receives_a_file_from_lrzsz_sb(tmp_path):
     if shutil.which("sb") is None:
         pytest.fail("lrzsz's sb is missing: `make setup` installs it")

@@ -192,6 +192,16 @@ class Scheduler:
         limit = HOST_WAIT_US
         if wake is not None:
             limit = min(limit, max(wake - kernel.tick, 0) * kernel.tick_us)
+        if kernel.hooks.has_idle_hooks():
+            # the idle thread calls the hooks while that host time passes (a slice at most);
+            # the lines are looked at between slices (svc_device.interrupts)
+            span = limit // kernel.tick_us
+            if until_tick is not None:
+                span = min(span, until_tick - kernel.tick)
+            if span > 0:
+                self.to_idle()
+                kernel.tick += kernel.hooks.run_idle(span)
+            return until_tick is None or kernel.tick < until_tick
         started = ticks_us()
         if limit > 0:
             kernel.devices.wait(limit)

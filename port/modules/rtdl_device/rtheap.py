@@ -271,16 +271,18 @@ class SmallMemHeap:
         off2 = off + hs + size if split else nxt
         left = self._left
         held = None
-        if left or self._left_word is not None:
-            # its new owner writes the block: what was left in it is no longer known
+        if left:
             held = left.pop(off2, None) if split else None
             if held is not None and not self._still():
                 held = None
-            for dead in [dead for dead in left if off < dead < off2]:
-                del left[dead]
-            word = self._left_word
-            if word is not None and begin + off < word[0] < begin + off2:
-                self._left_word = None
+            for dead in left:
+                if off < dead < off2:
+                    # its new owner writes the block: what was left in it is no longer known
+                    self._left = dict((k, v) for k, v in left.items() if not off < k < off2)
+                    break
+        word = self._left_word
+        if word is not None and begin + off < word[0] < begin + off2:
+            self._left_word = None
         if split:
             # split: the rest becomes a free block between this one and the next
             raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, nxt, off, FREE_OWNER)

@@ -39,6 +39,7 @@ MIN_SIZE = const(12)
 _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
 _CHUNK = const(4096)
+_TAKEN_KEPT = const(8)
 _unpack = struct.unpack
 _unpack_from = struct.unpack_from
 _pack = struct.pack
@@ -112,6 +113,10 @@ class SmallMemHeap:
         # called with (address, size) of every block malloc hands out, or None: imageprot
         # keeps an unloaded image's read-only pages so until the heap hands them out again
         self.taking = None
+        # blocks handed out so far, and [count, start, end) of the last few: a mark for
+        # taken_since (a caller that knows what it left in a block it freed)
+        self.handed = 0
+        self._taken = []
         # What the heap last wrote into what is now free space, while memory still holds it:
         # offset -> the header bytes of a block merged away, and (address, value) of
         # malloc_align's word below its block. Valid while no target code has run since
@@ -312,6 +317,12 @@ class SmallMemHeap:
                     lf = lh[2]
             self._lfree = lf
         addr = begin + off + hs
+        handed = self.handed + 1
+        self.handed = handed
+        taken = self._taken
+        taken.append((handed, addr, addr + got))
+        if len(taken) > _TAKEN_KEPT:
+            del taken[0]
         if self.taking is not None:
             self.taking(addr, got)
         return addr
@@ -502,6 +513,26 @@ class SmallMemHeap:
         """The 4-character owner name stored in the used block at `ptr`."""
         off, h, ph = self._block(ptr, "owner_of")
         return _owner_str(h[4])
+
+    def taken_since(self, mark, addr, end):
+        """How many blocks handed out after `mark` (a value of `handed`) overlap [addr, end);
+        None when that reaches back further than the heap remembers."""
+        taken = self._taken
+        if mark < self.handed - len(taken):
+            return None
+        count = 0
+        for handed, start, stop in taken:
+            if handed > mark and start < end and addr < stop:
+                count += 1
+        return count
+
+    def quiet_runs(self):
+        """cpu.runs while no target code runs (what the heap left is known only then), or
+        None."""
+        cpu = self.cpu
+        if cpu is None or cpu.running:
+            return None
+        return cpu.runs
 
     def info(self):
         """rt_memory_info: (total, used, max_used)."""

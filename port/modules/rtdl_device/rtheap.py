@@ -118,13 +118,12 @@ class SmallMemHeap:
         self.handed = 0
         self._taken = []
         # What the heap last wrote into what is now free space, while memory still holds it:
-        # offset -> the header bytes of a block merged away, and (address, value) of
-        # malloc_align's word below its block. Valid while no target code has run since
-        # (`_left_runs`: cpu.runs then) and no block handed out covers it (_take drops it):
-        # a block opened and closed in turn then finds its headers already in place.
+        # offset -> (header bytes, cpu.runs, `handed`) of a block merged away, and (address,
+        # value, cpu.runs, `handed`) of malloc_align's word below its block. Memory holds it
+        # while no target code has run since and no block handed out since covers it
+        # (_held): a block opened and closed in turn finds its headers already in place.
         self._left = {}
         self._left_word = None
-        self._left_runs = None
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
@@ -172,21 +171,23 @@ class SmallMemHeap:
         if self._left:
             self._left.pop(off, None)       # a live header again: _left holds dead ones only
 
-    def _still(self):
-        """Memory still holds what _left records: no target code ran since it was kept."""
+    def _held(self, left, addr, end, own):
+        """Memory still holds the `left` entry (see __init__) at [addr, end): no target code
+        ran since it was left, and `own` blocks at most (the caller's) were handed out over it
+        since."""
         cpu = self.cpu
-        return cpu is not None and not cpu.running and cpu.runs == self._left_runs
+        return (left is not None and cpu is not None and not cpu.running and cpu.runs == left[-2]
+                and self.taken_since(left[-1], addr, end) == own)
 
     def _leave(self, off, raw):
         """The header `raw` at `off` left in memory as its block merges into free space."""
         cpu = self.cpu
         if cpu is None or cpu.running:
             return
-        if cpu.runs != self._left_runs or len(self._left) >= 16:
-            self._left = {}
-            self._left_word = None
-            self._left_runs = cpu.runs
-        self._left[off] = raw
+        left = self._left
+        if len(left) >= 16:
+            left = self._left = {}
+        left[off] = (raw, cpu.runs, self.handed)
 
     def _set_prev(self, off, prv):
         if off != self._endoff:
@@ -274,24 +275,15 @@ class SmallMemHeap:
         name = DEFAULT_OWNER if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
         split = nxt - off - hs >= size + hs + self._min
         off2 = off + hs + size if split else nxt
-        left = self._left
         held = None
-        if left:
-            held = left.pop(off2, None) if split else None
-            if held is not None and not self._still():
+        if split and self._left:
+            held = self._left.pop(off2, None)
+            if held is not None and not self._held(held, begin + off2, begin + off2 + hs, 0):
                 held = None
-            for dead in left:
-                if off < dead < off2:
-                    # its new owner writes the block: what was left in it is no longer known
-                    self._left = dict((k, v) for k, v in left.items() if not off < k < off2)
-                    break
-        word = self._left_word
-        if word is not None and begin + off < word[0] < begin + off2:
-            self._left_word = None
         if split:
             # split: the rest becomes a free block between this one and the next
             raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, nxt, off, FREE_OWNER)
-            if raw != held:
+            if held is None or raw != held[0]:
                 write(begin + off2, raw)
             shadow[off2] = raw
             if nxt != eo:
@@ -468,27 +460,23 @@ class SmallMemHeap:
             raise HeapError("malloc_align: alignment %d is not a power of two" % align, EINVAL)
         if size <= 0:
             return 0
-        word = self._left_word
-        self._left_word = None          # the block malloc hands out below may hold it
         p = self.malloc(((size + 3) & ~3) + align, owner)
         if not p:
-            self._left_word = word
             return 0
         if p & (align - 1):
             a = (p + align - 1) & ~(align - 1)
         else:
             a = p + align
-        if word is None or word[0] != a - 4 or word[1] != p or not self._still():
+        word = self._left_word
+        if word is None or word[0] != a - 4 or word[1] != p or \
+                not self._held(word, a - 4, a, 1):
             self.memory.write32(a - 4, p)
         self.aligned_blocks[a] = p
         cpu = self.cpu
-        if cpu is not None and not cpu.running:
-            # kept for its free_align: the kernel writes the image from `a` on, only target
-            # code (a new run) could change the word
-            if cpu.runs != self._left_runs:
-                self._left = {}
-                self._left_runs = cpu.runs
-            self._left_word = (a - 4, p)
+        # kept for the next malloc_align here: the kernel writes the image from `a` on, only
+        # target code (a new run) or a block handed out over it (taken_since) changes it
+        self._left_word = None if cpu is None or cpu.running else \
+            (a - 4, p, cpu.runs, self.handed)
         return a
 
     def free_align(self, ptr):
@@ -521,8 +509,10 @@ class SmallMemHeap:
         if mark < self.handed - len(taken):
             return None
         count = 0
-        for handed, start, stop in taken:
-            if handed > mark and start < end and addr < stop:
+        for handed, start, stop in reversed(taken):
+            if handed <= mark:
+                break
+            if start < end and addr < stop:
                 count += 1
         return count
 

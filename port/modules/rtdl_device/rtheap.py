@@ -378,7 +378,7 @@ class SmallMemHeap:
             raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, stop, prv, FREE_OWNER)
             write(begin + off, raw)
             shadow[off] = raw
-            if stop != nxt:
+            if stop != nxt and stop != eo:
                 self._set_prev(stop, off)
         self._lfree = lfree
 

@@ -13,17 +13,21 @@ constructor gets all of them). The heap reads its headers from its own record me
 other modules' images are write-protected (imageprot.py), a load also sorts the image's pages
 into read-only and writable runs (kept on the cached image) and protects the read-only ones;
 an unloaded image's read-only pages stay so until the heap hands them out again, so the same
-library loaded again at the same address changes no permission and its cached bytes are
-compared with memory (a 7 KiB read, ~2 us) instead of written into read-only pages (a kernel
-write there costs unicorn a permission change). What is left of a ~30 us cycle (timed
-alone; the suite's own figure varies between 32 and 50 us with the host's load): the heap's
-logic in Python, two rt_malloc and two rt_free (about 10 us); the calls of dlopen and dlclose,
-their step generators and load_steps (about 7 us); seven emulated-memory writes (6 us: the
-module's struct rt_dlmodule, five heap headers and rt_malloc_align's word below the block);
-the compare of the cached image with memory (2 us); the module's end in free_memory (2.5 us:
-its threads, objects, hooks, files, devices and blocks, all found empty); the os.stat that
-proves the kept bytes current (1.5 us); the link-cache lookup, load_image and the page runs
-(2 us). The first load of a file still parses and links it (0.37 ms, 155x the copy).
+library loaded again at the same address changes no permission. What such a cycle left in
+memory is not written again while memory still holds it - no target code ran since, and the
+heap (which counts the blocks it hands out: rtheap.taken_since) handed out nothing over it
+but the block taken for it again: the free headers split off behind the two blocks,
+rt_malloc_align's word below the image, the module's struct rt_dlmodule, and the cached image,
+which is then not even compared with memory (before: a 7 KiB read, ~2 us). What is left of a
+~25 us cycle (timed alone, from ~29 us; the suite's own figure varies between 26 and 29 us
+with the host's load): the heap's logic in Python, two rt_malloc and two rt_free (about 7 us);
+four emulated-memory writes (3.5 us: the two headers made used at dlopen and free again at
+dlclose, which target code must see); HostFiles' os.stat proving the kept bytes current and its
+lookup (2.4 us); the rest, about 12 us, is some forty Python calls: dlopen and dlclose
+through dlfcn and the kernel, their step generators, load_steps and load_image, the link-cache
+lookup, the page runs, the module struct's bytes and the module's end in free_memory (its
+threads, objects, hooks, files, devices and blocks, all found empty). The first load of a
+file still parses and links it (0.37 ms, 155x the copy).
 """
 import os
 

@@ -159,3 +159,97 @@ def test_host_files_keep_unchanged_bytes_and_see_every_change(tmp_path):
     with open(fresh, "wb") as f:              # changed just before the read: not kept
         f.write(b"D")
     assert files.read(fresh) == b"D" and files.read(fresh) is not files.read(fresh)
+
+
+def _heap_region(board):
+    heap = board.heap
+    return board.memory.read(heap.begin, heap.end - heap.begin)
+
+
+def _loaded(board, module):
+    """What a load writes: every live heap header, the struct rt_dlmodule, malloc_align's
+    word below the image and the image's bytes."""
+    heap, memory = board.heap, board.memory
+    headers = [memory.read(heap.begin + off, 16) == raw for off, raw in heap.shadow.items()]
+    assert all(headers)
+    image = module.image
+    return (memory.read(module.handle, 44), memory.read(image.base - 4, 4),
+            memory.read(image.base, len(image.data)), bytes(image.data))
+
+
+def test_a_library_opened_in_turn_leaves_memory_as_a_fresh_load_does(board, tmp_path):
+    # headers, malloc_align's word, the struct rt_dlmodule and the image that the heap and
+    # the loader skip writing when memory still holds them: the heap's bytes after each
+    # quiet cycle are the bytes after the first one, which wrote everything
+    path = _library(str(tmp_path / "turns.so"), 5)
+    board.dlclose(board.dlopen(path))
+    writes = []
+    memory = board.memory
+    write = memory.write
+
+    def counting(addr, data):
+        writes.append((addr, len(data)))
+        write(addr, data)
+    module = board.dlopen(path)
+    after_open = _heap_region(board)
+    board.dlclose(module)
+    after_close = _heap_region(board)
+    memory.write = counting
+    try:
+        for _ in range(3):
+            module = board.dlopen(path)
+            assert _heap_region(board) == after_open
+            board.dlclose(module)
+            assert _heap_region(board) == after_close
+    finally:
+        del memory.write
+    # two headers made used at dlopen and freed again at dlclose: nothing else is written
+    assert len(writes) == 3 * 4, writes
+    board.heap.check()
+
+
+def test_what_a_library_left_is_written_again_once_its_memory_was_handed_out(board, tmp_path):
+    # the kernel takes the very memory an unloaded library left (its image, struct, headers)
+    # and scribbles over it: the next load writes everything again and runs
+    path = _library(str(tmp_path / "scribbled.so"), 9)
+    board.dlclose(board.dlopen(path))
+    module = board.dlopen(path)
+    base, handle = module.image.base, module.handle
+    opened = _loaded(board, module)
+    board.dlclose(module)
+    heap = board.heap
+    block = heap.malloc(base - handle + 16 * 1024)
+    assert block <= handle
+    board.memory.write(block, b"\xa5" * (base - block + 8 * 1024))
+    heap.free(block)
+    module = board.dlopen(path)
+    assert (module.image.base, module.handle) == (base, handle)
+    assert _loaded(board, module) == opened
+    assert board.call(module, "value") == 9 and board.call(module, "via_table") == 10
+    board.dlclose(module)
+    heap.check()
+
+
+def test_what_a_library_left_is_written_again_after_code_ran(board, tmp_path):
+    # code that runs between an unload and the next load may change anything it left
+    path = _library(str(tmp_path / "ran.so"), 4)
+    heap = board.heap
+    smash = heap.malloc(16)                   # below the library's blocks
+    memory = board.memory
+    # str r1, [r0]; str r1, [r0, #4]; bx lr with r1 = 0xdeadbeef passed in
+    memory.write(smash, bytes([0x01, 0x60, 0x41, 0x60, 0x70, 0x47]))
+    memory.invalidate(smash, 6)
+    board.dlclose(board.dlopen(path))
+    module = board.dlopen(path)
+    base, handle = module.image.base, module.handle
+    opened = _loaded(board, module)
+    board.dlclose(module)
+    board.cpu.call(smash | 1, (handle, 0xDEADBEEF))
+    board.cpu.call(smash | 1, (base - 8, 0xDEADBEEF))      # and malloc_align's word
+    module = board.dlopen(path)
+    assert (module.image.base, module.handle) == (base, handle)
+    assert _loaded(board, module) == opened
+    assert board.call(module, "value") == 4
+    board.dlclose(module)
+    heap.free(smash)
+    heap.check()

@@ -32,6 +32,16 @@ from rtdl_device.rterror import ModuleFault, RtdlError
 
 # heapstrict, msh and dlfcn are imported where they are used: `rtdl run` of a plain module
 # needs none of them, and each module imported is start-up time of every run.
+_DLFCN = []
+
+
+def _dlfcn():
+    """rtdl_device.dlfcn, imported at its first use (an import statement costs a dlopen +
+    dlclose cycle about half a microsecond)."""
+    if not _DLFCN:
+        from rtdl_device import dlfcn
+        _DLFCN.append(dlfcn)
+    return _DLFCN[0]
 
 
 class FailedModule:
@@ -171,14 +181,12 @@ class Board(_board.Board):
                         timeout_us=int(timeout * 1000000) if timeout else 0)
 
     def dlopen(self, path):
-        from rtdl_device import dlfcn
-        self.activate()
-        return dlfcn.dlopen(os.fspath(path))
+        dlmodule.attach(self.kernel)             # activate(), in the hot path of a plugin loop
+        return _dlfcn().dlopen(os.fspath(path))
 
     def dlclose(self, module):
-        from rtdl_device import dlfcn
-        self.activate()
-        return dlfcn.dlclose(module)
+        dlmodule.attach(self.kernel)
+        return _dlfcn().dlclose(module)
 
     def symbol(self, module, name):
         """Address of a module's defined symbol (dlsym); raises if it has none."""

@@ -57,30 +57,29 @@ class ImageProtection:
     def keep(self, module):
         """At load, after integrity.keep_image: split the image into runs of read-only and
         writable pages and make the read-only ones so."""
-        module.ro_pages = []
-        module.rw_pages = []
         module.rw_open = True
         image = module.image
         page = self._page()
         claimed = self.claimed
         self.claimed = None
-        runs = page_runs(image, page) if page and image.base % page == 0 else ()
-        memory = self.kernel.memory
+        if page and image.base % page == 0:
+            ro_pages, rw_pages = page_kinds(image, page)
+        else:
+            ro_pages = rw_pages = ()
+        module.ro_pages = list(ro_pages)
+        module.rw_pages = list(rw_pages)
         idle = self.idle
         fresh = []
-        for addr, size, ro in runs:
-            if ro:
-                module.ro_pages.append((addr, size))
-                for index in range(len(idle)):
-                    if idle[index][0] == addr and idle[index][1] == size:
-                        del idle[index]          # read-only already, as this image needs
-                        break
-                else:
-                    fresh.append((addr, size))
+        for addr, size in ro_pages:
+            for index in range(len(idle)):
+                if idle[index][0] == addr and idle[index][1] == size:
+                    del idle[index]          # read-only already, as this image needs
+                    break
             else:
-                module.rw_pages.append((addr, size))
+                fresh.append((addr, size))
         if claimed is not None:
             self._release_idle(claimed[0], claimed[1])
+        memory = self.kernel.memory
         for addr, size in fresh:
             memory.protect(addr, size, False)
         if not idle:
@@ -248,6 +247,19 @@ def _explained(fault, where):
     if report is not None and hasattr(report, "detail"):
         report.detail = report.detail.replace(_RO_TEXT, "(%s)" % where)
     return new
+
+
+def page_kinds(image, page):
+    """([(address, size)] of its read-only page runs, [...] of its writable ones), from
+    page_runs and kept with them."""
+    known = getattr(image, "page_kinds", None)
+    runs = page_runs(image, page)
+    if known is not None and known[0] is runs:
+        return known[1]
+    kinds = ([(addr, size) for addr, size, ro in runs if ro],
+             [(addr, size) for addr, size, ro in runs if not ro])
+    image.page_kinds = (runs, kinds)
+    return kinds
 
 
 def page_runs(image, page):

@@ -94,6 +94,19 @@ def image_block(placement, page):
     return size, align
 
 
+def _still_in_memory(heap, image, base, size):
+    """Memory still holds `image` as it was last written or compared at this address: no
+    target code has run since (nothing else writes a loaded image), and since its block was
+    freed (lifecycle.free_memory marks image.freed_at) the heap has handed out nothing over
+    it but the block it has just taken for it again."""
+    freed = image.freed_at
+    image.freed_at = None
+    if freed is None or image.written_runs is None:
+        return False
+    return heap.quiet_runs() == image.written_runs and \
+        heap.taken_since(freed, base, base + size) == 1
+
+
 def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache=None):
     """Load into the heap: allocate one block, link there, write it to target memory.
 
@@ -137,9 +150,12 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache
             # the same image at the same address: its code pages may still hold it, read-only
             # (imageprot keeps an unloaded image's pages so), where a write costs unicorn a
             # permission change and a compare costs a read
-            if memory.read(base, len(payload)) != payload:
+            if not _still_in_memory(heap, image, base, len(payload)) and \
+                    memory.read(base, len(payload)) != payload:
                 memory.write(base, payload)
         memory.invalidate(base, placement.size)
+        # memory holds the image now; while no target code runs, only the kernel writes it
+        image.written_runs = heap.quiet_runs() if hasattr(heap, "quiet_runs") else None
     except Exception:
         if aligned:
             heap.free_align(base)

@@ -72,6 +72,9 @@ class Lifecycle:
         # was last put back (-1: not yet)
         self.checked_at = -1
         self.restored_at = -1
+        # (address, bytes, code_runs() then, heap.handed after the free) of the struct
+        # rt_dlmodule the last module freed left in memory (write_struct), or None
+        self._struct_left = None
 
     # ------------------------------------------------------------- finding modules ------
     def find(self, name):
@@ -94,9 +97,24 @@ class Lifecycle:
 
     def write_struct(self, module):
         """Refresh the module's struct rt_dlmodule in target memory (its C handle)."""
-        if not module.handle:
+        handle = module.handle
+        if not handle:
             return
-        self.kernel.memory.write(module.handle, self.struct_bytes(module))
+        raw = self.struct_bytes(module)
+        runs = self.code_runs()
+        left = self._struct_left
+        if left is not None:
+            self._struct_left = None
+            # the same bytes a module freed at this address left there: memory still holds
+            # them when no target code ran since they were written and the heap handed out
+            # nothing over them but this module's own block
+            if (left[0] == handle and left[1] == raw and runs is not None and left[2] == runs
+                    and self.kernel.heap.taken_since(left[3], handle,
+                                                     handle + MODULE_STRUCT_SIZE) == 1):
+                module.struct_written = (raw, runs)
+                return
+        self.kernel.memory.write(handle, raw)
+        module.struct_written = (raw, runs)
 
     def struct_bytes(self, module):
         """The struct rt_dlmodule the kernel keeps for `module` (integrity.py compares it)."""
@@ -352,8 +370,15 @@ class Lifecycle:
                 kernel.heap.free_align(image.base)
             else:
                 kernel.heap.free(image.base)
+            # what it left in memory stays known to install.py until the heap hands it out
+            image.freed_at = getattr(kernel.heap, "handed", None)
         if module.handle:
             kernel.heap.free(module.handle)
+            written = getattr(module, "struct_written", None)
+            handed = getattr(kernel.heap, "handed", None)
+            if written is not None and written[1] is not None and written[1] == runs and \
+                    handed is not None:
+                self._struct_left = (module.handle, written[0], written[1], handed)
             module.handle = 0
         module.state = STAT_CLOSED
         if module in kernel.modules:

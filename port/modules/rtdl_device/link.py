@@ -39,6 +39,10 @@ class Image:
         self.weak_zero = []
         self.got = []
         self.plan = None
+        # install.py: cpu.runs when memory last held this image (written or compared), and
+        # the heap's `handed` count when its block was freed (None: unknown)
+        self.written_runs = None
+        self.freed_at = None
 
     @property
     def size(self):

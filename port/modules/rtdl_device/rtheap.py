@@ -39,6 +39,7 @@ MIN_SIZE = const(12)
 _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
 _CHUNK = const(4096)
+_TAKEN_KEPT = const(8)
 _unpack = struct.unpack
 _unpack_from = struct.unpack_from
 _pack = struct.pack
@@ -112,6 +113,17 @@ class SmallMemHeap:
         # called with (address, size) of every block malloc hands out, or None: imageprot
         # keeps an unloaded image's read-only pages so until the heap hands them out again
         self.taking = None
+        # blocks handed out so far, and [count, start, end) of the last few: a mark for
+        # taken_since (a caller that knows what it left in a block it freed)
+        self.handed = 0
+        self._taken = []
+        # What the heap last wrote into what is now free space, while memory still holds it:
+        # offset -> (header bytes, cpu.runs, `handed`) of a block merged away, and (address,
+        # value, cpu.runs, `handed`) of malloc_align's word below its block. Memory holds it
+        # while no target code has run since and no block handed out since covers it
+        # (_held): a block opened and closed in turn finds its headers already in place.
+        self._left = {}
+        self._left_word = None
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
@@ -156,6 +168,26 @@ class SmallMemHeap:
         raw = _pack(_HDR_FMT, HEAP_MAGIC, used, nxt, prv, owner)
         self.memory.write(self.begin + off, raw)
         self.shadow[off] = raw
+        if self._left:
+            self._left.pop(off, None)       # a live header again: _left holds dead ones only
+
+    def _held(self, left, addr, end, own):
+        """Memory still holds the `left` entry (see __init__) at [addr, end): no target code
+        ran since it was left, and `own` blocks at most (the caller's) were handed out over it
+        since."""
+        cpu = self.cpu
+        return (left is not None and cpu is not None and not cpu.running and cpu.runs == left[-2]
+                and self.taken_since(left[-1], addr, end) == own)
+
+    def _leave(self, off, raw):
+        """The header `raw` at `off` left in memory as its block merges into free space."""
+        cpu = self.cpu
+        if cpu is None or cpu.running:
+            return
+        left = self._left
+        if len(left) >= 16:
+            left = self._left = {}
+        left[off] = (raw, cpu.runs, self.handed)
 
     def _set_prev(self, off, prv):
         if off != self._endoff:
@@ -217,92 +249,136 @@ class SmallMemHeap:
         if size < self._min:
             size = self._min
         hs = self.header_size
-        eo = self._endoff
         limit = self.total - size
         off = self._lfree
-        record = self._record()
+        # the hot path of every load: the record test, header reads and writes inline
+        cpu = self.cpu
+        record = self.shadow if (cpu is not None and cpu.runs == self.trusted_runs
+                                 and not cpu.running) else None
         while off <= limit:
-            h = self._walk_hdr(off, record)
+            raw = record.get(off) if record is not None else None
+            h = _unpack(_HDR_FMT, raw) if raw is not None else self._walk_hdr(off)
             nxt = h[2]
             if h[1] == 0 and nxt - off - hs >= size:
-                name = DEFAULT_OWNER if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
-                if nxt - off - hs >= size + hs + self._min:
-                    # split: the rest becomes a free block between this one and the next
-                    off2 = off + hs + size
-                    self._put(off2, 0, nxt, off, FREE_OWNER)
-                    if nxt != eo:
-                        self._set_prev(nxt, off2)
-                    self._put(off, 1, off2, h[3], name)
-                    used = self.used + size + hs
-                    self.used = used
-                    if used > self.max_used:
-                        self.max_used = used
-                    if off == self._lfree:
-                        self._lfree = off2
-                    got = size
-                else:
-                    self._put(off, 1, nxt, h[3], name)
-                    self._account(nxt - off)
-                    if off == self._lfree:
-                        lf = nxt
-                        while lf != eo:
-                            lh = self._walk_hdr(lf, record)
-                            if not lh[1]:
-                                break
-                            lf = lh[2]
-                        self._lfree = lf
-                    got = nxt - off - hs
-                addr = self.begin + off + hs
-                if self.taking is not None:
-                    self.taking(addr, got)
-                return addr
+                return self._take(off, nxt, h[3], size, owner, record)
             off = nxt
         return 0
+
+    def _take(self, off, nxt, prv, size, owner, record):
+        """Hand out the free block at `off` (its header's next and prev): split off the rest
+        when a block fits there, else take it whole."""
+        hs = self.header_size
+        eo = self._endoff
+        begin = self.begin
+        write = self.memory.write
+        shadow = self.shadow
+        name = DEFAULT_OWNER if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
+        split = nxt - off - hs >= size + hs + self._min
+        off2 = off + hs + size if split else nxt
+        held = None
+        if split and self._left:
+            held = self._left.pop(off2, None)
+            if held is not None and not self._held(held, begin + off2, begin + off2 + hs, 0):
+                held = None
+        if split:
+            # split: the rest becomes a free block between this one and the next
+            raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, nxt, off, FREE_OWNER)
+            if held is None or raw != held[0]:
+                write(begin + off2, raw)
+            shadow[off2] = raw
+            if nxt != eo:
+                self._set_prev(nxt, off2)
+            got = size
+        else:
+            got = nxt - off - hs
+        raw = _pack(_HDR_FMT, HEAP_MAGIC, 1, off2, prv, name)
+        write(begin + off, raw)
+        shadow[off] = raw
+        used = self.used + got + hs
+        self.used = used
+        if used > self.max_used:
+            self.max_used = used
+        if off == self._lfree:
+            lf = off2
+            if off2 == nxt:
+                # taken whole: the lowest free block is the next free one after it
+                while lf != eo:
+                    lh = self._walk_hdr(lf, record)
+                    if not lh[1]:
+                        break
+                    lf = lh[2]
+            self._lfree = lf
+        addr = begin + off + hs
+        handed = self.handed + 1
+        self.handed = handed
+        taken = self._taken
+        taken.append((handed, addr, addr + got))
+        if len(taken) > _TAKEN_KEPT:
+            del taken[0]
+        if self.taking is not None:
+            self.taking(addr, got)
+        return addr
 
     def free(self, ptr):
         """rt_free: free(0) does nothing; a bad pointer or a double free raises HeapError."""
         if ptr == 0:
             return
-        record = self._record()
+        cpu = self.cpu
+        record = shadow = self.shadow
+        if cpu is None or cpu.runs != self.trusted_runs or cpu.running:
+            record = None
         off = ptr - self.header_size - self.begin
         raw = record.get(off) if record is not None else None
         h = ph = None
-        if raw is not None and _unpack_from("<H", raw, 2)[0] == 1:
-            # a used block's live header, as the heap wrote it: _block's checks all hold
+        if raw is not None:
             h = _unpack(_HDR_FMT, raw)
-            if off:
+            if h[1] != 1:
+                h = None
+            elif off:
+                # a used block's live header, as the heap wrote it: _block's checks all hold
                 prev = record.get(h[3])
-                ph = _unpack(_HDR_FMT, prev) if prev is not None else None
-                if ph is None:
+                if prev is None:
                     h = None
+                else:
+                    ph = _unpack(_HDR_FMT, prev)
         if h is None:
             off, h, ph = self._block(ptr, "free", record)
         eo = self._endoff
         nxt = h[2]
+        prv = h[3]
         self.used += off - nxt
         lfree = self._lfree
         if off < lfree:
             lfree = off
         stop = nxt
         if nxt != eo:
-            nh = self._walk_hdr(nxt, record)
+            raw = record.get(nxt) if record is not None else None
+            nh = _unpack(_HDR_FMT, raw) if raw is not None else self._walk_hdr(nxt)
             if nh[1] == 0:
                 # merge with the following free block
                 if lfree == nxt:
                     lfree = off
                 stop = nh[2]
-                del self.shadow[nxt]
+                gone = shadow.pop(nxt)
+                if record is not None:
+                    self._leave(nxt, gone)      # trusted: memory holds it as recorded
+        write = self.memory.write
+        begin = self.begin
         if ph is not None and ph[1] == 0:
             # merge into the preceding free block; the dead header is left marked free
             if lfree == off:
-                lfree = h[3]
-            self._put(off, 0, stop, h[3], FREE_OWNER)
-            del self.shadow[off]
-            self._put(h[3], 0, stop, ph[3], FREE_OWNER)
-            self._set_prev(stop, h[3])
+                lfree = prv
+            raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, stop, prv, FREE_OWNER)
+            write(begin + off, raw)
+            shadow.pop(off, None)
+            self._leave(off, raw)
+            self._put(prv, 0, stop, ph[3], FREE_OWNER)
+            self._set_prev(stop, prv)
         else:
-            self._put(off, 0, stop, h[3], FREE_OWNER)
-            if stop != nxt:
+            raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, stop, prv, FREE_OWNER)
+            write(begin + off, raw)
+            shadow[off] = raw
+            if stop != nxt and stop != eo:
                 self._set_prev(stop, off)
         self._lfree = lfree
 
@@ -391,8 +467,16 @@ class SmallMemHeap:
             a = (p + align - 1) & ~(align - 1)
         else:
             a = p + align
-        self.memory.write32(a - 4, p)
+        word = self._left_word
+        if word is None or word[0] != a - 4 or word[1] != p or \
+                not self._held(word, a - 4, a, 1):
+            self.memory.write32(a - 4, p)
         self.aligned_blocks[a] = p
+        cpu = self.cpu
+        # kept for the next malloc_align here: the kernel writes the image from `a` on, only
+        # target code (a new run) or a block handed out over it (taken_since) changes it
+        self._left_word = None if cpu is None or cpu.running else \
+            (a - 4, p, cpu.runs, self.handed)
         return a
 
     def free_align(self, ptr):
@@ -417,6 +501,28 @@ class SmallMemHeap:
         """The 4-character owner name stored in the used block at `ptr`."""
         off, h, ph = self._block(ptr, "owner_of")
         return _owner_str(h[4])
+
+    def taken_since(self, mark, addr, end):
+        """How many blocks handed out after `mark` (a value of `handed`) overlap [addr, end);
+        None when that reaches back further than the heap remembers."""
+        taken = self._taken
+        if mark < self.handed - len(taken):
+            return None
+        count = 0
+        for handed, start, stop in reversed(taken):
+            if handed <= mark:
+                break
+            if start < end and addr < stop:
+                count += 1
+        return count
+
+    def quiet_runs(self):
+        """cpu.runs while no target code runs (what the heap left is known only then), or
+        None."""
+        cpu = self.cpu
+        if cpu is None or cpu.running:
+            return None
+        return cpu.runs
 
     def info(self):
         """rt_memory_info: (total, used, max_used)."""

@@ -21,6 +21,10 @@ Deliberate differences from RT-Thread (each one keeps the heap checkable):
   split off (mem.c then allocates, copies and frees).
 - free blocks always carry the owner "    " (mem.c names the very first one "INIT"), so a
   heap whose blocks are all freed again is byte-for-byte the freshly initialised heap.
+
+One file past 400 lines on purpose: malloc/free's hot path (every load and every rt_malloc
+of a module) reads and writes the class's private record of headers inline, and splitting
+the class would put a call between them on that path.
 """
 
 import struct

@@ -8,7 +8,7 @@ Bounded in `make test` (RTDL_FUZZ_EXAMPLES, default 30); `make fuzz` runs it lon
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from rtdl_device.services import SERVICES
 
@@ -31,6 +31,12 @@ def fuzz_board(firmware):
     return Board(firmware)
 
 
+def _number(name):
+    return [entry[0] for entry in SERVICES].index(name)
+
+
+# found by `make fuzz`: rt_thread_init wrote its struct and the stack's canary into flash
+@example(number=_number("rt_thread_init"), args=[1, 0, 1, 0, 1, 0xFFFFFFFF])
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("RTDL_FUZZ_RANDOM"),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(number=st.integers(0, len(SERVICES) - 1), args=st.lists(ARG, min_size=6, max_size=6))

@@ -78,6 +78,10 @@ class SchedServices:
             problem = "stack size %d (expected %d bytes or more)" % (stack_size, MIN_STACK_SIZE)
         if problem is not None:
             raise ModuleFault("%s: rt_thread_init '%s': %s" % (caller(kernel), name, problem))
+        # the struct and the stack are the caller's memory, which the kernel writes now
+        # (the struct, the stack's canary) and the thread later: never flash or kernel blocks
+        kernel.args.check_writable(handle, rt_tcb.TCB_SIZE, "thread")
+        kernel.args.check_writable(stack, stack_size, "stack_start")
         thread = Thread(name, creator(kernel), entry, stack_size, priority,
                         tick if 0 < tick < 0x10000 else DEFAULT_TICK)
         thread.static = True

@@ -37,6 +37,8 @@ def _number(name):
 
 # found by `make fuzz`: rt_thread_init wrote its struct and the stack's canary into flash
 @example(number=_number("rt_thread_init"), args=[1, 0, 1, 0, 1, 0xFFFFFFFF])
+# and rt_mp_create kept its blocks when the name was not readable
+@example(number=_number("rt_mp_create"), args=[0x80000, 1, 1, 0, 0, 0])
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("RTDL_FUZZ_RANDOM"),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(number=st.integers(0, len(SERVICES) - 1), args=st.lists(ARG, min_size=6, max_size=6))

@@ -143,7 +143,12 @@ class KobjServices:
             kernel.set_error(HeapError("%s: no memory for %d blocks of %d bytes"
                                        % (caller(kernel), count, block_size)))
             return 0
-        handle = self.ipc._new_object(kobjects.MemPool, args[0], 0, start, size, block_size)
+        try:
+            handle = self.ipc._new_object(kobjects.MemPool, args[0], 0, start, size,
+                                          block_size)
+        except Exception:
+            kernel.heap.free(start)          # a bad name: the blocks go back with the fault
+            raise
         if not handle:
             kernel.heap.free(start)
             return 0

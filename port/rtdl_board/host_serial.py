@@ -94,6 +94,7 @@ class PtyTransport(Transport):
         self.master, self.follower = os.openpty()
         tty.setraw(self.follower)
         os.set_blocking(self.master, False)
+        self.last_write = 0.0
         self.path = os.ttyname(self.follower)
         announce("pty %s" % self.path)
 
@@ -107,6 +108,7 @@ class PtyTransport(Transport):
             return b""
 
     def write(self, data):
+        self.last_write = time.monotonic()
         try:
             os.write(self.master, data)
         except (BlockingIOError, OSError):
@@ -123,9 +125,12 @@ class PtyTransport(Transport):
         """Wait while a terminal program is still reading what the device sent last: closing
         the master hangs the line up and drops the unread bytes. Gives up when the unread
         count stops going down for `stall` seconds (nobody listens: lost, as on a UART with
-        no cable) or after `limit`."""
+        no cable) or after `limit`. Bytes just written reach the follower's count a moment
+        later (the kernel moves them there asynchronously), so a count of 0 is believed only
+        `settle` seconds after the last write."""
         import fcntl
         import termios
+        settle = 0.05
         buf = bytearray(4)
         start = last_change = time.monotonic()
         previous = None
@@ -136,9 +141,12 @@ class PtyTransport(Transport):
                 return
             unread = int.from_bytes(buf, sys.byteorder)
             now = time.monotonic()
-            if unread == 0 or now - start > limit:
+            if now - start > limit:
                 return
-            if unread != previous:
+            if unread == 0:
+                if now - self.last_write > settle:
+                    return
+            elif unread != previous:
                 previous, last_change = unread, now
             elif now - last_change > stall:
                 return

@@ -101,10 +101,7 @@ def _still_in_memory(heap, image, base, size):
     it but the block it has just taken for it again."""
     freed = image.freed_at
     image.freed_at = None
-    if freed is None or image.written_runs is None:
-        return False
-    return heap.quiet_runs() == image.written_runs and \
-        heap.taken_since(freed, base, base + size) == 1
+    return heap.still_holds(image.written_runs, freed, base, base + size, 1)
 
 
 def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache=None):

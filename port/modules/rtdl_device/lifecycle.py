@@ -108,9 +108,8 @@ class Lifecycle:
             # the same bytes a module freed at this address left there: memory still holds
             # them when no target code ran since they were written and the heap handed out
             # nothing over them but this module's own block
-            if (left[0] == handle and left[1] == raw and runs is not None and left[2] == runs
-                    and self.kernel.heap.taken_since(left[3], handle,
-                                                     handle + MODULE_STRUCT_SIZE) == 1):
+            if left[0] == handle and left[1] == raw and self.kernel.heap.still_holds(
+                    left[2], left[3], handle, handle + MODULE_STRUCT_SIZE, 1):
                 module.struct_written = (raw, runs)
                 return
         self.kernel.memory.write(handle, raw)

@@ -176,22 +176,18 @@ class SmallMemHeap:
             self._left.pop(off, None)       # a live header again: _left holds dead ones only
 
     def _held(self, left, addr, end, own):
-        """Memory still holds the `left` entry (see __init__) at [addr, end): no target code
-        ran since it was left, and `own` blocks at most (the caller's) were handed out over it
-        since."""
-        cpu = self.cpu
-        return (left is not None and cpu is not None and not cpu.running and cpu.runs == left[-2]
-                and self.taken_since(left[-1], addr, end) == own)
+        """Memory still holds the `left` entry (see __init__) at [addr, end)."""
+        return left is not None and self.still_holds(left[-2], left[-1], addr, end, own)
 
     def _leave(self, off, raw):
         """The header `raw` at `off` left in memory as its block merges into free space."""
-        cpu = self.cpu
-        if cpu is None or cpu.running:
+        runs = self.quiet_runs()
+        if runs is None:
             return
         left = self._left
         if len(left) >= 16:
             left = self._left = {}
-        left[off] = (raw, cpu.runs, self.handed)
+        left[off] = (raw, runs, self.handed)
 
     def _set_prev(self, off, prv):
         if off != self._endoff:
@@ -476,11 +472,10 @@ class SmallMemHeap:
                 not self._held(word, a - 4, a, 1):
             self.memory.write32(a - 4, p)
         self.aligned_blocks[a] = p
-        cpu = self.cpu
         # kept for the next malloc_align here: the kernel writes the image from `a` on, only
         # target code (a new run) or a block handed out over it (taken_since) changes it
-        self._left_word = None if cpu is None or cpu.running else \
-            (a - 4, p, cpu.runs, self.handed)
+        runs = self.quiet_runs()
+        self._left_word = None if runs is None else (a - 4, p, runs, self.handed)
         return a
 
     def free_align(self, ptr):
@@ -519,6 +514,15 @@ class SmallMemHeap:
             if start < end and addr < stop:
                 count += 1
         return count
+
+    def still_holds(self, runs, mark, addr, end, own):
+        """Memory at [addr, end) still holds what was written there while cpu.runs was `runs`
+        and left there when `handed` was `mark`: no target code has run since, and `own`
+        blocks at most (the caller's own) were handed out over it since. One rule for what
+        the heap, the loader (an image) and the lifecycle (a module struct) need not write
+        again."""
+        return (runs is not None and mark is not None and self.quiet_runs() == runs
+                and self.taken_since(mark, addr, end) == own)
 
     def quiet_runs(self):
         """cpu.runs while no target code runs (what the heap left is known only then), or

@@ -250,23 +250,11 @@ def _explained(fault, where):
 
 
 def page_kinds(image, page):
-    """([(address, size)] of its read-only page runs, [...] of its writable ones), from
-    page_runs and kept with them."""
-    known = getattr(image, "page_kinds", None)
-    runs = page_runs(image, page)
-    if known is not None and known[0] is runs:
-        return known[1]
-    kinds = ([(addr, size) for addr, size, ro in runs if ro],
-             [(addr, size) for addr, size, ro in runs if not ro])
-    image.page_kinds = (runs, kinds)
-    return kinds
-
-
-def page_runs(image, page):
-    """[[address, size, read_only]] of the image's pages, neighbours of one kind merged;
-    kept on the image, which the link cache hands back for a load at the same address."""
+    """([(address, size)] of the image's read-only page runs, [...] of its writable ones),
+    neighbouring pages of one kind merged; kept on the image, which the link cache hands
+    back for a load at the same address."""
     key = (image.base, image.size, page)
-    known = getattr(image, "page_runs", None)
+    known = getattr(image, "page_kinds", None)
     if known is not None and known[0] == key:
         return known[1]
     writable = writable_parts(image)
@@ -284,8 +272,10 @@ def page_runs(image, page):
         else:
             runs.append([addr, page, ro])
         addr += page
-    image.page_runs = (key, runs)
-    return runs
+    kinds = ([(addr, size) for addr, size, ro in runs if ro],
+             [(addr, size) for addr, size, ro in runs if not ro])
+    image.page_kinds = (key, kinds)
+    return kinds
 
 
 def writable_parts(image):

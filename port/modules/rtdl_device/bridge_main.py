@@ -81,7 +81,7 @@ def run_module(kernel, info):
         except ModuleFault as fault:
             # a constructor faulted or ran out of time: the module is gone, a fault of it
             # (exit 139/124), as api.Board.exec reports it, not a failed load
-            return {"name": kernel_mod.Module(loader.module_name(path), path).name,
+            return {"name": loader.module_name(path),
                     "exit_code": faults.EXIT_CODES.get(fault.kind, faults.EXIT_FAULT),
                     "fault": str(fault), "heap": list(kernel.heap.info())}
         kernel.run(info["timeout_us"])

@@ -6,8 +6,9 @@ bytes and symbol bindings, instead of parsing and relocating the file again.
 What a linked image depends on is exactly what is compared: the file's bytes (equality, not a
 name or a date), the load address, the resolver (the kernel's firmware exports) and the target
 check. An entry is replaced by each load of its path, so at most `limit` images are kept.
-Nothing here writes target memory: install.load_image still allocates, writes and invalidates
-for every load. Imports nothing.
+Nothing here writes target memory: install.load_image still allocates for every load, and
+writes and invalidates unless memory still holds the image (heap.still_holds, or a compare).
+Imports nothing.
 """
 
 

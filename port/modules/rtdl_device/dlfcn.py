@@ -16,7 +16,10 @@ def dlopen(path, mode=RTLD_NOW):
     run. `mode` is accepted and, as in RT-Thread, ignored."""
     k = dlmodule.kernel()
     try:
-        return k.drive(k.open_steps(path))
+        module, steps = k.lifecycle.open_now(path)
+        if steps is not None:
+            module = k.drive(steps)
+        return module
     except RtdlError as error:
         k.set_error(error)
         raise
@@ -43,7 +46,9 @@ def dlsym(handle, name):
 def dlclose(handle):
     """nref-1; at 0 the module's destructors run and its memory returns to the heap. 0."""
     k = _check(handle)
-    k.drive(k.release(handle))
+    steps = k.lifecycle.release_now(handle)
+    if steps is not None:
+        k.drive(steps)
     return 0
 
 

@@ -27,7 +27,8 @@ from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
 from .faults import EXIT_ABORT, EXIT_DEADLOCK, EXIT_FAULT, EXIT_TIMEOUT
-from .lifecycle import FileReader, Lifecycle, config_error, exec_blocks
+from .lifecycle import FileReader, Lifecycle
+from .load_plan import config_error, exec_blocks
 from .ownership import Ownership
 from .records import (Module, Thread, DEFAULT_PRIORITY, DEFAULT_STACK_SIZE, DEFAULT_TICK,
                       MIN_STACK_SIZE, RT_THREAD_PRIORITY_MAX, STATE_NAMES, STAT_CLOSED,

@@ -1,8 +1,10 @@
 """Module lifecycle: finding modules, loading one and running its constructors, starting its
 main thread, reference counting, running its destructors and freeing everything it owns.
-Also the limits and heap blocks of a load and an exec that `rtdl verify` checks up front.
-Loading and unloading run target code, so they are step generators (see steps.py).
-Imports: struct, argv, fwguard, integrity, linkcache, loader, records, stacks, symbolize, rterror.
+Loading and unloading run target code, so they are step generators (see steps.py); the part
+before any target code runs is a plain call (load_now, open_now, release_now), so a library
+with no constructors or destructors is opened and closed without driving a generator.
+Imports: struct, argv, fwguard, integrity, linkcache, load_plan, loader, records, stacks,
+symbolize, rterror.
 """
 import struct
 
@@ -12,47 +14,16 @@ from . import loader
 from . import stacks
 from . import symbolize
 from .linkcache import LinkCache
-from .argv import argv_bytes, split_command, write_argv
-from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
-                      RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
+from .argv import split_command, write_argv
+from .load_plan import MODULE_STRUCT_SIZE, config_error, exec_blocks  # noqa: F401
+from .records import Module, Thread, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING
 from .rterror import HeapError, ModuleFault, RtdlError, EINVAL, ENOENT
 
 EXIT_FAULT = 139               # faults.EXIT_FAULT (faults imports lifecycle's users)
-MODULE_STRUCT_SIZE = 44        # struct rt_dlmodule, see firmware_stub/include/dlmodule.h
 # finsh's own thread, on which RT-Thread runs msh commands (finsh Kconfig defaults)
 COMMAND_THREAD_NAME = "tshell"
 COMMAND_PRIORITY = 20
 COMMAND_STACK_SIZE = 4096
-
-
-def config_error(image, path):
-    """The RtdlError for a main-thread priority or stack size the kernel refuses, or None."""
-    if image.priority is not None and image.priority >= RT_THREAD_PRIORITY_MAX:
-        return RtdlError("%s: dlmodule_thread_priority %d (expected 0..%d)"
-                         % (path, image.priority, RT_THREAD_PRIORITY_MAX - 1))
-    if image.stack_size is not None and image.stack_size < MIN_STACK_SIZE:
-        return RtdlError("%s: dlmodule_thread_stacksize %d (expected at least %d)"
-                         % (path, image.stack_size, MIN_STACK_SIZE))
-    return None
-
-
-def exec_blocks(image, program, page_size, argv):
-    """The heap blocks [(what, size, alignment)] the kernel takes for `image` before any of its
-    code runs, in its order: the module object and the image (dlmodule_load), then for a
-    program the argument vector, the main thread's stack and its control block
-    (dlmodule_exec). `rtdl verify` takes them from the firmware's heap at boot."""
-    size, align = loader.image_block(image.placement, page_size)
-    if align <= 8:
-        size = image.size
-    blocks = [("module object", MODULE_STRUCT_SIZE, 0),
-              ("module image", size, align if align > 8 else 0)]
-    if program:
-        stack = image.stack_size if image.stack_size is not None else DEFAULT_STACK_SIZE
-        size, align = stacks.stack_block(stack, page_size)
-        blocks += [("argument vector", argv_bytes(argv), 0),
-                   ("main thread stack", size, align),
-                   ("thread control block", stacks.TCB_SIZE, 0)]
-    return blocks
 
 
 class FileReader:
@@ -139,31 +110,37 @@ class Lifecycle:
     # ------------------------------------------------------------------- loading --------
     def load_steps(self, path):
         """See Kernel.load_steps."""
+        module = self.load_now(path)
+        return (yield from self.construct_steps(module))
+
+    def load_now(self, path):
+        """The part of a load that runs no target code: read, place, link, write, protect;
+        the module is open (nref 1) and its constructors (construct_steps) are still to run."""
         kernel = self.kernel
-        name = self.name_of(path)
         try:
             data = kernel.files.read(path)
         except OSError as error:
             raise RtdlError("%s: cannot read file (%s)" % (path, error), ENOENT)
-        module = Module(name, path)
-        handle = kernel.heap.malloc(MODULE_STRUCT_SIZE)
+        module = Module(self.name_of(path), path)
+        heap = kernel.heap
+        handle = heap.malloc(MODULE_STRUCT_SIZE)
         if not handle:
             raise HeapError("%s: no memory for the module object" % path)
-        kernel.imageprot.loading = True
+        imageprot = kernel.imageprot
+        imageprot.loading = True
         try:
-            module.image = loader.load_image(data, path, kernel.heap, kernel.memory,
-                                             kernel.symbols.find, None, kernel.target,
-                                             self.linked)
+            module.image = image = loader.load_image(data, path, heap, kernel.memory,
+                                                     kernel.symbols.find, None, kernel.target,
+                                                     self.linked)
         except Exception:
-            kernel.imageprot.loading = False
-            kernel.imageprot.claimed = None
-            kernel.heap.free(handle)
+            imageprot.loading = False
+            imageprot.claimed = None
+            heap.free(handle)
             raise
-        kernel.imageprot.loading = False
+        imageprot.loading = False
         module.handle = handle
-        image = module.image
         integrity.keep_image(module)
-        kernel.imageprot.keep(module)
+        imageprot.keep(module)
         error = config_error(image, path)
         if error is not None:
             self.free_memory(module)
@@ -174,8 +151,14 @@ class Lifecycle:
             module.stack_size = image.stack_size   # RT-Thread's inverted test never did this
         module.nref = 1
         kernel.modules.append(module)
-        kernel.imageprot.opened(module)
+        imageprot.opened(module)
         self.write_struct(module)
+        return module
+
+    def construct_steps(self, module):
+        """Generator: the module's constructors, after load_now; returns the module."""
+        kernel = self.kernel
+        image = module.image
         previous = kernel.initializing
         kernel.initializing = module
         try:
@@ -204,14 +187,26 @@ class Lifecycle:
 
     def open_steps(self, path):
         """See Kernel.open_steps."""
+        module, steps = self.open_now(path)
+        if steps is not None:
+            yield from steps
+        return module
+
+    def open_now(self, path):
+        """dlopen's work up to target code: (the module, None) when it is open, or (the
+        module, the generator of its constructors) when they are still to run. dlfcn drives
+        the generator only then: a library with no constructors is opened without one."""
         module = self.find(self.name_of(path))
         if module is not None:
             module.nref += 1
             self.kernel.imageprot.opened(module)
             self.write_struct(module)
-            return module
-        module = yield from self.kernel.load_steps(self.resolve_library_path(path))
-        return module
+            return module, None
+        module = self.load_now(self.resolve_library_path(path))
+        image = module.image
+        if image.init_array or image.init_functions or image.init_func:
+            return module, self.construct_steps(module)
+        return module, None
 
     def resolve_library_path(self, path):
         """dlopen.c's rule: a relative path is joined under /modules/ ("lib.so" ->
@@ -274,12 +269,28 @@ class Lifecycle:
     # ----------------------------------------------------------------- unloading -------
     def release(self, module):
         """See Kernel.release."""
+        steps = self.release_now(module)
+        if steps is not None:
+            yield from steps
+
+    def release_now(self, module):
+        """dlclose's work up to target code: None when it is done, or the generator of the
+        rest when destructors are to run (dlfcn drives it only then)."""
         if module.nref > 0:
             module.nref -= 1
         if module.nref == 0 and not module.has_live_threads():
-            yield from self.kernel.destroy_steps(module)    # it writes the struct if needed
+            image = module.image
+            if image is not None and (image.cleanup_func or module.atexit or image.fini_array):
+                return self._release_steps(module)
+            module.state = STAT_CLOSING
+            self.free_memory(module)
         else:
             self.write_struct(module)
+        self.kernel.imageprot.closed(module)
+        return None
+
+    def _release_steps(self, module):
+        yield from self.kernel.destroy_steps(module)    # it writes the struct if needed
         self.kernel.imageprot.closed(module)
 
     def destroy_steps(self, module):
@@ -291,13 +302,13 @@ class Lifecycle:
             # struct before it is freed
             self.write_struct(module)
         try:
-            if module.image is not None:
-                if module.image.cleanup_func:
-                    yield (module.image.cleanup_func, (module.handle,))
+            if image is not None:
+                if image.cleanup_func:
+                    yield (image.cleanup_func, (module.handle,))
                 while module.atexit:
                     fn, arg = module.atexit.pop()
                     yield (fn, (arg,))
-                for fn in reversed(module.image.fini_array):
+                for fn in reversed(image.fini_array):
                     yield (fn, ())
         except Exception:
             # a faulting destructor still leaves nothing of the module behind

@@ -46,6 +46,7 @@ class Lifecycle:
         # (address, bytes, code_runs() then, heap.handed after the free) of the struct
         # rt_dlmodule the last module freed left in memory (write_struct), or None
         self._struct_left = None
+        self._flush = None           # memory.flush_code_cache (False: the memory has none)
 
     # ------------------------------------------------------------- finding modules ------
     def find(self, name):
@@ -153,6 +154,7 @@ class Lifecycle:
         kernel.modules.append(module)
         imageprot.opened(module)
         self.write_struct(module)
+        module.loaded_runs = self.code_runs()
         return module
 
     def construct_steps(self, module):
@@ -369,36 +371,44 @@ class Lifecycle:
         if module.objects:
             for obj in list(module.objects):
                 kernel.ipc_services.destroy_object(obj)
-        kernel.hooks.forget(module)
-        kernel.dfs.close_owned(module)
-        kernel.devices.release_owned(module)
-        kernel.ownership.reclaim(module)
+        if runs is None or runs != module.loaded_runs:
+            # hooks, files, devices and heap blocks are taken by services its code calls: a
+            # module whose code never ran (no code at all since its load) holds none
+            kernel.hooks.forget(module)
+            kernel.dfs.close_owned(module)
+            kernel.devices.release_owned(module)
+            kernel.ownership.reclaim(module)
+        heap = kernel.heap
         image = module.image
         if image is not None:
             kernel.imageprot.forget(module)
-            if getattr(image, "aligned_block", False):
-                kernel.heap.free_align(image.base)
+            if image.aligned_block:
+                heap.free_align(image.base)
             else:
-                kernel.heap.free(image.base)
+                heap.free(image.base)
             # what it left in memory stays known to install.py until the heap hands it out
-            image.freed_at = getattr(kernel.heap, "handed", None)
+            image.freed_at = getattr(heap, "handed", None)
         if module.handle:
-            kernel.heap.free(module.handle)
-            written = getattr(module, "struct_written", None)
-            handed = getattr(kernel.heap, "handed", None)
+            heap.free(module.handle)
+            written = module.struct_written
+            handed = getattr(heap, "handed", None)
             if written is not None and written[1] is not None and written[1] == runs and \
                     handed is not None:
                 self._struct_left = (module.handle, written[0], written[1], handed)
             module.handle = 0
         module.state = STAT_CLOSED
-        if module in kernel.modules:
-            kernel.modules.remove(module)
-        if kernel.modules:
+        modules = kernel.modules
+        if module in modules:
+            modules.remove(module)
+        if modules:
             return
         if runs is None or runs != self.restored_at:
             # the last module is gone: whatever it wrote into the firmware's .data/.bss
             # (newlib's _impure_ptr, ...) is undone, so the next module runs as after boot
             kernel.restore_firmware_data()
             self.restored_at = runs
-        if hasattr(kernel.memory, "flush_code_cache"):
-            kernel.memory.flush_code_cache()     # host memory stays flat (see memory.py)
+        flush = self._flush
+        if flush is None:
+            flush = self._flush = getattr(kernel.memory, "flush_code_cache", False)
+        if flush:
+            flush()     # host memory stays flat (see memory.py)

@@ -43,6 +43,7 @@ class Image:
         # the heap's `handed` count when its block was freed (None: unknown)
         self.written_runs = None
         self.freed_at = None
+        self.aligned_block = False   # its block came from malloc_align
 
     @property
     def size(self):

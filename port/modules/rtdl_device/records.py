@@ -97,6 +97,8 @@ class Module:
         self.reclaimed = 0       # leaked heap blocks freed when the module was destroyed
         self.priority = DEFAULT_PRIORITY
         self.stack_size = DEFAULT_STACK_SIZE
+        self.struct_written = None   # (bytes, cpu.runs) its struct rt_dlmodule last got
+        self.loaded_runs = None      # cpu.runs at the end of its load (lifecycle.free_memory)
 
     @property
     def mem_space(self):

@@ -118,14 +118,14 @@ class SmallMemHeap:
         # keeps an unloaded image's read-only pages so until the heap hands them out again
         self.taking = None
         # blocks handed out so far, and [count, start, end) of the last few: a mark for
-        # taken_since (a caller that knows what it left in a block it freed)
+        # still_holds (a caller that knows what it left in a block it freed)
         self.handed = 0
         self._taken = []
         # What the heap last wrote into what is now free space, while memory still holds it:
         # offset -> (header bytes, cpu.runs, `handed`) of a block merged away, and (address,
         # value, cpu.runs, `handed`) of malloc_align's word below its block. Memory holds it
         # while no target code has run since and no block handed out since covers it
-        # (_held): a block opened and closed in turn finds its headers already in place.
+        # (still_holds): a block opened and closed in turn finds its headers already in place.
         self._left = {}
         self._left_word = None
         self._put(0, 0, eo, 0, FREE_OWNER)
@@ -175,15 +175,12 @@ class SmallMemHeap:
         if self._left:
             self._left.pop(off, None)       # a live header again: _left holds dead ones only
 
-    def _held(self, left, addr, end, own):
-        """Memory still holds the `left` entry (see __init__) at [addr, end)."""
-        return left is not None and self.still_holds(left[-2], left[-1], addr, end, own)
-
     def _leave(self, off, raw):
         """The header `raw` at `off` left in memory as its block merges into free space."""
-        runs = self.quiet_runs()
-        if runs is None:
+        cpu = self.cpu
+        if cpu is None or cpu.running:
             return
+        runs = cpu.runs
         left = self._left
         if len(left) >= 16:
             left = self._left = {}
@@ -278,7 +275,8 @@ class SmallMemHeap:
         held = None
         if split and self._left:
             held = self._left.pop(off2, None)
-            if held is not None and not self._held(held, begin + off2, begin + off2 + hs, 0):
+            if held is not None and not self.still_holds(held[1], held[2], begin + off2,
+                                                         begin + off2 + hs, 0):
                 held = None
         if split:
             # split: the rest becomes a free block between this one and the next
@@ -469,13 +467,14 @@ class SmallMemHeap:
             a = p + align
         word = self._left_word
         if word is None or word[0] != a - 4 or word[1] != p or \
-                not self._held(word, a - 4, a, 1):
+                not self.still_holds(word[2], word[3], a - 4, a, 1):
             self.memory.write32(a - 4, p)
         self.aligned_blocks[a] = p
         # kept for the next malloc_align here: the kernel writes the image from `a` on, only
-        # target code (a new run) or a block handed out over it (taken_since) changes it
-        runs = self.quiet_runs()
-        self._left_word = None if runs is None else (a - 4, p, runs, self.handed)
+        # target code (a new run) or a block handed out over it (still_holds) changes it
+        cpu = self.cpu
+        self._left_word = None if cpu is None or cpu.running else (a - 4, p, cpu.runs,
+                                                                   self.handed)
         return a
 
     def free_align(self, ptr):
@@ -501,28 +500,26 @@ class SmallMemHeap:
         off, h, ph = self._block(ptr, "owner_of")
         return _owner_str(h[4])
 
-    def taken_since(self, mark, addr, end):
-        """How many blocks handed out after `mark` (a value of `handed`) overlap [addr, end);
-        None when that reaches back further than the heap remembers."""
-        taken = self._taken
-        if mark < self.handed - len(taken):
-            return None
-        count = 0
-        for handed, start, stop in reversed(taken):
-            if handed <= mark:
-                break
-            if start < end and addr < stop:
-                count += 1
-        return count
-
     def still_holds(self, runs, mark, addr, end, own):
         """Memory at [addr, end) still holds what was written there while cpu.runs was `runs`
         and left there when `handed` was `mark`: no target code has run since, and `own`
         blocks at most (the caller's own) were handed out over it since. One rule for what
         the heap, the loader (an image) and the lifecycle (a module struct) need not write
         again."""
-        return (runs is not None and mark is not None and self.quiet_runs() == runs
-                and self.taken_since(mark, addr, end) == own)
+        # inline: it runs five times in every load and unload
+        cpu = self.cpu
+        if runs is None or mark is None or cpu is None or cpu.running or cpu.runs != runs:
+            return False
+        taken = self._taken
+        if mark < self.handed - len(taken):
+            return False
+        count = 0
+        for handed, start, stop in reversed(taken):
+            if handed <= mark:
+                break
+            if start < end and addr < stop:
+                count += 1
+        return count == own
 
     def quiet_runs(self):
         """cpu.runs while no target code runs (what the heap left is known only then), or

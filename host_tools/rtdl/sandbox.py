@@ -387,9 +387,13 @@ class HostFiles:
         if self.read_limit is not None and len(data) > self.read_limit:
             return False
         try:
-            return _identity(os.stat(host)) == identity
+            st = os.stat(host)
         except OSError:
             return False
+        # _identity(st) == identity, without building the tuple (every cached load asks)
+        return (st.st_mtime_ns == identity[3] and st.st_ctime_ns == identity[4]
+                and st.st_ino == identity[0] and st.st_dev == identity[1]
+                and st.st_size == identity[2])
 
     def _keep(self, host, started, before, data):
         """Keep the bytes of a file that cannot change unseen: a regular file, the same one

@@ -46,12 +46,16 @@ class ImageProtection:
         self.idle = []
         self.loading = False     # install.load_image is taking the image's block
         self.claimed = None      # that block, (addr, size)
+        self._paged = None       # (memory, its page size) once asked
 
     def _page(self):
         memory = self.kernel.memory
-        if not hasattr(memory, "protect"):
-            return 0
-        return getattr(memory, "page_size", 0)
+        known = self._paged
+        if known is not None and known[0] is memory:
+            return known[1]
+        page = getattr(memory, "page_size", 0) if hasattr(memory, "protect") else 0
+        self._paged = (memory, page)     # asked at every load, unload and module switch
+        return page
 
     # ------------------------------------------------------------- load and unload ------
     def keep(self, module):

@@ -115,17 +115,22 @@ def load_image(data, name, heap, memory, resolve, owner=None, target=None, cache
     """
     known = cache.find(name, data, resolve, target) if cache is not None else None
     total, used, _ = heap.info()
+    page = getattr(memory, "page_size", 0)
     if known is not None and known.placement.size <= total - used:
         elf = known.elf
         placement = known.placement
+        block = known.block
+        if block is None or block[0] != page:
+            block = known.block = (page,) + image_block(placement, page)
+        placement.align = block[2]
+        block = block[1]
     else:
         known = None                 # parse and place again: they name what does not fit
         elf = parse(data, name)
         if target is not None:
             target.check(elf)
         placement = place(elf, total - used)
-    page = getattr(memory, "page_size", 0)
-    block, placement.align = image_block(placement, page)
+        block, placement.align = image_block(placement, page)
     aligned = placement.align > 8
     if aligned:
         base = heap.malloc_align(block, placement.align)

@@ -24,6 +24,7 @@ class LinkedFile:
         self.placement = placement
         self.image = None
         self.payload = None
+        self.block = None        # (page size, heap block size, alignment): install.image_block
 
     def matches(self, data, resolve, target):
         # `is` first: the file reader hands back the very bytes object while a file is

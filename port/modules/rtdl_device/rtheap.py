@@ -128,6 +128,16 @@ class SmallMemHeap:
         # (still_holds): a block opened and closed in turn finds its headers already in place.
         self._left = {}
         self._left_word = None
+        # A block freed right after it was taken (nothing changed the heap in between) puts
+        # the heap back exactly as before the take: `_version` names the state of the record
+        # (headers, usage, lowest free block), a free that undoes the last take gives the
+        # state back its name, and the take is kept (_redo) so that the same request in that
+        # state is handed out again from the kept take, without the search (_give). A
+        # library opened and closed in turn takes and frees the same two blocks so.
+        self._version = 0
+        self._serial = 0
+        self._open = []          # takes (_give's tuples) that a free may still undo, in order
+        self._redo = {}          # (version, size) -> the take made in that state
         self._put(0, 0, eo, 0, FREE_OWNER)
         self._put(eo, 1, eo, eo, SENTINEL_OWNER)
 
@@ -252,6 +262,10 @@ class SmallMemHeap:
         cpu = self.cpu
         record = self.shadow if (cpu is not None and cpu.runs == self.trusted_runs
                                  and not cpu.running) else None
+        if record is not None and owner is None and self._redo:
+            took = self._redo.get((self._version, size))
+            if took is not None and record.get(took[1]) == took[12]:
+                return self._give(took)
         while off <= limit:
             raw = record.get(off) if record is not None else None
             h = _unpack(_HDR_FMT, raw) if raw is not None else self._walk_hdr(off)
@@ -266,37 +280,22 @@ class SmallMemHeap:
         when a block fits there, else take it whole."""
         hs = self.header_size
         eo = self._endoff
-        begin = self.begin
-        write = self.memory.write
         shadow = self.shadow
         name = DEFAULT_OWNER if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
         split = nxt - off - hs >= size + hs + self._min
         off2 = off + hs + size if split else nxt
-        held = None
-        if split and self._left:
-            held = self._left.pop(off2, None)
-            if held is not None and not self.still_holds(held[1], held[2], begin + off2,
-                                                         begin + off2 + hs, 0):
-                held = None
+        raw2 = prev_raw = None
         if split:
             # split: the rest becomes a free block between this one and the next
-            raw = _pack(_HDR_FMT, HEAP_MAGIC, 0, nxt, off, FREE_OWNER)
-            if held is None or raw != held[0]:
-                write(begin + off2, raw)
-            shadow[off2] = raw
+            raw2 = _pack(_HDR_FMT, HEAP_MAGIC, 0, nxt, off, FREE_OWNER)
             if nxt != eo:
-                self._set_prev(nxt, off2)
+                raw = shadow[nxt]
+                prev_raw = raw[:8] + _pack("<I", off2) + raw[12:]
             got = size
         else:
             got = nxt - off - hs
-        raw = _pack(_HDR_FMT, HEAP_MAGIC, 1, off2, prv, name)
-        write(begin + off, raw)
-        shadow[off] = raw
-        used = self.used + got + hs
-        self.used = used
-        if used > self.max_used:
-            self.max_used = used
-        if off == self._lfree:
+        lf = self._lfree
+        if off == lf:
             lf = off2
             if off2 == nxt:
                 # taken whole: the lowest free block is the next free one after it
@@ -305,8 +304,44 @@ class SmallMemHeap:
                     if not lh[1]:
                         break
                     lf = lh[2]
-            self._lfree = lf
-        addr = begin + off + hs
+        self._serial += 1
+        was = shadow.get(off)
+        keep = record is not None and was is not None
+        if not keep:
+            self._open = []          # read from memory: not kept for an exact undo
+        return self._give((self.begin + off + hs, off, off2, nxt, got, raw2, prev_raw,
+                           _pack(_HDR_FMT, HEAP_MAGIC, 1, off2, prv, name), self._lfree, lf,
+                           self._version, self._serial, was,
+                           size if owner is None else None, keep))
+
+    def _give(self, took):
+        """Make the take `took` (from _take, or kept in _redo): write its headers, count it."""
+        addr, off, off2, nxt, got, raw2, prev_raw, raw, _, lf, _, after, _, _, keep = took
+        begin = self.begin
+        write = self.memory.write
+        shadow = self.shadow
+        if raw2 is not None:
+            held = self._left.pop(off2, None) if self._left else None
+            if held is None or raw2 != held[0] or not self.still_holds(
+                    held[1], held[2], begin + off2, begin + off2 + self.header_size, 0):
+                write(begin + off2, raw2)
+            shadow[off2] = raw2
+            if prev_raw is not None:
+                self.memory.write32(begin + nxt + 8, off2)
+                shadow[nxt] = prev_raw
+        write(begin + off, raw)
+        shadow[off] = raw
+        used = self.used + got + self.header_size
+        self.used = used
+        if used > self.max_used:
+            self.max_used = used
+        self._lfree = lf
+        self._version = after
+        if keep:
+            opened = self._open
+            opened.append(took)
+            if len(opened) > _TAKEN_KEPT:
+                del opened[0]
         handed = self.handed + 1
         self.handed = handed
         taken = self._taken
@@ -317,6 +352,30 @@ class SmallMemHeap:
             self.taking(addr, got)
         return addr
 
+    def _undo(self, took):
+        """free() of the block of the last take, the heap unchanged since: back to the state
+        before it, as free's merging would make it."""
+        addr, off, off2, nxt, got, raw2, prev_raw, _, lf, _, before, _, was, size, _ = took
+        self._open.pop()
+        begin = self.begin
+        shadow = self.shadow
+        if raw2 is not None:
+            del shadow[off2]
+            self._leave(off2, raw2)
+            if prev_raw is not None:
+                self.memory.write32(begin + nxt + 8, off)
+                shadow[nxt] = prev_raw[:8] + _pack("<I", off) + prev_raw[12:]
+        self.memory.write(begin + off, was)
+        shadow[off] = was
+        self.used -= got + self.header_size
+        self._lfree = lf
+        self._version = before
+        if size is not None:         # made for malloc(size) with no owner: malloc replays it
+            redo = self._redo
+            if len(redo) >= _TAKEN_KEPT:
+                redo.clear()
+            redo[(before, size)] = took
+
     def free(self, ptr):
         """rt_free: free(0) does nothing; a bad pointer or a double free raises HeapError."""
         if ptr == 0:
@@ -325,6 +384,15 @@ class SmallMemHeap:
         record = shadow = self.shadow
         if cpu is None or cpu.runs != self.trusted_runs or cpu.running:
             record = None
+        opened = self._open
+        if record is not None and opened:
+            took = opened[-1]
+            if took[0] == ptr and took[11] == self._version:
+                self._undo(took)
+                return
+        self._serial += 1
+        self._version = self._serial
+        self._open = []
         off = ptr - self.header_size - self.begin
         raw = record.get(off) if record is not None else None
         h = ph = None
@@ -390,6 +458,9 @@ class SmallMemHeap:
             return 0
         record = self._record()
         off, h, ph = self._block(ptr, "realloc", record)
+        self._serial += 1
+        self._version = self._serial
+        self._open = []
         am = self._am
         size = (size + am) & ~am
         if size < self._min:

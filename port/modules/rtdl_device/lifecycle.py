@@ -1,18 +1,18 @@
-"""Module lifecycle: finding modules, loading one and running its constructors, starting its
-main thread, reference counting, running its destructors and freeing everything it owns.
+"""Module lifecycle: finding modules, loading one and running its constructors (initfini.py),
+starting its main thread, reference counting, its destructors and freeing all it owns.
 Loading and unloading run target code, so they are step generators (see steps.py); the part
 before any target code runs is a plain call (load_now, open_now, release_now), so a library
 with no constructors or destructors is opened and closed without driving a generator.
-Imports: struct, argv, fwguard, integrity, linkcache, load_plan, loader, records, stacks,
-symbolize, rterror.
+Imports: struct, argv, fwguard, initfini, integrity, linkcache, load_plan, loader, records,
+stacks, rterror.
 """
 import struct
 
 from . import fwguard
+from . import initfini
 from . import integrity
 from . import loader
 from . import stacks
-from . import symbolize
 from .linkcache import LinkCache
 from .argv import split_command, write_argv
 from .load_plan import MODULE_STRUCT_SIZE, config_error, exec_blocks  # noqa: F401
@@ -159,33 +159,7 @@ class Lifecycle:
 
     def construct_steps(self, module):
         """Generator: the module's constructors, after load_now; returns the module."""
-        kernel = self.kernel
-        image = module.image
-        previous = kernel.initializing
-        kernel.initializing = module
-        try:
-            for fn in image.init_array:
-                yield (fn, ())
-            for init in image.init_functions:
-                # INIT_*_EXPORT in level order, each bounded like a constructor; a negative
-                # result is reported and the load goes on, as rt_components_init goes on
-                result = yield (init.func, ())
-                if result is not None and result & 0x80000000:
-                    self.report_init_failure(module, init, result - (1 << 32))
-            if image.init_func:
-                yield (image.init_func, (module.handle,))
-        except Exception:
-            self.free_memory(module)
-            raise
-        finally:
-            kernel.initializing = previous
-        return module
-
-    def report_init_failure(self, module, init, result):
-        """One console line for an init function that returned a negative value."""
-        where = symbolize.describe(module, init.func)
-        self.kernel.console.write(("%s: %s(%s) failed: returned %d\n"
-                                   % (module.name, init.macro, where, result)).encode())
+        return initfini.construct_steps(self, module)
 
     def open_steps(self, path):
         """See Kernel.open_steps."""
@@ -281,8 +255,7 @@ class Lifecycle:
         if module.nref > 0:
             module.nref -= 1
         if module.nref == 0 and not module.has_live_threads():
-            image = module.image
-            if image is not None and (image.cleanup_func or module.atexit or image.fini_array):
+            if initfini.has_destructors(module):
                 return self._release_steps(module)
             module.state = STAT_CLOSING
             self.free_memory(module)
@@ -297,26 +270,7 @@ class Lifecycle:
 
     def destroy_steps(self, module):
         """See Kernel.destroy_steps."""
-        module.state = STAT_CLOSING
-        image = module.image
-        if image is not None and (image.cleanup_func or module.atexit or image.fini_array):
-            # the destructors see the module closing; with none, no code can look at the
-            # struct before it is freed
-            self.write_struct(module)
-        try:
-            if image is not None:
-                if image.cleanup_func:
-                    yield (image.cleanup_func, (module.handle,))
-                while module.atexit:
-                    fn, arg = module.atexit.pop()
-                    yield (fn, (arg,))
-                for fn in reversed(image.fini_array):
-                    yield (fn, ())
-        except Exception:
-            # a faulting destructor still leaves nothing of the module behind
-            self.free_memory(module)
-            raise
-        self.free_memory(module)
+        return initfini.destroy_steps(self, module)
 
     def code_runs(self):
         """How many times target code has run on this board (the cpu counts them), or None

@@ -30,6 +30,7 @@ the class would put a call between them on that path.
 import struct
 
 from . import heapguard
+from . import rtheap_resize
 from .rterror import HeapError, HeapCorruption, EINVAL
 
 try:
@@ -42,7 +43,6 @@ HEAP_MAGIC = const(0x1EA0)
 MIN_SIZE = const(12)
 _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
-_CHUNK = const(4096)
 _TAKEN_KEPT = const(8)
 _unpack = struct.unpack
 _unpack_from = struct.unpack_from
@@ -236,12 +236,6 @@ class SmallMemHeap:
         cpu = self.cpu
         # not while code runs on: it could change a header before the run count moves
         self.trusted_runs = cpu.runs if cpu is not None and not cpu.running else None
-
-    def _account(self, delta):
-        u = self.used + delta
-        self.used = u
-        if u > self.max_used:
-            self.max_used = u
 
     # -- the allocator -------------------------------------------------------------------------
 
@@ -451,73 +445,11 @@ class SmallMemHeap:
     def realloc(self, ptr, size, owner=None):
         """rt_realloc: 0 -> malloc, size 0 -> free (returns 0); shrinks in place, grows by
         allocate/copy/free. On failure returns 0 and the old block is untouched."""
-        if ptr == 0:
-            return self.malloc(size, owner)
-        if size <= 0:
-            self.free(ptr)
-            return 0
-        record = self._record()
-        off, h, ph = self._block(ptr, "realloc", record)
-        self._serial += 1
-        self._version = self._serial
-        self._open = []
-        am = self._am
-        size = (size + am) & ~am
-        if size < self._min:
-            size = self._min
-        hs = self.header_size
-        nxt = h[2]
-        old = nxt - off - hs
-        name = h[4] if owner is None else _owner_bytes(owner, DEFAULT_OWNER)
-        if size <= old:
-            if old - size >= hs + self._min:
-                eo = self._endoff
-                off2 = off + hs + size
-                stop = nxt
-                if nxt != eo:
-                    nh = self._walk_hdr(nxt, record)
-                    if nh[1] == 0:
-                        stop = nh[2]
-                        del self.shadow[nxt]
-                self._put(off2, 0, stop, off, FREE_OWNER)
-                self._set_prev(stop, off2)
-                self._put(off, 1, off2, h[3], name)
-                if off2 < self._lfree:
-                    self._lfree = off2
-                self._account(size - old)
-            elif name != h[4]:
-                self._put(off, 1, nxt, h[3], name)
-            return ptr
-        if size > self.total:
-            return 0
-        new = self.malloc(size, name)
-        if new:
-            self._copy(new, ptr, old)
-            self.free(ptr)
-        return new
+        return rtheap_resize.realloc(self, ptr, size, owner)
 
     def calloc(self, count, size, owner=None):
         """rt_calloc: malloc(count * size) filled with zeroes, or 0."""
-        n = count * size
-        p = self.malloc(n, owner)
-        if p:
-            mem = self.memory
-            a = p
-            while n > 0:
-                k = n if n < _CHUNK else _CHUNK
-                mem.write(a, bytes(k))
-                a += k
-                n -= k
-        return p
-
-    def _copy(self, dst, src, n):
-        mem = self.memory
-        while n > 0:
-            k = n if n < _CHUNK else _CHUNK
-            mem.write(dst, mem.read(src, k))
-            dst += k
-            src += k
-            n -= k
+        return rtheap_resize.calloc(self, count, size, owner)
 
     def malloc_align(self, size, align, owner=None):
         """rt_malloc_align: over-allocate by `align`, return the aligned address; the original

@@ -182,11 +182,11 @@ class Board(_board.Board):
 
     def dlopen(self, path):
         dlmodule.attach(self.kernel)             # activate(), in the hot path of a plugin loop
-        return _dlfcn().dlopen(os.fspath(path))
+        return (_DLFCN[0] if _DLFCN else _dlfcn()).dlopen(os.fspath(path))
 
     def dlclose(self, module):
         dlmodule.attach(self.kernel)
-        return _dlfcn().dlclose(module)
+        return (_DLFCN[0] if _DLFCN else _dlfcn()).dlclose(module)
 
     def symbol(self, module, name):
         """Address of a module's defined symbol (dlsym); raises if it has none."""

@@ -81,7 +81,7 @@ class ImageProtection:
                     break
             else:
                 fresh.append((addr, size))
-        if claimed is not None:
+        if claimed is not None and idle:
             self._release_idle(claimed[0], claimed[1])
         memory = self.kernel.memory
         for addr, size in fresh:

@@ -114,7 +114,7 @@ class Lifecycle:
         module = self.load_now(path)
         return (yield from self.construct_steps(module))
 
-    def load_now(self, path):
+    def load_now(self, path, name=None):
         """The part of a load that runs no target code: read, place, link, write, protect;
         the module is open (nref 1) and its constructors (construct_steps) are still to run."""
         kernel = self.kernel
@@ -122,7 +122,7 @@ class Lifecycle:
             data = kernel.files.read(path)
         except OSError as error:
             raise RtdlError("%s: cannot read file (%s)" % (path, error), ENOENT)
-        module = Module(self.name_of(path), path)
+        module = Module(name or self.name_of(path), path)
         heap = kernel.heap
         handle = heap.malloc(MODULE_STRUCT_SIZE)
         if not handle:
@@ -142,7 +142,8 @@ class Lifecycle:
         module.handle = handle
         integrity.keep_image(module)
         imageprot.keep(module)
-        error = config_error(image, path)
+        error = config_error(image, path) if image.priority is not None or \
+            image.stack_size is not None else None
         if error is not None:
             self.free_memory(module)
             raise error
@@ -154,7 +155,7 @@ class Lifecycle:
         kernel.modules.append(module)
         imageprot.opened(module)
         self.write_struct(module)
-        module.loaded_runs = self.code_runs()
+        module.loaded_runs = module.struct_written[1]      # code_runs() now
         return module
 
     def construct_steps(self, module):
@@ -172,13 +173,17 @@ class Lifecycle:
         """dlopen's work up to target code: (the module, None) when it is open, or (the
         module, the generator of its constructors) when they are still to run. dlfcn drives
         the generator only then: a library with no constructors is opened without one."""
-        module = self.find(self.name_of(path))
-        if module is not None:
-            module.nref += 1
-            self.kernel.imageprot.opened(module)
-            self.write_struct(module)
-            return module, None
-        module = self.load_now(self.resolve_library_path(path))
+        name = self._names.get(path) or self.name_of(path)
+        for module in self.kernel.modules:
+            if module.name == name and module.state != STAT_CLOSED:
+                module.nref += 1
+                self.kernel.imageprot.opened(module)
+                self.write_struct(module)
+                return module, None
+        if not path.startswith("/"):
+            path = self.resolve_library_path(path)
+            name = self.name_of(path)
+        module = self.load_now(path, name)
         image = module.image
         if image.init_array or image.init_functions or image.init_func:
             return module, self.construct_steps(module)
@@ -254,7 +259,7 @@ class Lifecycle:
         rest when destructors are to run (dlfcn drives it only then)."""
         if module.nref > 0:
             module.nref -= 1
-        if module.nref == 0 and not module.has_live_threads():
+        if module.nref == 0 and (not module.threads or not module.has_live_threads()):
             if initfini.has_destructors(module):
                 return self._release_steps(module)
             module.state = STAT_CLOSING

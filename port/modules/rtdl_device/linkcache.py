@@ -26,12 +26,6 @@ class LinkedFile:
         self.payload = None
         self.block = None        # (page size, heap block size, alignment): install.image_block
 
-    def matches(self, data, resolve, target):
-        # `is` first: the file reader hands back the very bytes object while a file is
-        # unchanged; equal bytes from elsewhere compare in one memcmp
-        return ((self.data is data or self.data == data) and self.resolve == resolve
-                and self.target is target)
-
     def image_at(self, base):
         """The image linked for `base`, or None: an image is only valid at its address."""
         image = self.image
@@ -48,7 +42,10 @@ class LinkCache:
 
     def find(self, path, data, resolve, target):
         entry = self.files.get(path)
-        if entry is not None and entry.matches(data, resolve, target):
+        # `is` first: the file reader hands back the very bytes object while a file is
+        # unchanged; equal bytes from elsewhere compare in one memcmp
+        if entry is not None and (entry.data is data or entry.data == data) and \
+                entry.resolve == resolve and entry.target is target:
             return entry
         return None
 

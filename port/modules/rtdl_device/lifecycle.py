@@ -338,6 +338,7 @@ class Lifecycle:
             kernel.devices.release_owned(module)
             kernel.ownership.reclaim(module)
         heap = kernel.heap
+        handed = getattr(heap, "handed", None)       # frees hand out nothing
         image = module.image
         if image is not None:
             kernel.imageprot.forget(module)
@@ -346,14 +347,13 @@ class Lifecycle:
             else:
                 heap.free(image.base)
             # what it left in memory stays known to install.py until the heap hands it out
-            image.freed_at = getattr(heap, "handed", None)
+            image.freed_at = handed
         if module.handle:
             heap.free(module.handle)
             written = module.struct_written
-            handed = getattr(heap, "handed", None)
-            if written is not None and written[1] is not None and written[1] == runs and \
+            if written is not None and runs is not None and written[1] == runs and \
                     handed is not None:
-                self._struct_left = (module.handle, written[0], written[1], handed)
+                self._struct_left = (module.handle, written[0], runs, handed)
             module.handle = 0
         module.state = STAT_CLOSED
         modules = kernel.modules

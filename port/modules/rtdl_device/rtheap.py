@@ -249,9 +249,6 @@ class SmallMemHeap:
             return 0
         if size < self._min:
             size = self._min
-        hs = self.header_size
-        limit = self.total - size
-        off = self._lfree
         # the hot path of every load: the record test, header reads and writes inline
         cpu = self.cpu
         record = self.shadow if (cpu is not None and cpu.runs == self.trusted_runs
@@ -260,6 +257,9 @@ class SmallMemHeap:
             took = self._redo.get((self._version, size))
             if took is not None and record.get(took[1]) == took[12]:
                 return self._give(took)
+        hs = self.header_size
+        limit = self.total - size
+        off = self._lfree
         while off <= limit:
             raw = record.get(off) if record is not None else None
             h = _unpack(_HDR_FMT, raw) if raw is not None else self._walk_hdr(off)
@@ -513,15 +513,14 @@ class SmallMemHeap:
         cpu = self.cpu
         if runs is None or mark is None or cpu is None or cpu.running or cpu.runs != runs:
             return False
-        taken = self._taken
-        if mark < self.handed - len(taken):
+        since = self.handed - mark          # the last `since` blocks of _taken
+        if since > len(self._taken):
             return False
         count = 0
-        for handed, start, stop in reversed(taken):
-            if handed <= mark:
-                break
-            if start < end and addr < stop:
-                count += 1
+        if since:
+            for taken in self._taken[-since:]:
+                if taken[1] < end and addr < taken[2]:
+                    count += 1
         return count == own
 
     def quiet_runs(self):

@@ -381,7 +381,7 @@ class SmallMemHeap:
         opened = self._open
         if record is not None and opened:
             took = opened[-1]
-            if took[0] == ptr and took[11] == self._version:
+            if took[0] == ptr and took[11] == self._version and record.get(took[1]) == took[7]:
                 self._undo(took)
                 return
         self._serial += 1

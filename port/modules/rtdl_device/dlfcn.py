@@ -16,7 +16,7 @@ def dlopen(path, mode=RTLD_NOW):
     run. `mode` is accepted and, as in RT-Thread, ignored."""
     k = dlmodule.kernel()
     try:
-        module, steps = k.lifecycle.open_now(path)
+        module, steps = k.open_now(path)
         if steps is not None:
             module = k.drive(steps)
         return module
@@ -46,7 +46,7 @@ def dlsym(handle, name):
 def dlclose(handle):
     """nref-1; at 0 the module's destructors run and its memory returns to the heap. 0."""
     k = _check(handle)
-    steps = k.lifecycle.release_now(handle)
+    steps = k.release_now(handle)
     if steps is not None:
         k.drive(steps)
     return 0

@@ -186,6 +186,11 @@ class Kernel:
         """Generator: dlopen's rule, fixed: an already loaded module is found by its name."""
         return self.lifecycle.open_steps(path)
 
+    def open_now(self, path):
+        """dlopen up to target code: (module, None), or (module, the generator of its
+        constructors) when some are to run (dlfcn drives it only then)."""
+        return self.lifecycle.open_now(path)
+
     def create_main_thread(self, module, cmd):
         """dlmodule_exec's thread: main(argc, argv) with RT-Thread's argv splitting."""
         return self.lifecycle.create_main_thread(module, cmd)
@@ -193,6 +198,10 @@ class Kernel:
     def release(self, module):
         """Generator: drop one reference; at zero the module is destroyed (dlclose)."""
         return self.lifecycle.release(module)
+
+    def release_now(self, module):
+        """dlclose up to target code: None, or the generator of the destructors to run."""
+        return self.lifecycle.release_now(module)
 
     def destroy_steps(self, module):
         """Generator: run the module's destructors, then free everything it owns.

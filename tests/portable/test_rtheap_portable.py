@@ -162,6 +162,57 @@ def test_randomized_lcg():
     assert heap.snapshot() == initial
 
 
+class _NoCodeRan:
+    """What the heap reads of a cpu: its run count, which stays put (no target code runs),
+    so the heap trusts its record and keeps the takes a free undoes (rtheap _redo/_undo)."""
+    runs = 1
+    running = False
+
+
+def _state(mem, heap):
+    return (sorted(heap.shadow.items()), heap.used, heap.max_used, heap._lfree,
+            sorted(heap.aligned_blocks.items()), mem.read(heap.begin, heap.end - heap.begin))
+
+
+def test_blocks_freed_in_turn_are_handed_out_as_a_search_would():
+    # the same random mix on two heaps: one hands kept takes out again, the other searches
+    # every time (its kept takes are dropped before each call); states must stay identical
+    heaps = []
+    for _ in range(2):
+        mem, heap = _make(6144)
+        heap.cpu = _NoCodeRan()
+        heap.trust()
+        heaps.append((mem, heap, []))
+    rng = _Lcg(99)
+    replayed = 0
+    for i in range(800):
+        op = rng.next(100)
+        size = (8, 44, 100, 300)[rng.next(4)]
+        results = []
+        for n in range(2):
+            mem, heap, live = heaps[n]
+            if n == 1:
+                heap._redo = {}
+                heap._open = []
+            elif heap._redo and (heap._version, (size + 7) & ~7) in heap._redo:
+                replayed += 1
+            if op < 50 or not live:
+                p = heap.malloc_align(size, 64) if size == 300 else heap.malloc(size)
+                if p:
+                    live.append((p, size == 300))
+            else:
+                p, aligned = live.pop(-1 if op < 90 else 0)
+                if aligned:
+                    heap.free_align(p)
+                else:
+                    heap.free(p)
+            results.append(p)
+        assert results[0] == results[1], i
+        assert _state(heaps[0][0], heaps[0][1]) == _state(heaps[1][0], heaps[1][1]), i
+    assert replayed > 20, replayed      # the kept takes were handed out, not only kept
+    heaps[0][1].check()
+
+
 if __name__ == "__main__":
     for _name in sorted(list(globals())):
         if _name.startswith("test_"):

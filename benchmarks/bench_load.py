@@ -37,8 +37,8 @@ and idle pages (1.8 us); the module struct's bytes and their check (1.2 us); the
 5 us, is dlfcn and the kernel facade, load_now and load_image with the link-cache lookup, the
 Module record and free_memory. The first load of a file still parses and links it (about
 0.37 ms). The floor moves between 2.3 and 4.2 us with the state of unicorn's memory map, so
-the ratio does too: five `--only load` runs gave 5.1x to 8.3x (one at 10.7x under the other
-helpers' load).
+the ratio does too: five `--only load` runs in a row gave 8.15x, 7.92x, 8.25x, 8.19x and
+7.51x (from 9.4x to 13.3x before).
 """
 import os
 import time

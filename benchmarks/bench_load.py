@@ -26,7 +26,9 @@ heap keeps the take a free has just undone, so the same two blocks are handed ou
 the kept take without the search, and freed by putting back the state before it (rtheap
 _redo/_undo: 197 Python calls a cycle before, 134 now). Timing starts once the board's file
 reader keeps the just-built library: a file changed within the clock's granularity is read
-again at every load (racy-git's rule), which alone made runs vary between 19 and 41 us a cycle.
+again at every load (racy-git's rule), which alone made runs vary between 19 and 41 us a cycle;
+and the loads and the raw copy take turns, twenty short rounds of each (the best counts), so
+a burst of other work on the host falls on both alike.
 Where a ~19 us cycle goes now (timed alone on this host, each part by taking it away): the
 four emulated-memory writes, the two headers made used at dlopen and free again at dlclose,
 which target code must see (about 4.3 us, a microsecond each through the unicorn binding);

@@ -168,6 +168,7 @@ class ImageProtection:
         """`module`'s code runs next (None: no module's - every image's data is writable).
         With `check`, what the previous module may have damaged is compared first; returns
         (previous module, its ModuleFault) when it damaged something, else None."""
+        self.kernel.stackprot.enter(module)      # other threads' stacks too (stackprot.py)
         if module is self.running:
             return None
         previous = self.running
@@ -236,7 +237,8 @@ class ImageProtection:
                 continue
             where = "image of module '%s': %s" % (module.name, section_at(module, address))
             return _explained(fault, where)
-        return fault
+        where = self.kernel.stackprot.where(address)
+        return fault if where is None else _explained(fault, where)
 
 
 def _explained(fault, where):

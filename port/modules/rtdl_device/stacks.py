@@ -45,6 +45,7 @@ def allocate(kernel, thread, args, lr):
         thread.region_stack = region
         thread.guard = (region - memory.stack_gap, region)
         thread.stack = region
+        kernel.stackprot.made(thread)      # read-only to the running module? (stackprot.py)
     else:
         # In the heap, a write-protected page stops an overflow before it reaches a heap
         # header (an MPU stack guard on a device); the canary, checked on every kernel
@@ -99,6 +100,7 @@ def _context(thread, args, lr):
 def free(kernel, thread):
     """Return the thread's stack, control block and other blocks to the heap."""
     if getattr(thread, "region_stack", 0):
+        kernel.stackprot.freed(thread)
         kernel.memory.stack_free(thread.region_stack)
         thread.region_stack = 0
         thread.guard = None

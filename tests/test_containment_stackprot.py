@@ -40,14 +40,19 @@ def test_a_wild_write_into_another_modules_thread_stack_faults_at_the_store(
     assert "sentinel intact" in result.output, result.output
 
 
+@pytest.mark.parametrize("name", ["timer", "tidle0", "tshell"])
 def test_a_wild_write_into_a_system_threads_stack_faults_at_the_store(board, build_module,
-                                                                       faulty):
-    result = contained(board, build_module, faulty("xstack"), "sys")
+                                                                       faulty, name):
+    system = board.kernel.system.find(name)
+    before = board.memory.read(system.stack, system.stack_size) if system else None
+    result = contained(board, build_module, faulty("xstack"), "sys", name)
     message = _fault_line(result)
     writer = result.fault.report.module
     assert message.startswith(writer + ": mem manage fault (DACCVIOL"), message
-    assert "(stack of system thread 'timer')" in message, message
+    assert "(stack of system thread '%s')" % name in message, message
     assert "the write went through" not in result.output
+    if system is not None:
+        assert board.memory.read(system.stack, system.stack_size) == before
 
 
 def test_threads_of_one_module_share_their_locals(board, build_module, faulty):

@@ -23,10 +23,8 @@ memory.write, which page permissions do not stop. A stack is made read-only when
 allocated if its thread's module may not be written by the one running (a module starting a
 program alongside), and writable again before its slot is freed (stack_free keeps the
 mapping for the next thread).
-Imports: stacks.
+Imports: none.
 """
-from .stacks import STACK_GUARD
-
 
 class StackProtection:
     def __init__(self, kernel):
@@ -123,9 +121,7 @@ class StackProtection:
         self.kernel.memory.protect(thread.region_stack, self._extent(thread), True)
 
     def _extent(self, thread):
-        # what stack_alloc mapped for it: the canary and the stack, in whole pages
-        page = self._page()
-        return (STACK_GUARD + thread.stack_size + page - 1) // page * page
+        return thread.region_size      # what stack_alloc mapped for it, in whole pages
 
     # ------------------------------------------------------------- fault lines ----------
     def where(self, address):

@@ -35,17 +35,10 @@ def allocate(kernel, thread, args, lr):
     thread.blocks.append(stack)
     thread.stack_block = stack
     thread.aligned_stack = bool(page)
-    region = 0
-    if getattr(memory, "stack_alloc", None) is not None:
-        region = memory.stack_alloc(STACK_GUARD + thread.stack_size)
+    region = in_region(kernel, thread, STACK_GUARD + thread.stack_size)
     if region:
-        # A board with a stack region keeps the stack there, with stack_gap unmapped bytes
-        # below it: a frame jumping the bottom faults at once instead of landing in the heap
-        # or another stack (the heap block stays the stack's charge, never written).
-        thread.region_stack = region
-        thread.guard = (region - memory.stack_gap, region)
+        # the heap block stays the stack's charge, never written
         thread.stack = region
-        kernel.stackprot.made(thread)      # read-only to the running module? (stackprot.py)
     else:
         # In the heap, a write-protected page stops an overflow before it reaches a heap
         # header (an MPU stack guard on a device); the canary, checked on every kernel
@@ -67,6 +60,24 @@ def allocate(kernel, thread, args, lr):
     memory.write32(tcb + rt_tcb.STACK_ADDR, thread.stack + STACK_GUARD)
     rt_tcb.made(memory, thread)
     thread.context = _context(thread, args, lr)
+
+
+def in_region(kernel, thread, size):
+    """A stack of `size` bytes for `thread` in the board's stack region (its lowest address),
+    or 0 where the board has none or no slot is left. Below it lie stack_gap unmapped bytes:
+    a frame jumping the bottom faults at once instead of landing in the heap or another
+    stack. It is read-only at once if the running module may not write it (stackprot.py)."""
+    memory = kernel.memory
+    if getattr(memory, "stack_alloc", None) is None:
+        return 0
+    region = memory.stack_alloc(size)
+    if region:
+        page = memory.page_size
+        thread.region_stack = region
+        thread.region_size = (size + page - 1) // page * page
+        thread.guard = (region - memory.stack_gap, region)
+        kernel.stackprot.made(thread)
+    return region
 
 
 def adopt(kernel, thread, stack, tcb, args, lr):
@@ -102,7 +113,7 @@ def free(kernel, thread):
     if getattr(thread, "region_stack", 0):
         kernel.stackprot.freed(thread)
         kernel.memory.stack_free(thread.region_stack)
-        thread.region_stack = 0
+        thread.region_stack = thread.region_size = 0
         thread.guard = None
     if thread.guard is not None:
         kernel.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)

@@ -81,6 +81,9 @@ class ServiceArgs:
         for thread in kernel.threads:
             if thread.stack and thread.stack <= addr and end <= thread.stack_top:
                 return thread
+        for thread in kernel.system.threads:       # theirs are there too (systhreads.py)
+            if thread.region_stack and thread.stack <= addr and end <= thread.stack_top:
+                return thread
         return None
 
     def _regions(self, memory):

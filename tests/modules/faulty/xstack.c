@@ -1,7 +1,8 @@
 /* Writes into other threads' stacks, by argv[1]; while it runs, the stacks of other modules'
  * threads and of system threads are read-only (stackprot.py), so a wild store faults there:
  *   other  a local of thread 'worker' of the program argv[2] (xstackv), started alongside
- *   sys    the stack of the timer thread, which a soft timer of its own brings up
+ *   sys    the stack of the system thread argv[2]: 'timer' (which a soft timer of its own
+ *          brings up), 'tidle0' or 'tshell'
  * and writes nothing wild by:
  *   share  a thread of its own stores into a local of main's stack
  *   ipc    sends argv[2]'s blocked worker a mail, a message and an event: the kernel writes
@@ -56,17 +57,17 @@ int main(int argc, char **argv)
         rt_kprintf("shared %u\n", (unsigned)local);
         return local == 42 ? 0 : 1;
     }
-    if (strcmp(what, "sys") == 0) {
+    if (strcmp(what, "sys") == 0 && argc > 2) {
         rt_timer_t timer = rt_timer_create("xstm", tick, RT_NULL, 1,
                                            RT_TIMER_FLAG_PERIODIC | RT_TIMER_FLAG_SOFT_TIMER);
         rt_thread_t thread;
         if (!timer || rt_timer_start(timer) != RT_EOK)
             return 2;
         rt_thread_mdelay(3);            /* the timer thread runs the callback and waits */
-        thread = rt_thread_find("timer");
+        thread = rt_thread_find(argv[2]);
         if (!thread)
             return 3;
-        *(volatile rt_uint32_t *)((char *)thread->stack_addr + thread->stack_size - 32) = 1;
+        *(volatile rt_uint32_t *)((char *)thread->stack_addr + 16) = 1;
         rt_kprintf("the write went through\n");
         return 0;
     }

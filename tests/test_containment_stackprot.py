@@ -40,6 +40,18 @@ def test_a_wild_write_into_another_modules_thread_stack_faults_at_the_store(
     assert "sentinel intact" in result.output, result.output
 
 
+def test_a_wild_write_into_another_programs_argument_vector_faults_at_the_store(
+        board, build_module, faulty):
+    victim = faulty("xstackv")
+    result = contained(board, build_module, faulty("xstack"), "argv", victim)
+    message = _fault_line(result)
+    name = _name(victim)
+    assert re.search(r"write of 1 bytes at 0x[0-9a-f]{8} \(argument vector of thread '%s' "
+                     r"of module '%s'\)" % (name, name), message), message
+    assert "the write went through" not in result.output
+    assert "argv[0] %s\n" % victim in result.output, result.output
+
+
 @pytest.mark.parametrize("name", ["timer", "tidle0", "tshell"])
 def test_a_wild_write_into_a_system_threads_stack_faults_at_the_store(board, build_module,
                                                                        faulty, name):

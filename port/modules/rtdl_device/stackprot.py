@@ -125,14 +125,19 @@ class StackProtection:
 
     # ------------------------------------------------------------- fault lines ----------
     def where(self, address):
-        """"stack of thread 'x' of module 'm'" (or of system thread 'x') when `address` is
-        on a read-only stack, else None (imageprot.explain names it in the fault line)."""
+        """"stack of thread 'x' of module 'm'" (or "argument vector of ...", or "... of
+        system thread 'x'") when `address` is on a read-only stack, else None
+        (imageprot.explain names it in the fault line)."""
         if address is None:
             return None
         for thread in self.closed:
             bottom = thread.region_stack
             if bottom <= address < bottom + self._extent(thread):
+                what = "stack"
+                if thread.argv and address >= thread.argv:
+                    what = "argument vector"          # above its stack top (lifecycle.py)
                 if thread.module is None:
-                    return "stack of system thread '%s'" % thread.name
-                return "stack of thread '%s' of module '%s'" % (thread.name, thread.module.name)
+                    return "%s of system thread '%s'" % (what, thread.name)
+                return "%s of thread '%s' of module '%s'" % (what, thread.name,
+                                                             thread.module.name)
         return None

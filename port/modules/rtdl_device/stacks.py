@@ -22,9 +22,11 @@ def stack_block(stack_size, page_size):
     return page_size + STACK_GUARD + stack_size, page_size
 
 
-def allocate(kernel, thread, args, lr):
+def allocate(kernel, thread, args, lr, above=0):
     """Give `thread` its stack, control block and a context that calls its entry with `args`
-    and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release."""
+    and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release.
+    With `above`, a stack in the region has that many bytes more above its top: their
+    address is returned (0: no stack region, nothing reserved)."""
     memory, heap = kernel.memory, kernel.heap
     # The stack is charged to the heap as RT-Thread charges it (exhaustion is RT_NULL).
     size, page = stack_block(thread.stack_size, memory.page_size)
@@ -35,7 +37,7 @@ def allocate(kernel, thread, args, lr):
     thread.blocks.append(stack)
     thread.stack_block = stack
     thread.aligned_stack = bool(page)
-    region = in_region(kernel, thread, STACK_GUARD + thread.stack_size)
+    region = in_region(kernel, thread, STACK_GUARD + thread.stack_size + above)
     if region:
         # the heap block stays the stack's charge, never written
         thread.stack = region
@@ -60,6 +62,7 @@ def allocate(kernel, thread, args, lr):
     memory.write32(tcb + rt_tcb.STACK_ADDR, thread.stack + STACK_GUARD)
     rt_tcb.made(memory, thread)
     thread.context = _context(thread, args, lr)
+    return thread.stack_top if region and above else 0
 
 
 def in_region(kernel, thread, size):

@@ -1,6 +1,7 @@
 /* Writes into other threads' stacks, by argv[1]; while it runs, the stacks of other modules'
  * threads and of system threads are read-only (stackprot.py), so a wild store faults there:
  *   other  a local of thread 'worker' of the program argv[2] (xstackv), started alongside
+ *   argv   the first byte of that program's argv[0]
  *   sys    the stack of the system thread argv[2]: 'timer' (which a soft timer of its own
  *          brings up), 'tidle0' or 'tshell'
  * and writes nothing wild by:
@@ -71,7 +72,8 @@ int main(int argc, char **argv)
         rt_kprintf("the write went through\n");
         return 0;
     }
-    if (argc > 2 && (strcmp(what, "other") == 0 || strcmp(what, "ipc") == 0)) {
+    if (argc > 2 && (strcmp(what, "other") == 0 || strcmp(what, "ipc") == 0 ||
+                     strcmp(what, "argv") == 0)) {
         victim = dlmodule_exec(argv[2], argv[2], strlen(argv[2]));
         if (!victim)
             return 2;
@@ -81,6 +83,14 @@ int main(int argc, char **argv)
         if (!sentinel)
             return 3;
         **sentinel = 0xdead;
+        rt_kprintf("the write went through\n");
+        return 0;
+    }
+    if (victim && strcmp(what, "argv") == 0) {
+        char ***args = victim_symbol(victim, "xstackv_argv");
+        if (!args || !*args)
+            return 3;
+        (*args)[0][0] = 'X';
         rt_kprintf("the write went through\n");
         return 0;
     }

@@ -2,13 +2,15 @@
  * mailbox, a message queue and an event in turn, each received into a local of its own
  * stack, and publishes where those locals are. xstack either sends it one of each (the
  * kernel writes them into the blocked worker's stack) or aims a wild write at the worker's
- * `sentinel`. It reports what it received and whether the sentinel is still its own. */
+ * `sentinel` or its argv[0]. It reports what it received, whether the sentinel is still its
+ * own, and its argv[0]. */
 #include <rtthread.h>
 
 rt_mailbox_t xstackv_mb;
 rt_mq_t xstackv_mq;
 rt_event_t xstackv_event;
 volatile rt_uint32_t *xstackv_sentinel;     /* a local of 'worker', set once it waits */
+char **xstackv_argv;                        /* main's argv, above its stack's top */
 static volatile int done;
 
 static void worker(void *parameter)
@@ -31,10 +33,11 @@ static void worker(void *parameter)
     done = 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     rt_thread_t thread;
 
+    xstackv_argv = argv;
     xstackv_mb = rt_mb_create("xsmb", 4, RT_IPC_FLAG_FIFO);
     xstackv_mq = rt_mq_create("xsmq", 8, 2, RT_IPC_FLAG_FIFO);
     xstackv_event = rt_event_create("xsev", RT_IPC_FLAG_FIFO);
@@ -47,5 +50,6 @@ int main(void)
     rt_mb_delete(xstackv_mb);
     rt_mq_delete(xstackv_mq);
     rt_event_delete(xstackv_event);
+    rt_kprintf("argv[0] %s\n", argc > 0 ? argv[0] : "");
     return 0;
 }

@@ -40,6 +40,18 @@ def test_a_wild_write_into_another_modules_thread_stack_faults_at_the_store(
     assert "sentinel intact" in result.output, result.output
 
 
+def test_a_thread_started_for_another_module_is_read_only_from_its_start(board, build_module,
+                                                                        faulty):
+    # the writer starts the program alongside and writes at once into its main thread's
+    # stack, before that thread ran
+    victim = faulty("xstackv")
+    result = contained(board, build_module, faulty("xstack"), "fresh", victim)
+    message = _fault_line(result)
+    name = _name(victim)
+    assert "(stack of thread '%s' of module '%s')" % (name, name) in message, message
+    assert "sentinel intact" in result.output, result.output
+
+
 def test_a_wild_write_into_another_programs_argument_vector_faults_at_the_store(
         board, build_module, faulty):
     victim = faulty("xstackv")
@@ -81,9 +93,10 @@ def test_the_kernel_fills_a_blocked_receivers_locals_of_another_module(board, bu
         result.output
 
 
-def test_every_stack_is_writable_again_between_runs(board, build_module, faulty):
+def test_every_modules_stack_is_writable_again_between_runs(board, build_module, faulty):
     contained(board, build_module, faulty("xstack"), "other", faulty("xstackv"))
-    assert board.kernel.stackprot.closed == []
+    # only system threads' stacks stay read-only: no module code runs on them
+    assert [thread.module for thread in board.kernel.stackprot.closed] == [None, None]
     # a host call runs no module's code on a stack the kernel closed
     result = board.exec(faulty("xstack"), "share")
     assert (result.exit_code, result.fault) == (0, None), result

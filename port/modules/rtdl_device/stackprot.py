@@ -16,8 +16,9 @@ kernel stack (constructors, kernel-made calls in steps.drive) stays writable: no
 on it between two such calls, so a store there damages nothing that outlives the module.
 
 The rules follow imageprot's: its enter() tells `enter` at every change of running module
-(None: between kernel runs, for host calls - every stack writable again), the scheduler tells
-`runs` which thread gets the CPU. The kernel's own writes into a stack (an out-pointer filled
+(None: between kernel runs, for host calls - every module's threads' stacks writable again;
+a system thread's stays read-only until code runs on it), the scheduler tells `runs` which
+thread gets the CPU. The kernel's own writes into a stack (an out-pointer filled
 when a blocked receiver is woken, a new thread's canary, a signal frame) go through
 memory.write, which page permissions do not stop. A stack is made read-only when it is
 allocated if its thread's module may not be written by the one running (a module starting a
@@ -54,8 +55,11 @@ class StackProtection:
         if not self._page():
             return
         if module is None:
-            while self.closed:
-                self._open(self.closed[-1])
+            # modules' stacks open; a system thread's stays read-only, no module code runs
+            # on it between kernel runs (the next run then changes no permission of it)
+            for thread in list(self.closed):
+                if thread.module is not None:
+                    self._open(thread)
             return
         allowed = self.kernel.imageprot.allowed(module)
         for thread in self._threads():

@@ -2,6 +2,7 @@
  * threads and of system threads are read-only (stackprot.py), so a wild store faults there:
  *   other  a local of thread 'worker' of the program argv[2] (xstackv), started alongside
  *   argv   the first byte of that program's argv[0]
+ *   fresh  the stack of that program's main thread, which has not run yet
  *   sys    the stack of the system thread argv[2]: 'timer' (which a soft timer of its own
  *          brings up), 'tidle0' or 'tshell'
  * and writes nothing wild by:
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc > 2 && (strcmp(what, "other") == 0 || strcmp(what, "ipc") == 0 ||
-                     strcmp(what, "argv") == 0)) {
+                     strcmp(what, "argv") == 0 || strcmp(what, "fresh") == 0)) {
         victim = dlmodule_exec(argv[2], argv[2], strlen(argv[2]));
         if (!victim)
             return 2;
@@ -83,6 +84,14 @@ int main(int argc, char **argv)
         if (!sentinel)
             return 3;
         **sentinel = 0xdead;
+        rt_kprintf("the write went through\n");
+        return 0;
+    }
+    if (victim && strcmp(what, "fresh") == 0) {
+        rt_thread_t thread = rt_thread_find(victim->name);
+        if (!thread)
+            return 3;
+        *(volatile rt_uint32_t *)((char *)thread->stack_addr + 16) = 1;
         rt_kprintf("the write went through\n");
         return 0;
     }

@@ -102,18 +102,40 @@ def test_every_modules_stack_is_writable_again_between_runs(board, build_module,
     assert (result.exit_code, result.fault) == (0, None), result
 
 
+@pytest.mark.parametrize("case,where", [
+    ("other /xstackv.mo", "(stack of thread 'worker' of module 'xstackv')"),
+    ("argv /xstackv.mo", "(argument vector of thread 'xstackv' of module 'xstackv')"),
+    ("sys tidle0", "(stack of system thread 'tidle0')"),
+])
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])
-def test_rtdl_run_reports_the_wild_stack_write_in_one_line(tmp_path, faulty, firmware, runtime):
+def test_rtdl_run_reports_the_wild_stack_write_in_one_line(tmp_path, faulty, firmware, runtime,
+                                                           case, where):
     shutil.copy(faulty("xstack"), str(tmp_path / "xstack.mo"))
     shutil.copy(faulty("xstackv"), str(tmp_path / "xstackv.mo"))
     env = dict(os.environ, RTDL_FIRMWARE=firmware)
     result = subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--runtime", runtime,
-                             "--root", str(tmp_path), str(tmp_path / "xstack.mo"), "other",
-                             "/xstackv.mo"],
-                            capture_output=True, text=True, timeout=300, env=env)
+                             "--root", str(tmp_path), str(tmp_path / "xstack.mo")]
+                            + case.split(), capture_output=True, text=True, timeout=300,
+                            env=env)
     assert result.returncode == 139, result
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result
     assert lines[0].startswith("rtdl run: error: xstack: mem manage fault (DACCVIOL"), lines
-    assert "(stack of thread 'worker' of module 'xstackv')" in lines[0], lines
-    assert "sentinel intact" in result.stdout, result
+    assert where in lines[0], lines
+    if "xstackv" in case:
+        assert "sentinel intact" in result.stdout, result
+
+
+@pytest.mark.parametrize("runtime", ["cpython", "micropython"])
+def test_rtdl_run_fills_the_blocked_receivers_locals_under_both_runtimes(tmp_path, faulty,
+                                                                         firmware, runtime):
+    shutil.copy(faulty("xstack"), str(tmp_path / "xstack.mo"))
+    shutil.copy(faulty("xstackv"), str(tmp_path / "xstackv.mo"))
+    env = dict(os.environ, RTDL_FIRMWARE=firmware)
+    result = subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--runtime", runtime,
+                             "--root", str(tmp_path), str(tmp_path / "xstack.mo"), "ipc",
+                             "/xstackv.mo"],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert (result.returncode, result.stderr) == (0, ""), result
+    assert "worker mb 0 0x1234 mq 6 'hello' event 0 0x4 sentinel intact\n" in result.stdout, \
+        result

@@ -19,13 +19,15 @@ The rules follow imageprot's: its enter() tells `enter` at every change of runni
 (None: between kernel runs, for host calls - every module's threads' stacks writable again;
 a system thread's stays read-only until code runs on it), the scheduler tells `runs` which
 thread gets the CPU. The kernel's own writes into a stack (an out-pointer filled
-when a blocked receiver is woken, a new thread's canary, a signal frame) go through
-memory.write, which page permissions do not stop. A stack is made read-only when it is
+when a blocked receiver is woken, the siginfo of rt_signal_wait, a new thread's canary) go
+through memory.write, which page permissions do not stop; the CPU pushes no exception frame
+(a service is an SVC hook, a preempted thread's context is kept by the kernel). A stack is made read-only when it is
 allocated if its thread's module may not be written by the one running (a module starting a
 program alongside), and writable again before its slot is freed (stack_free keeps the
 mapping for the next thread).
 Imports: none.
 """
+
 
 class StackProtection:
     def __init__(self, kernel):

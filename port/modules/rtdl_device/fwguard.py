@@ -38,12 +38,20 @@ def keep(kernel, objects):
 
 
 def damage(kernel):
-    """Put back every protected object that differs from its boot contents; returns a
+    """Put back every protected object that differs from its boot contents (_impure_ptr:
+    from the reent the kernel last pointed it at); returns a
     description of what was found ("_impure_ptr at 0x20000000 (4 bytes) was 0x..., found
     0x..."), or None."""
     memory = kernel.memory
     found = []
+    libc = getattr(kernel, "libc", None)
     for addr, size, name, contents in getattr(kernel, "firmware_objects", ()):
+        if libc is not None and addr == libc.pointer and size == 4:
+            # _impure_ptr follows the running thread (libcstate.py): it must hold what the
+            # kernel last put there
+            active = libc.active
+            contents = bytes([active & 0xFF, active >> 8 & 0xFF, active >> 16 & 0xFF,
+                              active >> 24 & 0xFF])
         now = memory.read(addr, size)
         if now != contents:
             memory.write(addr, contents)

@@ -16,8 +16,9 @@ reent, libc's writable state that the kernel puts back when the last module has 
 
 What libc allocates for a thread's reent (dtoa's Bigints and their free lists) is no
 module's block (libc's code asks for it): release frees it when the thread ends, so the
-heap is as before. Imports nothing.
+heap is as before. Imports rterror.
 """
+from .rterror import HeapError
 
 
 class LibcState:
@@ -57,8 +58,8 @@ class LibcState:
         if not self.pointer:
             return 0
         reent = getattr(thread, "reent", 0)
-        if not reent and thread.module is not None:
-            reent = self._make(thread)
+        if not reent and thread.module is not None and not thread.system:
+            reent = self._make(thread)       # (tidle0 takes the module of the hook it runs)
         self.select(reent or self.system)
         return self.active
 
@@ -112,8 +113,9 @@ class LibcState:
         """`addr` is a used heap block that libc's code allocated after boot: no module's,
         no thread's, not the kernel's, not one of boot (those stay, whoever points at them)."""
         kernel = self.kernel
-        found = kernel.heap.block_at(addr)
-        if found is None or found[0] != addr or not found[2]:
+        try:
+            kernel.heap.usable_size(addr)        # checks its header: a used block's payload
+        except HeapError:
             return False
         if kernel.ownership.owner(addr) is not None or kernel.kernel_block_kind(addr):
             return False

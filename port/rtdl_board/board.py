@@ -193,7 +193,8 @@ class Board:
         # RAM is mapped already cut where __init__ write-protects the page at __heap_end and
         # where _boot write-protects the firmware-variable pages
         guard = self._sym("__heap_end")
-        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables)
+        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables,
+                            self.firmware_variables)
         loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:

@@ -120,3 +120,16 @@ def test_rtdl_run_names_the_global_reent_and_keeps_threads_apart(
     result = _run(firmware, tmp_path, runtime, tmp_path / "libc_iso.mo", "a", "/libc_is2.mo")
     assert result.returncode == 0, result
     assert sorted(result.stdout.splitlines(True)) == [ISO_A, ISO_B], result.stdout
+
+
+def test_flushing_every_stream_with_a_read_stream_open_needs_no_global_store(
+        tmp_path, firmware, build_module):
+    from rtdl import Board
+    from rtdl.sandbox import SandboxFiles
+    (tmp_path / "in.txt").write_text("xyz\n")
+    shutil.copy(build_module("libc_flush.c"), str(tmp_path / "libc_flush.mo"))
+    board = Board(firmware, files=SandboxFiles(str(tmp_path)))
+    result = board.exec("/libc_flush.mo", "/in.txt")
+    # (the unclosed FILE's buffer stays libc's, as on RT-Thread: docs/ARCHITECTURE.md)
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output == "first x\nflushed, next y\n"

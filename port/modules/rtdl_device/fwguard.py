@@ -1,8 +1,9 @@
 """The firmware's variables a module must never change (issue 10): the objects of the
-firmware's .data/.bss that no legitimate call changes (newlib's _impure_ptr, __dso_handle,
-...: everything but libc's own state - the reentrancy structure with stdio, errno and rand,
-the time zone, locale and environment - which calls change for the module and which
-keep_firmware_data puts back when the last module goes).
+firmware's .data/.bss that no legitimate call changes (newlib's _impure_ptr - which only the
+kernel moves, to the running thread's reent (libcstate.py) - newlib's global reent,
+__dso_handle, ...: everything but libc's own writable state - the reent of code outside
+module threads, the time zone, locale and environment - which calls change for the module
+and which keep_firmware_data puts back when the last module goes).
 
 The firmware's linker script puts them on pages of their own (link.ld: __fwvars_start ..
 __fwvars_end), which protect_variables makes read-only once boot is done: a module's store
@@ -10,7 +11,7 @@ there is a mem manage fault of the module at that instruction (the board's fault
 the variable). They stay read-only for good rather than only while module code runs: after
 boot no firmware code writes them (nor does the system threads' code), and the kernel's own
 writes go through the memory interface, which is not bound by the pages' protection (unicorn's
-uc_mem_write, also under the bridge). libc's state stays writable: module calls write it
+uc_mem_write, also under the bridge). libc's writable state stays so: module calls write it
 through firmware code.
 
 The end-of-module check is the backstop for whatever of them stays on writable pages (a

@@ -34,8 +34,8 @@ from .slice_timer import SLICE_TIMER
 # thread has its own in the heap, and newlib's global one is read-only), time zone, locale and
 # environment, and the kernel service's assert hook and abort reason. Every other object of
 # .data/.bss keeps its boot contents for ever; fwguard.py reports a module that changes one.
-LIBC_STATE = ("rtdl_system_reent", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst", "_timezone",
-              "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
+LIBC_STATE = ("rtdl_system_reent", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst",
+              "_timezone", "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
               "assert_hook", "reason")
 # The firmware's objects the kernel itself keeps: the system threads' control blocks and stacks
 # (systhreads.py), which change with every switch to tidle0 or tshell.

@@ -4,10 +4,12 @@
  * must fault at the store, naming the object. argv[1] picks the store, argv[2] is the
  * address (hex; the test reads it from the firmware's symbols):
  *   word     *(int *)address = 0x55
- *   memset   memset(address, 0, 16): firmware code stores on the module's behalf */
+ *   memset   memset(address, 0, 16): firmware code stores on the module's behalf
+ *   free     free(_impure_ptr): the thread's own reent is the kernel's block, not the module's */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <reent.h>           /* declares _impure_ptr */
 
 int main(int argc, char **argv)
 {
@@ -21,6 +23,8 @@ int main(int argc, char **argv)
         volatile size_t size = 16;                     /* a call, not an inlined store */
         memset(address, 0, size);
     }
-    printf("libc_write: the store did not fault\n");
+    else if (!strcmp(what, "free"))
+        free(_impure_ptr);
+    printf("libc_write: the %s did not fault\n", what);
     return 0;
 }

@@ -29,12 +29,13 @@ from .fault_report import FaultReport
 from .memory import FLASH_BASE, FLASH_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
-# The firmware's .data/.bss objects that module calls legitimately change: newlib's reentrancy
-# structure (stdio FILEs, errno, rand, strtok), time zone, locale and environment, and the
-# kernel service's assert hook and abort reason. Every other object of .data/.bss keeps its
-# boot contents for ever; fwguard.py reports a module that changes one.
-LIBC_STATE = ("impure_data", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst", "_timezone",
-              "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
+# The firmware's .data/.bss objects that module calls legitimately change: the reentrancy
+# structure of code outside module threads (errno, rand, strtok, dtoa; impure.c - each module
+# thread has its own in the heap, and newlib's global one is read-only), time zone, locale and
+# environment, and the kernel service's assert hook and abort reason. Every other object of
+# .data/.bss keeps its boot contents for ever; fwguard.py reports a module that changes one.
+LIBC_STATE = ("rtdl_system_reent", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst",
+              "_timezone", "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
               "assert_hook", "reason")
 # The firmware's objects the kernel itself keeps: the system threads' control blocks and stacks
 # (systhreads.py), which change with every switch to tidle0 or tshell.
@@ -143,7 +144,9 @@ class Board:
                                          "__rtdl_idle_thread": self._sym("__rtdl_idle_thread"),
                                          "__rtdl_signal_return": self._sym("__rtdl_signal_return"),
                                          "rtdl_system_threads": self._sym("rtdl_system_threads"),
-                                         "_impure_ptr": self._sym("_impure_ptr")},
+                                         "_impure_ptr": self._sym("_impure_ptr"),
+                                         "rtdl_reent_layout":
+                                             self.firmware_symbols.get("rtdl_reent_layout", 0)},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.kernel.kernel_stack = self.kernel_stack
@@ -190,7 +193,8 @@ class Board:
         # RAM is mapped already cut where __init__ write-protects the page at __heap_end and
         # where _boot write-protects the firmware-variable pages
         guard = self._sym("__heap_end")
-        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables)
+        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables,
+                            self.firmware_variables)
         loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:

@@ -267,7 +267,9 @@ def board_info(board):
              "rt_module_main_return", "rt_thread_exit", "__rtdl_resume", "rtdl_firmware_init",
              "__rtdl_timer_thread", "__rtdl_idle_thread", "__rtdl_signal_return",
              "rtdl_system_threads", "_impure_ptr")
-    return {"symbols": dict((n, board._sym(n)) for n in names), "cpu": board.cpu_name,
+    symbols = dict((n, board._sym(n)) for n in names)
+    symbols["rtdl_reent_layout"] = board.firmware_symbols.get("rtdl_reent_layout", 0)
+    return {"symbols": symbols, "cpu": board.cpu_name,
             "firmware_variables": list(board.firmware_variables),
             "firmware_objects": [list(obj) for obj in board.firmware_protected],
             "firmware_flags": board.firmware_flags,

@@ -29,6 +29,7 @@ from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
 from .faults import EXIT_ABORT, EXIT_DEADLOCK, EXIT_FAULT, EXIT_TIMEOUT
+from .libcstate import LibcState
 from .lifecycle import FileReader, Lifecycle, config_error, exec_blocks
 from .ownership import Ownership
 from .records import (Module, Thread, DEFAULT_PRIORITY, DEFAULT_STACK_SIZE, DEFAULT_TICK,
@@ -93,8 +94,8 @@ class Kernel:
     """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
     (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread,
-    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr); `files` reads
-    device paths
+    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr,
+    rtdl_reent_layout: libcstate.py); `files` reads device paths
     (default: plain open()); `target` an arm_attributes.Target (None: no check of a module's
     CPU and float ABI)."""
 
@@ -142,6 +143,7 @@ class Kernel:
         self.devices = DeviceServices(self)
         self.system = SystemThreads(self)          # tidle0 and tshell
         self.errno = ThreadErrno(self)
+        self.libc = LibcState(self)                # each module thread's newlib reent
         self.hooks = HookServices(self)
         thread_services = ThreadServices(self)
         self.signals = SignalServices(self, thread_services)
@@ -269,6 +271,7 @@ class Kernel:
             # newlib's errno (the reent's first word): the running thread's errno lives
             # there, swapped with its struct rt_thread's error at each switch (errno.py)
             self.errno.word = self.memory.read32(self.addresses["_impure_ptr"])
+            self.libc.keep()
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
         # The boot blocks sit together at the heap's start: the whole stretch, headers

@@ -55,6 +55,7 @@ class Thread:
         self.guard = None        # (start, end) of the write-protected page below the stack
         self.stack_top = 0
         self.tcb = 0
+        self.reent = 0           # its own newlib struct _reent (libcstate.py), or 0
         self.tcb_made = None     # its struct rt_thread as made (tcb.made, integrity.py)
         self.tcb_synced = None   # (state, priority, base priority) tcb.sync last wrote
         self.context = None

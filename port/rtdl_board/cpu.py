@@ -168,17 +168,34 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
-        self.runs += 1
         try:
-            self.uc.emu_start(begin | 1, until, timeout=timeout_us)
-        except UcError as error:
-            if self._hook_error is None:
-                raise self._fault(error)
+            while True:
+                self.runs += 1
+                try:
+                    self.uc.emu_start(begin | 1, until, timeout=timeout_us)
+                except UcError as error:
+                    if self._hook_error is not None:
+                        break
+                    if error.errno == UC_ERR_FETCH_PROT and self._refetch():
+                        begin = self.pc()        # the fetch switched modes: go on there
+                        continue
+                    raise self._fault(error)
+                break
         finally:
             self.running = False
         if self._hook_error is not None:
             error, self._hook_error = self._hook_error, None
             raise error
+
+    def _refetch(self):
+        """A fetch from code made non-executable by a mode switch (heldmodes.py): switch
+        to that code's mode, True when the run may go on at the same pc."""
+        held = getattr(self.board.memory, "held", None)
+        if held is None or self.bad_access is None:
+            return False
+        address = self.bad_access[0]
+        self.bad_access = None
+        return held.on_fetch(address)
 
     def _fault(self, error):
         """The ModuleFault for a unicorn error, in the words of a Cortex-M fault report

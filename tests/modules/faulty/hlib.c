@@ -1,0 +1,84 @@
+/* A library a program holds open (tests/test_containment_heldlib.py): its own functions write
+ * its .data and .bss, directly and through the firmware's memset, memcpy and sprintf, and
+ * around a callback into the program; while the program's own code runs, that data is
+ * read-only (imageprot.py, heldplan.py). Loaded by the host first, its constructor opens
+ * hlib2, so a program holding it holds a chain of two libraries. */
+#include <rtthread.h>
+#include <dlfcn.h>
+#include <string.h>
+#include <stdio.h>
+
+int hl_counter = 5;               /* .data */
+char hl_text[32] = "start";       /* .data, written by sprintf */
+int hl_zero;                      /* .bss */
+char hl_buf[64];                  /* .bss, written by memset and memcpy */
+static void *second;
+static int (*second_bump)(void);
+static int *second_value;
+
+__attribute__((constructor)) static void open_second(void)
+{
+    if (rt_thread_self() != RT_NULL)
+        return;                   /* opened from a program's thread: no chain */
+    second = dlopen("hlib2.so", RTLD_NOW);
+    if (second) {
+        second_bump = (int (*)(void))dlsym(second, "h2_bump");
+        second_value = (int *)dlsym(second, "h2_value");
+    }
+}
+
+int hl_bump(void)
+{
+    hl_zero += 1;
+    return ++hl_counter * 100 + hl_zero;
+}
+
+/* memset and memcpy (firmware code, called from here) into .bss */
+int hl_fill(int c, int n)
+{
+    memset(hl_buf, c, n);
+    memcpy(hl_buf + 8, "copy", 5);
+    return hl_buf[0] + hl_buf[8];
+}
+
+/* sprintf (firmware code several calls deep) into .data */
+int hl_format(int n)
+{
+    return sprintf(hl_text, "n=%d", n);
+}
+
+const char *hl_text_now(void)
+{
+    return hl_text;
+}
+
+/* calls back into the program between its own stores */
+int hl_each(int (*fn)(int), int n)
+{
+    int sum = 0;
+    for (int i = 0; i < n; i++) {
+        hl_counter += 1;
+        sum += fn(hl_counter);
+        hl_zero += 1;
+    }
+    return sum;
+}
+
+/* the chain: hlib2's function writes hlib2's data, then this library writes its own */
+int hl_chain(void)
+{
+    if (!second_bump)
+        return -1;
+    int value = second_bump();
+    hl_counter += 1;
+    return value;
+}
+
+/* this library's own wild store into hlib2, which it holds: its fault */
+int hl_chain_wild(void)
+{
+    if (!second_value)
+        return -1;
+    *(volatile int *)second_value = 0xde00de00;
+    return 0;
+}

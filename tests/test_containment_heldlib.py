@@ -1,0 +1,147 @@
+"""A library a program holds open cannot be damaged by the program's own code (issue 10):
+while the holder's code runs, the held library's .data and .bss are read-only, and the board
+switches to the library's mode when the library's own code (or firmware code it called)
+stores there, and back when the holder's code is fetched again (imageprot.py, heldplan.py,
+rtdl_board/heldmodes.py). So the holder's wild store into the library's data is a mem manage
+fault at the store naming the library's image and section, while the library's functions -
+also through memset, memcpy and sprintf, around a callback into the holder, and through a
+library it holds itself - write their data as before. The heap is back to its size and a
+normal module runs after each."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from test_containment import faulty  # noqa: F401  (the fixture)
+from test_containment_crossprot import contained
+
+
+@pytest.fixture
+def held(board, faulty):
+    return board, board.load(faulty("hlib", lib=True))
+
+
+@pytest.fixture
+def chained(board, faulty):
+    # loaded by the host, hlib's constructor opens hlib2: hlib holds hlib2
+    second = board.load(faulty("hlib2", lib=True))
+    first = board.load(faulty("hlib", lib=True))
+    return board, first, second
+
+
+def _fault_line(result):
+    assert result.exit_code == 139, result
+    assert "the write went through" not in result.output
+    return str(result.fault)
+
+
+def test_the_library_writes_its_own_data_through_its_functions(held, build_module, faulty):
+    board, library = held
+    switches = board.memory.held.switches
+    result = contained(board, build_module, faulty("hhold"), "api", resident=[library])
+    assert (result.exit_code, result.fault) == (0, None), result
+    # bump twice; memset + memcpy; sprintf; three callbacks into the holder around its stores
+    assert result.output == "api 601 702 196 5 n=601 27 27 10\n", result.output
+    # the library's stores really ran in its own mode (its data read-only for the holder)
+    assert board.memory.held.switches > switches
+    # and a host call (no module's code runs) still reaches its data
+    assert board.call(library, "hl_bump") == 1106
+
+
+# bump: what hl_bump returns afterwards (the library's stores before the fault went through)
+@pytest.mark.parametrize("case,symbol,section,bump", [
+    ("data", "hl_counter", ".data", 601),
+    ("bss", "hl_zero", ".bss", 601),
+    ("after", "hl_counter", ".data", 702),
+    ("cb", "hl_counter", ".data", 701),
+])
+def test_the_holders_wild_store_into_the_librarys_data_faults_at_the_store(
+        held, build_module, faulty, case, symbol, section, bump):
+    board, library = held
+    target = board.symbol(library, symbol) & ~1
+    before = board.memory.read(target, 4)
+    result = contained(board, build_module, faulty("hhold"), case, resident=[library])
+    message = _fault_line(result)
+    name = result.fault.report.module
+    assert message.startswith(name + ": mem manage fault (DACCVIOL"), message
+    assert "write of 4 bytes at 0x%08x" % target in message, message
+    match = re.search(r"\(image of module 'hlib': (\S+)\+0x([0-9a-f]+)\)", message)
+    assert match and match.group(1) == section, message
+    start = [s for s in library.image.elf.sections if s.name == section][0]
+    assert int(match.group(2), 16) == target - library.image.address(start.addr), message
+    # the holder's code made the store (in the callback for "cb")
+    assert result.fault.report.function.startswith(
+        "wild_callback" if case == "cb" else "main"), result.fault.report.function
+    if case in ("data", "bss"):
+        assert board.memory.read(target, 4) == before
+    assert board.call(library, "hl_bump") == bump
+
+
+def test_the_holders_memset_into_the_librarys_bss_is_the_holders_fault(held, build_module,
+                                                                       faulty):
+    board, library = held
+    target = (board.symbol(library, "hl_buf") & ~1) + 4
+    result = contained(board, build_module, faulty("hhold"), "memset", resident=[library])
+    message = _fault_line(result)
+    assert "mem manage fault (DACCVIOL" in message, message
+    assert "(image of module 'hlib': .bss+0x" in message, message
+    assert re.search(r"write of \d+ bytes at 0x%08x" % target, message), message
+    assert result.fault.report.function.startswith("firmware memset"), result.fault.report
+    assert board.memory.read(target, 4) == bytes(4)
+
+
+def test_a_library_held_by_a_library_is_written_by_its_own_code(chained, build_module,
+                                                                 faulty):
+    board, first, second = chained
+    assert second in first.holds
+    result = contained(board, build_module, faulty("hhold"), "chain",
+                       resident=[second, first])
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output == "chain 8 9 7\n", result.output
+
+
+def test_a_librarys_wild_store_into_a_library_it_holds_faults(chained, build_module, faulty):
+    board, first, second = chained
+    target = board.symbol(second, "h2_value") & ~1
+    result = contained(board, build_module, faulty("hhold"), "cwild",
+                       resident=[second, first])
+    message = _fault_line(result)
+    assert "mem manage fault (DACCVIOL" in message, message
+    assert "write of 4 bytes at 0x%08x (image of module 'hlib2': .data+0x0)" % target \
+        in message, message
+    assert result.fault.report.function.startswith("hl_chain_wild"), result.fault.report
+    assert board.call(second, "h2_bump") == 8
+
+
+def test_a_module_holding_no_library_switches_nothing(board, build_module):
+    switches = board.memory.held.switches
+    result = board.exec(build_module("hello.c"))
+    assert (result.exit_code, result.output) == (0, "Hello, world\n")
+    assert board.memory.held.members is None and board.memory.held.switches == switches
+
+
+@pytest.mark.parametrize("runtime", ["cpython", "micropython"])
+def test_rtdl_run_reports_the_holders_wild_store_and_runs_the_library(tmp_path, faulty,
+                                                                      firmware, runtime):
+    os.mkdir(str(tmp_path / "modules"))
+    shutil.copy(faulty("hlib", lib=True), str(tmp_path / "modules" / "hlib.so"))
+    shutil.copy(faulty("hhold"), str(tmp_path / "hhold.mo"))
+    env = dict(os.environ, RTDL_FIRMWARE=firmware)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--runtime", runtime,
+                               "--root", str(tmp_path), str(tmp_path / "hhold.mo")]
+                              + list(args), capture_output=True, text=True, timeout=300,
+                              env=env)
+    good = run("api")
+    assert good.returncode == 0, good
+    assert good.stdout == "api 601 702 196 5 n=601 27 27 10\n", good
+    bad = run("data")
+    assert bad.returncode == 139, bad
+    lines = bad.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in bad.stderr, bad
+    assert lines[0].startswith("rtdl run: error: hhold: mem manage fault (DACCVIOL"), lines
+    assert "(image of module 'hlib': .data+0x" in lines[0], lines

@@ -51,6 +51,13 @@ def test_the_library_writes_its_own_data_through_its_functions(held, build_modul
     assert board.call(library, "hl_bump") == 1106
 
 
+def test_a_librarys_thread_timer_and_idle_hook_write_its_data(held, build_module, faulty):
+    board, library = held
+    result = contained(board, build_module, faulty("hhold"), "threads", resident=[library])
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output == "threads 1\n", result.output
+
+
 # bump: what hl_bump returns afterwards (the library's stores before the fault went through)
 @pytest.mark.parametrize("case,symbol,section,bump", [
     ("data", "hl_counter", ".data", 601),

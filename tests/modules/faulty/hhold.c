@@ -3,6 +3,8 @@
  *           around a callback into this program, which writes this program's own data)
  *   loop N  calls hl_bump N times (the benchmark of a library call that writes its data)
  *   chain   calls hlib, which calls hlib2 (a library hlib holds) and writes its own data
+ *   threads hlib starts a thread, a soft timer and an idle hook of its code, which write
+ *           its data while this program waits
  * and writes wild into hlib (each must fault at the store, naming hlib's image):
  *   data    hl_counter (.data) through a pointer from dlsym
  *   bss     hl_zero (.bss)
@@ -64,6 +66,13 @@ int main(int argc, char **argv)
         int a = chain();
         int b = chain();
         rt_kprintf("chain %d %d %d\n", a, b, *counter);
+    } else if (strcmp(what, "threads") == 0) {
+        int (*spawn)(void) = (int (*)(void))dlsym(lib, "hl_spawn");
+        int (*spawned)(void) = (int (*)(void))dlsym(lib, "hl_spawned");
+        if (!spawn || !spawned || spawn() != 0)
+            return 5;
+        rt_thread_mdelay(20);
+        rt_kprintf("threads %d\n", spawned());
     } else if (strcmp(what, "data") == 0) {
         *counter = 0xde00de00;
     } else if (strcmp(what, "bss") == 0) {
@@ -81,7 +90,8 @@ int main(int argc, char **argv)
     } else {
         return 4;
     }
-    if (strcmp(what, "api") && strcmp(what, "loop") && strcmp(what, "chain")) {
+    if (strcmp(what, "api") && strcmp(what, "loop") && strcmp(what, "chain") &&
+            strcmp(what, "threads")) {
         rt_kprintf("the write went through\n");
         return 0;
     }

@@ -82,3 +82,50 @@ int hl_chain_wild(void)
     *(volatile int *)second_value = 0xde00de00;
     return 0;
 }
+
+/* a thread, a soft timer and an idle hook of its own, started from the program's thread:
+ * they run this library's code (as the program's objects) and write this library's data */
+static volatile int thread_runs, timer_runs, idle_runs;
+static rt_timer_t timer;
+
+static void worker(void *parameter)
+{
+    for (int i = 0; i < 3; i++) {
+        memset(hl_buf, 'w', 16);
+        sprintf(hl_text, "w%d", i);
+        thread_runs++;
+        rt_thread_mdelay(1);
+    }
+}
+
+static void on_timer(void *parameter)
+{
+    timer_runs++;
+}
+
+static void on_idle(void)
+{
+    idle_runs++;
+}
+
+int hl_spawn(void)
+{
+    rt_thread_t thread = rt_thread_create("hlwork", worker, RT_NULL, 2048, 10, 5);
+    if (!thread)
+        return -1;
+    rt_thread_startup(thread);
+    timer = rt_timer_create("hltimer", on_timer, RT_NULL, 1,
+                            RT_TIMER_FLAG_PERIODIC | RT_TIMER_FLAG_SOFT_TIMER);
+    rt_timer_start(timer);
+    rt_thread_idle_sethook(on_idle);
+    return 0;
+}
+
+/* 1 when each ran (and wrote this library's data) */
+int hl_spawned(void)
+{
+    rt_timer_stop(timer);
+    rt_timer_delete(timer);
+    rt_thread_idle_delhook(on_idle);
+    return thread_runs == 3 && timer_runs > 0 && idle_runs > 0 && strcmp(hl_text, "w2") == 0;
+}

@@ -51,6 +51,15 @@ def test_the_library_writes_its_own_data_through_its_functions(held, build_modul
     assert board.call(library, "hl_bump") == 1106
 
 
+def test_the_firmwares_qsort_over_the_librarys_array_with_the_holders_comparator(
+        held, build_module, faulty):
+    # qsort (called by the library) stores after each call back into the holder's code
+    board, library = held
+    result = contained(board, build_module, faulty("hhold"), "sort", resident=[library])
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output == "sort 123456 1\n", result.output
+
+
 def test_a_librarys_thread_timer_and_idle_hook_write_its_data(held, build_module, faulty):
     board, library = held
     result = contained(board, build_module, faulty("hhold"), "threads", resident=[library])

@@ -3,6 +3,7 @@
  *           around a callback into this program, which writes this program's own data)
  *   loop N  calls hl_bump N times (the benchmark of a library call that writes its data)
  *   chain   calls hlib, which calls hlib2 (a library hlib holds) and writes its own data
+ *   sort    hlib sorts its array with the firmware's qsort and this program's comparator
  *   threads hlib starts a thread, a soft timer and an idle hook of its code, which write
  *           its data while this program waits
  * and writes wild into hlib (each must fault at the store, naming hlib's image):
@@ -24,6 +25,12 @@ int callback(int value)
 {
     seen += value;
     return value;
+}
+
+int compare(const void *a, const void *b)
+{
+    seen += 1;
+    return *(const int *)a - *(const int *)b;
 }
 
 int wild_callback(int value)
@@ -66,6 +73,12 @@ int main(int argc, char **argv)
         int a = chain();
         int b = chain();
         rt_kprintf("chain %d %d %d\n", a, b, *counter);
+    } else if (strcmp(what, "sort") == 0) {
+        int (*sort)(int (*)(const void *, const void *)) =
+            (int (*)(int (*)(const void *, const void *)))dlsym(lib, "hl_sort");
+        if (!sort)
+            return 5;
+        rt_kprintf("sort %d %d\n", sort(compare), seen > 0);
     } else if (strcmp(what, "threads") == 0) {
         int (*spawn)(void) = (int (*)(void))dlsym(lib, "hl_spawn");
         int (*spawned)(void) = (int (*)(void))dlsym(lib, "hl_spawned");
@@ -91,7 +104,7 @@ int main(int argc, char **argv)
         return 4;
     }
     if (strcmp(what, "api") && strcmp(what, "loop") && strcmp(what, "chain") &&
-            strcmp(what, "threads")) {
+            strcmp(what, "threads") && strcmp(what, "sort")) {
         rt_kprintf("the write went through\n");
         return 0;
     }

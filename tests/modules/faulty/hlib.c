@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 int hl_counter = 5;               /* .data */
 char hl_text[32] = "start";       /* .data, written by sprintf */
@@ -128,4 +129,15 @@ int hl_spawned(void)
     rt_timer_delete(timer);
     rt_thread_idle_delhook(on_idle);
     return thread_runs == 3 && timer_runs > 0 && idle_runs > 0 && strcmp(hl_text, "w2") == 0;
+}
+
+/* the firmware's qsort over this library's own array with the program's comparator: its
+ * stores come after a call back into the program */
+int hl_array[6] = {5, 3, 6, 1, 4, 2};
+
+int hl_sort(int (*compare)(const void *, const void *))
+{
+    qsort(hl_array, 6, sizeof hl_array[0], compare);
+    return hl_array[0] * 100000 + hl_array[1] * 10000 + hl_array[2] * 1000 + hl_array[3] * 100 +
+           hl_array[4] * 10 + hl_array[5];
 }

@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from test_containment import faulty  # noqa: F401  (the fixture)
+from test_containment import contained as contained_within
 from test_containment_crossprot import contained
 
 
@@ -130,6 +131,16 @@ def test_a_librarys_wild_store_into_a_library_it_holds_faults(chained, build_mod
         in message, message
     assert result.fault.report.function.startswith("hl_chain_wild"), result.fault.report
     assert board.call(second, "h2_bump") == 8
+
+
+def test_a_constructor_calling_a_held_library_for_ever_still_times_out(held, build_module,
+                                                                        faulty):
+    # each call restarts the emulator after a mode switch: the restart gets what is left
+    board, library = held
+    result = contained_within(board, build_module, faulty("hctor"), timeout=0.5,
+                              resident=[library])
+    assert result.exit_code == 124 and result.fault.kind == "timeout", result
+    assert board.memory.held.switches > 2
 
 
 def test_a_module_holding_no_library_switches_nothing(board, build_module):

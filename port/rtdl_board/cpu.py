@@ -6,6 +6,7 @@ board's own modules, the standard library.
 """
 import ctypes
 import struct
+import time
 
 from unicorn import (UcError, UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED,
                      UC_ERR_FETCH_UNMAPPED, UC_ERR_WRITE_PROT, UC_ERR_INSN_INVALID,
@@ -168,6 +169,8 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
+        # a restart after a mode switch gets what is left of the timeout, not a new one
+        deadline = time.perf_counter() + timeout_us / 1e6 if timeout_us else None
         try:
             while True:
                 self.runs += 1
@@ -178,6 +181,10 @@ class UnicornCpu:
                         break
                     if error.errno == UC_ERR_FETCH_PROT and self._refetch():
                         begin = self.pc()        # the fetch switched modes: go on there
+                        if deadline is not None:
+                            timeout_us = int((deadline - time.perf_counter()) * 1e6)
+                            if timeout_us <= 0:
+                                break            # timed out at the switch (cpu.call says so)
                         continue
                     raise self._fault(error)
                 break

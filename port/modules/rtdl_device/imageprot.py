@@ -178,6 +178,7 @@ class ImageProtection:
         """`module`'s code runs next (None: no module's - every image's data is writable).
         With `check`, what the previous module may have damaged is compared first; returns
         (previous module, its ModuleFault) when it damaged something, else None."""
+        self.kernel.stackprot.enter(module)      # other threads' stacks too (stackprot.py)
         if module is self.running:
             if self.plan is not None:
                 # another thread of it, or the same one again: it resumes in its own mode
@@ -274,7 +275,8 @@ class ImageProtection:
                 continue
             where = "image of module '%s': %s" % (module.name, section_at(module, address))
             return _explained(fault, where)
-        return fault
+        where = self.kernel.stackprot.where(address)
+        return fault if where is None else _explained(fault, where)
 
 
 def _explained(fault, where):

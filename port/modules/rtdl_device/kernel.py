@@ -12,6 +12,7 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   imageprot  other modules' images read-only while a module runs, switched with it
+  stackprot  other modules' and idle system threads' stacks read-only, switched with it
   steps      target calls from kernel work (drive at top level, redirection in a service)
   systhreads the system threads tidle0 and tshell
   thread_errno  one errno per thread, shared by newlib's errno and rt_get_errno
@@ -19,10 +20,11 @@ parts, one responsibility each:
              pools and object lookups, timer, dfs, time, device, hooks, signal,
              ipc_control) bound by number from services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps,
-heapguard, imageprot, the svc_* groups, rterror.
+heapguard, imageprot, stackprot, the svc_* groups, rterror.
 """
 from . import heapguard
 from . import imageprot
+from . import stackprot
 from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
@@ -129,6 +131,7 @@ class Kernel:
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
         self.imageprot = imageprot.ImageProtection(self)
+        self.stackprot = stackprot.StackProtection(self)
         self.ownership = Ownership(self)
         self.scheduler = Scheduler(self)
         self.steps = Steps(self)

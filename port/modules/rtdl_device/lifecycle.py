@@ -12,7 +12,7 @@ from . import loader
 from . import stacks
 from . import symbolize
 from .linkcache import LinkCache
-from .argv import argv_bytes, split_command, write_argv
+from .argv import argv_block, argv_bytes, put_argv, split_command
 from .records import (Module, Thread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE,
                       RT_THREAD_PRIORITY_MAX, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING)
 from .rterror import HeapError, ModuleFault, RtdlError, EINVAL, ENOENT
@@ -261,10 +261,16 @@ class Lifecycle:
         `return_to`, and make it ready; on a failure everything it took is freed."""
         kernel = self.kernel
         try:
-            argv_block = write_argv(kernel.memory, kernel.heap, argv)
-            thread.blocks.append(argv_block)
-            stacks.allocate(kernel, thread, (len(argv), argv_block),
-                            kernel.addresses[return_to])
+            block = argv_block(kernel.heap, argv)
+            thread.blocks.append(block)
+            # In the stack region argv[] lives above the thread's stack top, read-only to
+            # other modules' code as the stack is (stackprot.py); the heap block is then
+            # only its charge, as the stack's own block is.
+            above = stacks.allocate(kernel, thread, (len(argv), block),
+                                    kernel.addresses[return_to], argv_bytes(argv))
+            where = above or block
+            put_argv(kernel.memory, where, argv)
+            thread.context[1] = thread.argv = where
         except Exception:
             kernel.scheduler.release_thread(thread)
             raise

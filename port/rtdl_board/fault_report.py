@@ -173,13 +173,19 @@ BACKTRACE_DEPTH = 8
 _SCAN_BYTES = 4096
 
 
-def after_call(board, addr):
+def _after_call(board, addr):
     """Whether the Thumb address `addr` (bit 0 set) follows a BL or BLX: a return address."""
     if not addr & 1 or not board.in_code(addr):
         return False
+    return follows_call(board.memory, addr)
+
+
+def follows_call(memory, addr):
+    """Whether the instruction before the Thumb address `addr` is a BL or BLX (also
+    heldmodes.py, which knows by itself where the code is)."""
     at = addr & ~1
     try:
-        raw = board.memory.read(at - 4, 4)
+        raw = memory.read(at - 4, 4)
     except Exception:
         return False
     first = raw[0] | raw[1] << 8
@@ -194,7 +200,7 @@ def backtrace(board, report, stack_top):
     stack from sp up to `stack_top` (the scan CmBacktrace does: a word that points just
     after a BL/BLX in code), at most BACKTRACE_DEPTH."""
     frames = []
-    if report.caller is not None and after_call(board, report.lr):
+    if report.caller is not None and _after_call(board, report.lr):
         frames.append(report.caller)
     sp = report.registers[13]
     size = min(max(stack_top - sp, 0), _SCAN_BYTES) & ~3
@@ -206,7 +212,7 @@ def backtrace(board, report, stack_top):
         if len(frames) >= BACKTRACE_DEPTH:
             break
         word = raw[i] | raw[i + 1] << 8 | raw[i + 2] << 16 | raw[i + 3] << 24
-        if after_call(board, word):
+        if _after_call(board, word):
             name = board.function_at(word)
             if not frames or frames[-1] != name:
                 frames.append(name)

@@ -113,7 +113,8 @@ class HeldModes:
         if target is None or self.state[target][0]:
             return False
         pc = self.uc.reg_read(A.UC_ARM_REG_PC)
-        if self.board.module_at(pc) is not None or self._caller() != target:
+        if self._member_at(pc) is not None or self.board.module_at(pc) is not None or \
+                self._caller() != target:
             return False                 # the mode's own store into a library it holds
         self._switch(target)
         self.uc.mem_write(address, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
@@ -136,8 +137,8 @@ class HeldModes:
         address into a member, else None."""
         board = self.board
         lr = self.uc.reg_read(A.UC_ARM_REG_LR)
-        member = self._member_at(lr & ~1)
-        if member is not None and fault_report.after_call(board, lr):
+        member = self._returns_into(lr)
+        if member is not None:
             return member
         sp = self.uc.reg_read(A.UC_ARM_REG_SP)
         page = board.memory.page_size or 1024
@@ -150,8 +151,20 @@ class HeldModes:
                 return None              # the top of the stack's mapping
             for i in range(0, len(raw) - 3, 4):
                 word = raw[i] | raw[i + 1] << 8 | raw[i + 2] << 16 | raw[i + 3] << 24
-                member = self._member_at(word & ~1)
-                if member is not None and fault_report.after_call(board, word):
+                member = self._returns_into(word)
+                if member is not None:
                     return member
             at = end
         return None
+
+    def _returns_into(self, addr):
+        """The member whose image holds the Thumb address `addr` when it follows a BL or BLX
+        there (a return address), else None. The plan's extents, not the board's module
+        list: over the bridge that list is the one of the run's start, without a library
+        loaded during it."""
+        if not addr & 1:
+            return None
+        member = self._member_at(addr & ~1)
+        if member is None:
+            return None
+        return member if fault_report.follows_call(self.board.memory, addr) else None

@@ -143,6 +143,18 @@ def test_a_constructor_calling_a_held_library_for_ever_still_times_out(held, bui
     assert board.memory.held.switches > 2
 
 
+def test_a_fault_in_the_librarys_mode_ends_the_holder_and_the_next_holder_works(
+        held, build_module, faulty):
+    board, library = held
+    result = contained(board, build_module, faulty("hhold"), "crash", resident=[library])
+    message = _fault_line(result)
+    assert "in hl_crash+0x" in message and "write of 4 bytes at 0x00000000" in message, message
+    # the pages are back as the kernel set them: the next holder runs in its own modes
+    assert board.memory.held.members is None
+    again = contained(board, build_module, faulty("hhold"), "api", resident=[library])
+    assert again.output == "api 701 802 196 5 n=701 30 30 11\n", again.output
+
+
 def test_a_module_holding_no_library_switches_nothing(board, build_module):
     switches = board.memory.held.switches
     result = board.exec(build_module("hello.c"))

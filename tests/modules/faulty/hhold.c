@@ -12,7 +12,8 @@
  *   memset  hl_buf (.bss) through the firmware's memset, called from here
  *   after   hl_counter, right after a call of hlib that wrote its data (the switch back)
  *   cb      hl_counter, from this program's callback that hlib calls
- *   cwild   hlib's own wild store into hlib2 (hlib holds it: its fault) */
+ *   cwild   hlib's own wild store into hlib2 (hlib holds it: its fault)
+ *   crash   hlib's own store through NULL, in its mode */
 #include <rtthread.h>
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -98,6 +99,8 @@ int main(int argc, char **argv)
     } else if (strcmp(what, "cb") == 0) {
         wild = counter;
         each(wild_callback, 1);
+    } else if (strcmp(what, "crash") == 0) {
+        ((int (*)(void))dlsym(lib, "hl_crash"))();
     } else if (strcmp(what, "cwild") == 0) {
         chain_wild();
     } else {

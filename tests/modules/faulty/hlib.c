@@ -141,3 +141,11 @@ int hl_sort(int (*compare)(const void *, const void *))
     return hl_array[0] * 100000 + hl_array[1] * 10000 + hl_array[2] * 1000 + hl_array[3] * 100 +
            hl_array[4] * 10 + hl_array[5];
 }
+
+/* this library's own bug, while its mode is in force: a store through NULL */
+int hl_crash(void)
+{
+    hl_counter += 1;
+    *(volatile int *)RT_NULL = 1;
+    return 0;
+}

@@ -155,6 +155,27 @@ def test_a_fault_in_the_librarys_mode_ends_the_holder_and_the_next_holder_works(
     assert again.output == "api 701 802 196 5 n=701 30 30 11\n", again.output
 
 
+def test_a_library_stores_into_its_callers_data_where_it_points(held, build_module, faulty):
+    board, library = held
+    result = contained(board, build_module, faulty("hhold"), "ownbuf", resident=[library])
+    assert (result.exit_code, result.output) == (0, "ownbuf 5\n"), result
+
+
+def test_a_librarys_store_into_a_sibling_library_faults(board, build_module, faulty):
+    # the program holds hlib and hlib2 (loaded after hlib: hlib's constructor found none)
+    library = board.load(faulty("hlib", lib=True))
+    second = board.load(faulty("hlib2", lib=True))
+    assert second not in getattr(library, "holds", [])
+    target = board.symbol(second, "h2_value") & ~1
+    result = contained(board, build_module, faulty("hhold"), "sibling",
+                       resident=[library, second])
+    message = _fault_line(result)
+    assert "in hl_store+0x" in message, message
+    assert "write of 4 bytes at 0x%08x (image of module 'hlib2': .data+0x0)" % target \
+        in message, message
+    assert board.call(second, "h2_bump") == 8
+
+
 def test_a_module_holding_no_library_switches_nothing(board, build_module):
     switches = board.memory.held.switches
     result = board.exec(build_module("hello.c"))

@@ -9,11 +9,11 @@ faults (cpu.py, after emu_start has stopped), the board switches to that member'
 the run restarts at the same pc. So the mode is always the member whose code ran last, and
 firmware code (memcpy, memset, the printf family) stores as the member that called it, also
 when the library tail-called it. A store fault into a member's data (board._on_bad_access,
-inside unicorn's store) is then the mode's own store into a library it holds: a real fault -
-except a firmware function the library itself called that called back into a member before
-storing (qsort over the library's array with the holder's comparator): when lr, or else a
-return address up the stack, is in the library's code, the board switches to its mode and
-performs the store itself (unicorn drops a store its hook reports as handled).
+inside unicorn's store) is then the mode's own store into data it may not write: a real
+fault - except a firmware function the library itself called that called back into a member
+before storing (qsort over the library's array with the holder's comparator): when lr, or
+else a return address up the stack, is in the library's code, the board switches to its
+mode and performs the store itself (unicorn drops a store its hook reports as handled).
 
 Code made non-executable has its translated blocks dropped: unicorn checks execute
 permission when it translates, not when it runs a cached block. Removing the permission is
@@ -61,15 +61,18 @@ class HeldModes:
         self._switch(0)
 
     def _switch(self, mode):
-        """Pages as member `mode` needs them (None: as the kernel set them)."""
+        """Pages as member `mode` needs them (None: as the kernel set them, which is what
+        the first member needs but for executing)."""
         members = self.members
-        held = members[0 if mode is None else mode][4]
+        held = members[0][4]
         memory = self.board.memory
         for i in range(len(members)):
             if mode is None:
                 want = [i not in held, True]
             else:
-                want = [i not in held, i == mode]
+                # writable: the member and those holding it (the buffers its callers pass);
+                # not the libraries it holds, nor the others its holder holds (siblings)
+                want = [i == mode or mode in members[i][4], i == mode]
             now = self.state[i]
             if want == now:
                 continue
@@ -115,7 +118,7 @@ class HeldModes:
         pc = self.uc.reg_read(A.UC_ARM_REG_PC)
         if self._member_at(pc) is not None or self.board.module_at(pc) is not None or \
                 self._caller() != target:
-            return False                 # the mode's own store into a library it holds
+            return False                 # the mode's own store where it may not write
         self._switch(target)
         self.uc.mem_write(address, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
         return True

@@ -2,12 +2,14 @@
 by faults (issue 10, imageprot.py): a library's functions run on their caller's thread, so
 page permissions cannot follow the thread alone. The board (memory.held_modes,
 rtdl_board/heldmodes.py) keeps one member of the plan - the running module, a library it
-holds - in force at a time, the one whose code ran last: only its code is executable, so the first fetch from another member's code (a call into a
-library, the return, a callback) faults and switches to that member. In a member's mode the
-data of the libraries it holds (also through them) is read-only: a store there by its own
-code, or by firmware code it called (memcpy, sprintf), is a real fault, named as imageprot
-names it. No instruction hook: only calls between the members cost anything (two faults and
-some page-permission changes a call), and only modules holding a library open pay them.
+holds - in force at a time, the one whose code ran last: only its code is executable, so
+the first fetch from another member's code (a call into a library, the return, a callback)
+faults and switches to that member. In a member's mode only its own data and that of the
+members holding it (the buffers its callers hand it) are writable, not that of the libraries
+it holds nor of the other libraries its holder holds: a store there by its own code, or by
+firmware code it called (memcpy, sprintf), is a real fault, named as imageprot names it.
+No instruction hook: only calls between the members cost anything (two faults and some
+page-permission changes a call), and only modules holding a library open pay them.
 
 A plan is a list of members, the running module first and then every other module it may
 write (imageprot.allowed): [start, end, read-only page runs, writable page runs, indices of

@@ -13,7 +13,9 @@
  *   after   hl_counter, right after a call of hlib that wrote its data (the switch back)
  *   cb      hl_counter, from this program's callback that hlib calls
  *   cwild   hlib's own wild store into hlib2 (hlib holds it: its fault)
- *   crash   hlib's own store through NULL, in its mode */
+ *   crash   hlib's own store through NULL, in its mode
+ *   ownbuf  hlib stores into this program's data where it points (fine)
+ *   sibling hlib stores into hlib2's data, hlib2 held by this program too (hlib's fault) */
 #include <rtthread.h>
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -99,6 +101,21 @@ int main(int argc, char **argv)
     } else if (strcmp(what, "cb") == 0) {
         wild = counter;
         each(wild_callback, 1);
+    } else if (strcmp(what, "ownbuf") == 0 || strcmp(what, "sibling") == 0) {
+        int (*store)(int *, int) = (int (*)(int *, int))dlsym(lib, "hl_store");
+        int *where = &seen;
+        if (strcmp(what, "sibling") == 0) {
+            void *other = dlopen("hlib2.so", RTLD_NOW);
+            where = other ? (int *)dlsym(other, "h2_value") : RT_NULL;
+        }
+        if (!store || !where)
+            return 5;
+        store(where, 5);
+        if (where == &seen) {
+            rt_kprintf("ownbuf %d\n", seen);
+            dlclose(lib);
+            return 0;
+        }
     } else if (strcmp(what, "crash") == 0) {
         ((int (*)(void))dlsym(lib, "hl_crash"))();
     } else if (strcmp(what, "cwild") == 0) {

@@ -97,6 +97,28 @@ def test_the_holders_wild_store_into_the_librarys_data_faults_at_the_store(
     assert board.call(library, "hl_bump") == bump
 
 
+def test_the_holders_store_into_the_librarys_code_sharing_a_page_with_its_data_faults(
+        held, build_module, faulty):
+    # before, only the integrity check at the next switch or at the end found this
+    from rtdl_device.imageprot import section_at
+    board, library = held
+    data = [s for s in library.image.elf.sections if s.name == ".data"][0]
+    data_start = library.image.address(data.addr)
+    page = board.memory.page_size
+    target = data_start // page * page
+    assert target < data_start and library.image.base <= target, "no shared page"
+    assert any(a <= target < a + n for a, n in library.rw_pages)
+    where = section_at(library, target)
+    assert not where.startswith((".data", ".bss")), where
+    before = board.memory.read(target, 4)
+    result = contained(board, build_module, faulty("hhold"), "at", "%x" % target,
+                       resident=[library])
+    message = _fault_line(result)
+    assert "write of 4 bytes at 0x%08x (image of module 'hlib': %s)" % (target, where) \
+        in message, message
+    assert board.memory.read(target, 4) == before
+
+
 def test_the_holders_memset_into_the_librarys_bss_is_the_holders_fault(held, build_module,
                                                                        faulty):
     board, library = held

@@ -15,7 +15,8 @@
  *   cwild   hlib's own wild store into hlib2 (hlib holds it: its fault)
  *   crash   hlib's own store through NULL, in its mode
  *   ownbuf  hlib stores into this program's data where it points (fine)
- *   sibling hlib stores into hlib2's data, hlib2 held by this program too (hlib's fault) */
+ *   sibling hlib stores into hlib2's data, hlib2 held by this program too (hlib's fault)
+ *   at ADDR a store at the hexadecimal address ADDR (hlib's code sharing a page with its data) */
 #include <rtthread.h>
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
             dlclose(lib);
             return 0;
         }
+    } else if (strcmp(what, "at") == 0 && argc > 2) {
+        *(volatile int *)strtoul(argv[2], RT_NULL, 16) = 0xde00de00;
     } else if (strcmp(what, "crash") == 0) {
         ((int (*)(void))dlsym(lib, "hl_crash"))();
     } else if (strcmp(what, "cwild") == 0) {

@@ -8,7 +8,7 @@ No per-instruction hook is ever installed: module code runs at full emulator spe
 """
 import rtdl_firmware
 from unicorn import (Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_HOOK_INTR, UC_PROT_ALL,
-                     UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_EXEC)
+                     UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_EXEC, UC_MEM_WRITE_PROT)
 from unicorn import arm_const as A
 
 from rtdl_device import arm_attributes
@@ -26,6 +26,7 @@ from . import firmware_cache
 from .console import Console
 from .cpu import REGS, SVC_PC, UnicornCpu
 from .fault_report import FaultReport
+from .heldmodes import HeldModes
 from .memory import FLASH_BASE, FLASH_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
@@ -82,6 +83,7 @@ class Board:
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
         self.memory.cpu = self.cpu
+        self.memory.held = HeldModes(self)
         self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -334,6 +336,13 @@ class Board:
 
     # -------------------------------------------------------------- interrupts -------
     def _on_bad_access(self, uc, access, address, size, value, user_data):
+        if access == UC_MEM_WRITE_PROT and self.memory.held.members is not None:
+            # a library's own store into its data switches modes (heldmodes.py)
+            try:
+                if self.memory.held.on_write(address, size, value):
+                    return True
+            except Exception as error:       # re-raised by UnicornCpu after emu_start
+                self.cpu.fail(error)
         self.cpu.bad_access = (address, size)
         return False
 

@@ -43,6 +43,7 @@ class UnicornMemory:
         self._clean = []
         self._flushed_runs = None  # cpu.runs at the last flush of every translated block
         self._direct = None       # (start, end, host buffer) of the piece map_ram backs itself
+        self.held = None          # the board's HeldModes (fault-driven mode switching)
 
     def map_ram(self, cuts=(), direct=(0, 0)):
         """Map the RAM in pieces cut at `cuts` (the edges of pages protect() will change):
@@ -103,6 +104,23 @@ class UnicornMemory:
         self.uc.mem_protect(addr, size, UC_PROT_ALL if writable else UC_PROT_ALL & ~UC_PROT_WRITE)
         self._splits.add(addr)
         self._splits.add(addr + size)
+
+    def set_access(self, addr, size, perms):
+        """Whole pages to unicorn permissions `perms` (heldmodes.py: also not executable)."""
+        self.uc.mem_protect(addr, size, perms)
+        self._splits.add(addr)
+        self._splits.add(addr + size)
+
+    def drop_code(self, addr, size):
+        """Drop the translated code of [addr, addr + size) at once (its pages stopped being
+        executable: unicorn checks that only when it translates)."""
+        self._remove_cache(addr, size)
+
+    def held_modes(self, plan):
+        """The kernel's plan of mode switching for the running module (None: none), see
+        heldmodes.py; the board sets `held` (a HeldModes) once it has one."""
+        if self.held is not None:
+            self.held.install(plan)
 
     def read(self, addr, size):
         return bytes(self.uc.mem_read(addr, size))

@@ -177,6 +177,9 @@ class BridgeServer:
         elif op == B.OP_PROTECT:
             addr, size, writable = struct.unpack("<IIB", body)
             memory.protect(addr, size, bool(writable))
+        elif op == B.OP_HELD_MODES:
+            held = memory.held
+            memory.held_modes(json.loads(body) if body else held.plan)
         elif op == B.OP_STACK_ALLOC:
             # thread stacks in the board's stack region (rtdl_device.bridge_stacks)
             self._send(B.OP_DATA, struct.pack("<I", memory.stack_alloc(

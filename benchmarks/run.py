@@ -27,10 +27,10 @@ import report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# In this order: bench_switch uses the kernel call bench_kcall measured.
+# In this order: bench_switch and bench_heldlib use the kernel call bench_kcall measured.
 BENCHMARKS = ("bench_startup", "bench_compute", "bench_kcall", "bench_switch", "bench_load",
               "bench_symbols", "bench_heap", "bench_heap_strict", "bench_verify", "bench_coremark",
-              "bench_micropython")
+              "bench_micropython", "bench_heldlib")
 
 
 class Context:
@@ -94,7 +94,8 @@ def main(argv=None):
     names = BENCHMARKS
     if args.only:
         wanted = ["bench_" + key for key in args.only.split(",")]
-        if "bench_switch" in wanted and "bench_kcall" not in wanted:
+        if ("bench_switch" in wanted or "bench_heldlib" in wanted) and \
+                "bench_kcall" not in wanted:
             wanted.append("bench_kcall")
         names = [name for name in BENCHMARKS if name in wanted]
     work = tempfile.mkdtemp(prefix="rtdl-bench-")

@@ -8,7 +8,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEYS = {"startup", "compute", "kcall", "switch", "load", "symbols", "heap", "heap_strict",
         "verify_latency", "verify_1core", "verify_cores", "coremark", "micropython",
-        "micropython_hello", "micropython_dlopen"}
+        "micropython_hello", "micropython_dlopen", "heldlib"}
 
 
 def test_suite_writes_table_json_chart_and_docs(tmp_path):

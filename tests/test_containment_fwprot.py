@@ -66,7 +66,7 @@ def test_a_store_into_a_firmware_variable_faults_at_the_store(
 
 def test_a_store_on_the_pages_outside_any_variable_says_firmware_data(
         board, build_module, faulty):
-    address = board.firmware_symbols["_impure_ptr"] + 0x800
+    address = board.firmware_symbols["_impure_ptr"] + 0xF00
     result = contained(board, build_module, faulty("fw_write"), "pad")
     assert result.exit_code == 139
     assert fault_line("fw_write", r"main\+0x[0-9a-f]+", 1, address,

@@ -37,18 +37,6 @@ int __rtdl_dfs_chdir(const char *path);
 int __rtdl_dfs_mount(const char *path, const char *filesystemtype);
 int __rtdl_dfs_unmount(const char *path);
 
-FILE *__sfp(struct _reent *ptr);        /* newlib's findfp.c: a free FILE, more glue if none */
-
-/* The first fopen would have libc allocate its table of FILEs (newlib's glue, four at a
- * time) for ever, on behalf of whichever module opens a file first: take one FILE at boot,
- * so the table is the system's, and give it back at once. */
-void rtdl_stdio_files_init(void)
-{
-    FILE *fp = __sfp(_REENT);
-    if (fp)
-        fp->_flags = 0;
-}
-
 /* A service's result as the POSIX call returns it. */
 static int posix_result(int result)
 {

@@ -15,7 +15,8 @@ extern void (*__init_array_start[])(void) __attribute__((weak));
 extern void (*__init_array_end[])(void) __attribute__((weak));
 
 void rtdl_firmware_init(void);
-void rtdl_stdio_files_init(void);       /* dfs_posix.c */
+void rtdl_reent_init(void);             /* impure.c */
+void rtdl_reent_done(void);
 void rt_module_main_return(int code) __attribute__((noreturn));
 void rt_thread_exit(void) __attribute__((noreturn));
 void __rtdl_timer_thread(void *unused);
@@ -58,6 +59,7 @@ void rtdl_firmware_init(void)
     void (**fn)(void);
     char warm[320];
 
+    rtdl_reent_init();
     for (fn = __preinit_array_start; fn < __preinit_array_end; fn++)
         (*fn)();
     for (fn = __init_array_start; fn < __init_array_end; fn++)
@@ -76,7 +78,7 @@ void rtdl_firmware_init(void)
     snprintf(warm, sizeof warm, "%f", 1.7976931348623157e308);
     snprintf(warm, sizeof warm, "%.17g %.17e", 4.9e-324, 2.2250738585072014e-308);
     stock_bigints();
-    rtdl_stdio_files_init();
+    rtdl_reent_done();
 }
 
 /* main's return address: main(argc, argv) returning `code` ends the module. */

@@ -14,10 +14,12 @@
 #include <dlmodule.h>
 #include "rtdl_services.h"
 
-/* The POSIX call's errno (RT-Thread's negative code) also in the caller's reent. */
+/* The POSIX call's errno (RT-Thread's negative code) also in the caller's reent - unless
+ * that is the global one (a stream libc walks from _GLOBAL_REENT): it is read-only after
+ * boot (impure.c), and errno, the running thread's, has the code already. */
 static int reent_result(struct _reent *ptr, int result)
 {
-    if (result < 0)
+    if (result < 0 && ptr != _GLOBAL_REENT)
         ptr->_errno = errno;
     return result;
 }

@@ -8,7 +8,7 @@ No per-instruction hook is ever installed: module code runs at full emulator spe
 """
 import rtdl_firmware
 from unicorn import (Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_HOOK_INTR, UC_PROT_ALL,
-                     UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_EXEC)
+                     UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_EXEC, UC_MEM_WRITE_PROT)
 from unicorn import arm_const as A
 
 from rtdl_device import arm_attributes
@@ -26,15 +26,17 @@ from . import firmware_cache
 from .console import Console
 from .cpu import REGS, SVC_PC, UnicornCpu
 from .fault_report import FaultReport
+from .heldmodes import HeldModes
 from .memory import FLASH_BASE, FLASH_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
-# The firmware's .data/.bss objects that module calls legitimately change: newlib's reentrancy
-# structure (stdio FILEs, errno, rand, strtok), time zone, locale and environment, and the
-# kernel service's assert hook and abort reason. Every other object of .data/.bss keeps its
-# boot contents for ever; fwguard.py reports a module that changes one.
-LIBC_STATE = ("impure_data", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst", "_timezone",
-              "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
+# The firmware's .data/.bss objects that module calls legitimately change: the reentrancy
+# structure of code outside module threads (errno, rand, strtok, dtoa; impure.c - each module
+# thread has its own in the heap, and newlib's global one is read-only), time zone, locale and
+# environment, and the kernel service's assert hook and abort reason. Every other object of
+# .data/.bss keeps its boot contents for ever; fwguard.py reports a module that changes one.
+LIBC_STATE = ("rtdl_system_reent", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst",
+              "_timezone", "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
               "assert_hook", "reason")
 # The firmware's objects the kernel itself keeps: the system threads' control blocks and stacks
 # (systhreads.py), which change with every switch to tidle0 or tshell.
@@ -81,6 +83,7 @@ class Board:
         self.console = console if console is not None else Console()
         self.cpu = UnicornCpu(self)
         self.memory.cpu = self.cpu
+        self.memory.held = HeldModes(self)
         self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -143,7 +146,9 @@ class Board:
                                          "__rtdl_idle_thread": self._sym("__rtdl_idle_thread"),
                                          "__rtdl_signal_return": self._sym("__rtdl_signal_return"),
                                          "rtdl_system_threads": self._sym("rtdl_system_threads"),
-                                         "_impure_ptr": self._sym("_impure_ptr")},
+                                         "_impure_ptr": self._sym("_impure_ptr"),
+                                         "rtdl_reent_layout":
+                                             self.firmware_symbols.get("rtdl_reent_layout", 0)},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.kernel.kernel_stack = self.kernel_stack
@@ -190,7 +195,8 @@ class Board:
         # RAM is mapped already cut where __init__ write-protects the page at __heap_end and
         # where _boot write-protects the firmware-variable pages
         guard = self._sym("__heap_end")
-        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables)
+        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables,
+                            self.firmware_variables)
         loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:
@@ -330,6 +336,13 @@ class Board:
 
     # -------------------------------------------------------------- interrupts -------
     def _on_bad_access(self, uc, access, address, size, value, user_data):
+        if access == UC_MEM_WRITE_PROT and self.memory.held.members is not None:
+            # a library's own store into its data switches modes (heldmodes.py)
+            try:
+                if self.memory.held.on_write(address, size, value):
+                    return True
+            except Exception as error:       # re-raised by UnicornCpu after emu_start
+                self.cpu.fail(error)
         self.cpu.bad_access = (address, size)
         return False
 

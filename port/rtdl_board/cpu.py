@@ -6,6 +6,7 @@ board's own modules, the standard library.
 """
 import ctypes
 import struct
+import time
 
 from unicorn import (UcError, UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED,
                      UC_ERR_FETCH_UNMAPPED, UC_ERR_WRITE_PROT, UC_ERR_INSN_INVALID,
@@ -168,17 +169,40 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
-        self.runs += 1
+        # a restart after a mode switch gets what is left of the timeout, not a new one
+        deadline = time.perf_counter() + timeout_us / 1e6 if timeout_us else None
         try:
-            self.uc.emu_start(begin | 1, until, timeout=timeout_us)
-        except UcError as error:
-            if self._hook_error is None:
-                raise self._fault(error)
+            while True:
+                self.runs += 1
+                try:
+                    self.uc.emu_start(begin | 1, until, timeout=timeout_us)
+                except UcError as error:
+                    if self._hook_error is not None:
+                        break
+                    if error.errno == UC_ERR_FETCH_PROT and self._refetch():
+                        begin = self.pc()        # the fetch switched modes: go on there
+                        if deadline is not None:
+                            timeout_us = int((deadline - time.perf_counter()) * 1e6)
+                            if timeout_us <= 0:
+                                break            # timed out at the switch (cpu.call says so)
+                        continue
+                    raise self._fault(error)
+                break
         finally:
             self.running = False
         if self._hook_error is not None:
             error, self._hook_error = self._hook_error, None
             raise error
+
+    def _refetch(self):
+        """A fetch from code made non-executable by a mode switch (heldmodes.py): switch
+        to that code's mode, True when the run may go on at the same pc."""
+        held = getattr(self.board.memory, "held", None)
+        if held is None or self.bad_access is None:
+            return False
+        address = self.bad_access[0]
+        self.bad_access = None
+        return held.on_fetch(address)
 
     def _fault(self, error):
         """The ModuleFault for a unicorn error, in the words of a Cortex-M fault report

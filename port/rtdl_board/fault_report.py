@@ -177,9 +177,15 @@ def _after_call(board, addr):
     """Whether the Thumb address `addr` (bit 0 set) follows a BL or BLX: a return address."""
     if not addr & 1 or not board.in_code(addr):
         return False
+    return follows_call(board.memory, addr)
+
+
+def follows_call(memory, addr):
+    """Whether the instruction before the Thumb address `addr` is a BL or BLX (also
+    heldmodes.py, which knows by itself where the code is)."""
     at = addr & ~1
     try:
-        raw = board.memory.read(at - 4, 4)
+        raw = memory.read(at - 4, 4)
     except Exception:
         return False
     first = raw[0] | raw[1] << 8

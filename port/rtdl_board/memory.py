@@ -2,6 +2,7 @@
 
 CPython only. May import: unicorn, the standard library.
 """
+import ctypes
 import struct
 
 from unicorn import UC_PROT_ALL, UC_PROT_WRITE
@@ -41,16 +42,27 @@ class UnicornMemory:
         self._clean_runs = None   # cpu.runs when the ranges in _clean were invalidated
         self._clean = []
         self._flushed_runs = None  # cpu.runs at the last flush of every translated block
+        self._direct = None       # (start, end, host buffer) of the piece map_ram backs itself
+        self.held = None          # the board's HeldModes (fault-driven mode switching)
 
-    def map_ram(self, cuts=()):
+    def map_ram(self, cuts=(), direct=(0, 0)):
         """Map the RAM in pieces cut at `cuts` (the edges of pages protect() will change):
         unicorn splits a mapping whose part changes access by copying the whole of it and
         mapping it anew, about 1 ms for this RAM in every boot, where pieces mapped apart
-        from the start cost microseconds. A cut is a split like protect()'s (invalidate)."""
+        from the start cost microseconds. A cut is a split like protect()'s (invalidate).
+        The piece `direct` (start, end; two of the cuts) is backed by a buffer of the board's,
+        which the kernel's writes there go to directly: unicorn's own write into a read-only
+        page unprotects and protects it again, 9 us, where the kernel writes _impure_ptr
+        (on the read-only firmware-variable pages) at every thread switch (libcstate.py)."""
         inside = sorted(set(cut for cut in cuts if self.ram_start < cut < self.ram_end))
         start = self.ram_start
         for end in inside + [self.ram_end]:
-            self.uc.mem_map(start, end - start, UC_PROT_ALL)
+            if (start, end) == tuple(direct):
+                buffer = ctypes.create_string_buffer(end - start)
+                self.uc.mem_map_ptr(start, end - start, UC_PROT_ALL, ctypes.addressof(buffer))
+                self._direct = (start, end, buffer)
+            else:
+                self.uc.mem_map(start, end - start, UC_PROT_ALL)
             start = end
         self._splits.update(inside)
 
@@ -93,10 +105,32 @@ class UnicornMemory:
         self._splits.add(addr)
         self._splits.add(addr + size)
 
+    def set_access(self, addr, size, perms):
+        """Whole pages to unicorn permissions `perms` (heldmodes.py: also not executable)."""
+        self.uc.mem_protect(addr, size, perms)
+        self._splits.add(addr)
+        self._splits.add(addr + size)
+
+    def drop_code(self, addr, size):
+        """Drop the translated code of [addr, addr + size) at once (its pages stopped being
+        executable: unicorn checks that only when it translates)."""
+        self._remove_cache(addr, size)
+
+    def held_modes(self, plan):
+        """The kernel's plan of mode switching for the running module (None: none), see
+        heldmodes.py; the board sets `held` (a HeldModes) once it has one."""
+        if self.held is not None:
+            self.held.install(plan)
+
     def read(self, addr, size):
         return bytes(self.uc.mem_read(addr, size))
 
     def write(self, addr, data):
+        direct = self._direct
+        if direct is not None and direct[0] <= addr and addr + len(data) <= direct[1]:
+            ctypes.memmove(ctypes.addressof(direct[2]) + addr - direct[0], bytes(data),
+                           len(data))
+            return
         self.uc.mem_write(addr, bytes(data))
 
     def read8(self, addr):
@@ -115,6 +149,10 @@ class UnicornMemory:
         self.uc.mem_write(addr, struct.pack("<H", value & 0xFFFF))
 
     def write32(self, addr, value):
+        direct = self._direct
+        if direct is not None and direct[0] <= addr and addr + 4 <= direct[1]:
+            struct.pack_into("<I", direct[2], addr - direct[0], value & 0xFFFFFFFF)
+            return
         self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
 
     def flush_code_cache(self):

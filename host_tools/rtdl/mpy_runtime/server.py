@@ -177,6 +177,9 @@ class BridgeServer:
         elif op == B.OP_PROTECT:
             addr, size, writable = struct.unpack("<IIB", body)
             memory.protect(addr, size, bool(writable))
+        elif op == B.OP_HELD_MODES:
+            held = memory.held
+            memory.held_modes(json.loads(body) if body else held.plan)
         elif op == B.OP_STACK_ALLOC:
             # thread stacks in the board's stack region (rtdl_device.bridge_stacks)
             self._send(B.OP_DATA, struct.pack("<I", memory.stack_alloc(
@@ -267,7 +270,9 @@ def board_info(board):
              "rt_module_main_return", "rt_thread_exit", "__rtdl_resume", "rtdl_firmware_init",
              "__rtdl_timer_thread", "__rtdl_idle_thread", "__rtdl_signal_return",
              "rtdl_system_threads", "_impure_ptr")
-    return {"symbols": dict((n, board._sym(n)) for n in names), "cpu": board.cpu_name,
+    symbols = dict((n, board._sym(n)) for n in names)
+    symbols["rtdl_reent_layout"] = board.firmware_symbols.get("rtdl_reent_layout", 0)
+    return {"symbols": symbols, "cpu": board.cpu_name,
             "firmware_variables": list(board.firmware_variables),
             "firmware_objects": [list(obj) for obj in board.firmware_protected],
             "firmware_flags": board.firmware_flags,

@@ -49,13 +49,18 @@ def quote_args(args):
     return " ".join(out)
 
 
-def write_argv(memory, heap, argv):
-    """Allocate argv[] and its strings from `heap`, write them to `memory`; the block."""
-    strings = [a.encode() + b"\0" for a in argv]
-    table = 4 * (len(argv) + 1)
+def argv_block(heap, argv):
+    """The heap block charged for argv[] and its strings (argv_bytes(argv))."""
     block = heap.malloc(argv_bytes(argv))
     if not block:
         raise HeapError("no memory for the argument vector")
+    return block
+
+
+def put_argv(memory, block, argv):
+    """Write argv[] (a NULL-terminated pointer table) and its strings at `block`."""
+    strings = [a.encode() + b"\0" for a in argv]
+    table = 4 * (len(argv) + 1)
     raw = bytearray(table)
     pos = block + table
     tail = b""

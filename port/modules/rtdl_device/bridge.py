@@ -29,6 +29,7 @@ except ImportError:
 OP_WRITE = const(0x77)       # w  addr, data                  (queued)
 OP_INVALIDATE = const(0x69)  # i  addr, size                  (queued)
 OP_PROTECT = const(0x70)     # p  addr, size, writable        (queued)
+OP_HELD_MODES = const(0x68)  # h  json plan | empty: the same  (queued; heldplan.py)
 OP_CONSOLE = const(0x63)     # c  bytes                       (queued)
 OP_READ = const(0x72)        # r  addr, size                  -> DATA | ERROR
 OP_REGS = const(0x67)        # g                              -> DATA (r0-r15)
@@ -149,6 +150,7 @@ class BridgeMemory:
         self.ram_end = ram_end
         self.page_size = page_size
         self.pages = {}
+        self._plan = None
 
     def drop(self):
         self.pages = {}
@@ -223,6 +225,15 @@ class BridgeMemory:
 
     def protect(self, addr, size, writable):
         self.link.post(OP_PROTECT, struct.pack("<IIB", addr, size, 1 if writable else 0))
+
+    def held_modes(self, plan):
+        """The board's mode switching for held libraries (heldplan.py); the same plan as
+        last time goes as an empty body."""
+        if plan is not None and plan is self._plan:
+            self.link.post(OP_HELD_MODES)
+            return
+        self._plan = plan
+        self.link.post(OP_HELD_MODES, json.dumps(plan).encode())
 
 
 class BridgeCpu:

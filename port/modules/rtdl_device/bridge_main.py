@@ -52,7 +52,8 @@ def boot(link, info):
                                 "__rtdl_idle_thread": sym["__rtdl_idle_thread"],
                                 "__rtdl_signal_return": sym["__rtdl_signal_return"],
                                 "rtdl_system_threads": sym["rtdl_system_threads"],
-                                "_impure_ptr": sym["_impure_ptr"]},
+                                "_impure_ptr": sym["_impure_ptr"],
+                                "rtdl_reent_layout": sym.get("rtdl_reent_layout", 0)},
                                files, target)
     cpu.kernel = kernel
     if "kernel_stack_guard" in info:

@@ -1,8 +1,9 @@
 """The firmware's variables a module must never change (issue 10): the objects of the
-firmware's .data/.bss that no legitimate call changes (newlib's _impure_ptr, __dso_handle,
-...: everything but libc's own state - the reentrancy structure with stdio, errno and rand,
-the time zone, locale and environment - which calls change for the module and which
-keep_firmware_data puts back when the last module goes).
+firmware's .data/.bss that no legitimate call changes (newlib's _impure_ptr - which only the
+kernel moves, to the running thread's reent (libcstate.py) - newlib's global reent,
+__dso_handle, ...: everything but libc's own writable state - the reent of code outside
+module threads, the time zone, locale and environment - which calls change for the module
+and which keep_firmware_data puts back when the last module goes).
 
 The firmware's linker script puts them on pages of their own (link.ld: __fwvars_start ..
 __fwvars_end), which protect_variables makes read-only once boot is done: a module's store
@@ -10,7 +11,7 @@ there is a mem manage fault of the module at that instruction (the board's fault
 the variable). They stay read-only for good rather than only while module code runs: after
 boot no firmware code writes them (nor does the system threads' code), and the kernel's own
 writes go through the memory interface, which is not bound by the pages' protection (unicorn's
-uc_mem_write, also under the bridge). libc's state stays writable: module calls write it
+uc_mem_write, also under the bridge). libc's writable state stays so: module calls write it
 through firmware code.
 
 The end-of-module check is the backstop for whatever of them stays on writable pages (a
@@ -38,12 +39,20 @@ def keep(kernel, objects):
 
 
 def damage(kernel):
-    """Put back every protected object that differs from its boot contents; returns a
+    """Put back every protected object that differs from its boot contents (_impure_ptr:
+    from the reent the kernel last pointed it at); returns a
     description of what was found ("_impure_ptr at 0x20000000 (4 bytes) was 0x..., found
     0x..."), or None."""
     memory = kernel.memory
     found = []
+    libc = getattr(kernel, "libc", None)
     for addr, size, name, contents in getattr(kernel, "firmware_objects", ()):
+        if libc is not None and addr == libc.pointer and size == 4:
+            # _impure_ptr follows the running thread (libcstate.py): it must hold what the
+            # kernel last put there
+            active = libc.active
+            contents = bytes([active & 0xFF, active >> 8 & 0xFF, active >> 16 & 0xFF,
+                              active >> 24 & 0xFF])
         now = memory.read(addr, size)
         if now != contents:
             memory.write(addr, contents)

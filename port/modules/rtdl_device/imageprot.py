@@ -10,7 +10,11 @@ The rule, per page of an image (images start on a page and take whole pages, ins
     the module itself runs, or a module that holds it open - dlopen or dlmodule_load from
     that module's code, also through libraries it holds - since a library's functions run on
     their caller's thread as the caller's code, or a library it holds open itself (whose
-    threads call back into its code); read-only while any other module runs.
+    threads call back into its code); read-only while any other module runs. Of those, the
+    data of the libraries the running module holds stays read-only while the holder's own
+    code runs: the board switches to a library's mode when the library's code stores there,
+    and back when the holder's code is fetched again (heldplan.py), so a wild store by the
+    holder into a library it holds faults at the store too.
 The running module changes at a thread switch (scheduler), when the timer thread or the idle
 thread takes up a callback of another module (svc_timer, svc_hooks), and for each target call
 the kernel makes itself (steps.drive: the module whose code is called). Between kernel runs,
@@ -23,10 +27,11 @@ they are free heap memory, until the heap hands any of them out again (heap.taki
 library opened and closed in turn at one address then costs no permission change, and a
 store through a pointer kept into an unloaded library is a write into freed memory, named
 so. With no page protection (memory.page_size 0) nothing is protected.
-Imports: fwguard, integrity, elf32, records, rterror.
+Imports: fwguard, heldplan, integrity, elf32, records, rterror.
 """
 from . import elf32
 from . import fwguard
+from . import heldplan
 from . import integrity
 from .records import STAT_CLOSED
 from .rterror import ModuleFault
@@ -47,6 +52,7 @@ class ImageProtection:
         self.loading = False     # install.load_image is taking the image's block
         self.claimed = None      # that block, (addr, size)
         self._paged = None       # (memory, its page size) once asked
+        self.plan = None         # the plan of the board's mode switching now (heldplan.py)
 
     def _page(self):
         memory = self.kernel.memory
@@ -89,13 +95,13 @@ class ImageProtection:
         if not idle:
             self.kernel.heap.taking = None
         # a module loaded while another runs may be written only by those holding it open
-        running = self.running
-        if running is not None and module not in self.allowed(running):
-            self._set(module, False)
+        if self.running is not None:
+            self._apply()
 
     def forget(self, module):
         """Before the image's block is freed: its data pages are writable again, its read-only
         pages stay so until the heap hands them out (idle), and no other module holds it."""
+        self._quiet()
         ro_pages = getattr(module, "ro_pages", ())
         if ro_pages:
             for addr, size in ro_pages:
@@ -108,8 +114,11 @@ class ImageProtection:
             held = getattr(other, "holds", None)
             while held and module in held:
                 held.remove(module)
+        module.holds = []
         if self.running is module:
             self.enter(None)
+        elif self.running is not None:
+            self._apply()
 
     def _taking(self, addr, size):
         """heap.taking: [addr, addr+size) is handed out; idle pages there become writable
@@ -141,15 +150,16 @@ class ImageProtection:
         if not hasattr(opener, "holds"):
             opener.holds = []
         opener.holds.append(module)
-        if self.running is not None and not getattr(module, "rw_open", True) and \
-                module in self.allowed(self.running):
-            self._set(module, True)
+        if self.running is not None:
+            self._apply()
 
     def closed(self, module):
         opener = self.kernel.self_module() or self.kernel.initializing
         held = getattr(opener, "holds", None)
         if held and module in held:
             held.remove(module)
+            if self.running is not None:
+                self._apply()
 
     def allowed(self, module):
         """`module`, every module it holds open (also through the libraries it holds), and
@@ -172,7 +182,11 @@ class ImageProtection:
         """`module`'s code runs next (None: no module's - every image's data is writable).
         With `check`, what the previous module may have damaged is compared first; returns
         (previous module, its ModuleFault) when it damaged something, else None."""
+        self.kernel.stackprot.enter(module)      # other threads' stacks too (stackprot.py)
         if module is self.running:
+            if self.plan is not None:
+                # another thread of it, or the same one again: it resumes in its own mode
+                self.kernel.memory.held_modes(self.plan)
             return None
         previous = self.running
         guilty = None
@@ -186,10 +200,35 @@ class ImageProtection:
         self.running = module
         if not self._page():
             return guilty
-        allowed = self.allowed(module) if module is not None else None
-        for other in self.kernel.modules:
-            self._set(other, allowed is None or other in allowed)
+        self._apply()
         return guilty
+
+    def _apply(self):
+        """The pages as the running module's own code needs them: what it may write
+        writable, but for the data of the libraries it holds (read-only until their own code
+        stores there: the board's mode switching, heldplan.py); every image's data writable
+        when no module runs."""
+        self._quiet()
+        module = self.running
+        memory = self.kernel.memory
+        allowed = guarded = None
+        if module is not None:
+            allowed = self.allowed(module)
+            if hasattr(memory, "held_modes") and self._page():
+                guarded = heldplan.guarded(module)
+        for other in self.kernel.modules:
+            self._set(other, allowed is None or (other in allowed and not (
+                guarded and other in guarded)))
+        if guarded:
+            self.plan = heldplan.plan(module, allowed, self._page())
+            memory.held_modes(self.plan)
+
+    def _quiet(self):
+        """The board back in the running module's own mode with its switching off, so the
+        pages are as _set left them (before they change or are freed)."""
+        if self.plan is not None:
+            self.plan = None
+            self.kernel.memory.held_modes(None)
 
     def _set(self, module, writable):
         if getattr(module, "rw_open", True) == writable:
@@ -240,7 +279,8 @@ class ImageProtection:
                 continue
             where = "image of module '%s': %s" % (module.name, section_at(module, address))
             return _explained(fault, where)
-        return fault
+        where = self.kernel.stackprot.where(address)
+        return fault if where is None else _explained(fault, where)
 
 
 def _explained(fault, where):

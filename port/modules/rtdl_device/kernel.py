@@ -12,6 +12,7 @@ parts, one responsibility each:
   scheduler  the run loop, blocking and waking, priority inheritance, preemption
   faults     module deaths: fault, abort, deadlock, timeout, and their exit codes
   imageprot  other modules' images read-only while a module runs, switched with it
+  stackprot  other modules' and idle system threads' stacks read-only, switched with it
   steps      target calls from kernel work (drive at top level, redirection in a service)
   systhreads the system threads tidle0 and tshell
   thread_errno  one errno per thread, shared by newlib's errno and rt_get_errno
@@ -19,14 +20,16 @@ parts, one responsibility each:
              pools and object lookups, timer, dfs, time, device, hooks, signal,
              ipc_control) bound by number from services.SERVICES
 Imports: services, argv, records, lifecycle, ownership, stacks, scheduler, faults, steps,
-heapguard, imageprot, the svc_* groups, rterror.
+heapguard, imageprot, stackprot, the svc_* groups, rterror.
 """
 from . import heapguard
 from . import imageprot
+from . import stackprot
 from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
 from .faults import EXIT_ABORT, EXIT_DEADLOCK, EXIT_FAULT, EXIT_TIMEOUT
+from .libcstate import LibcState
 from .lifecycle import FileReader, Lifecycle
 from .load_plan import config_error, exec_blocks
 from .ownership import Ownership
@@ -92,8 +95,8 @@ class Kernel:
     """`memory`, `cpu`, `console` come from the board; `heap` is an rtheap.SmallMemHeap over
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
     (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread,
-    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr); `files` reads
-    device paths
+    __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr,
+    rtdl_reent_layout: libcstate.py); `files` reads device paths
     (default: plain open()); `target` an arm_attributes.Target (None: no check of a module's
     CPU and float ABI)."""
 
@@ -130,6 +133,7 @@ class Kernel:
         self.args = ServiceArgs(self)    # checked reads/writes of service arguments
         self.lifecycle = Lifecycle(self)
         self.imageprot = imageprot.ImageProtection(self)
+        self.stackprot = stackprot.StackProtection(self)
         self.ownership = Ownership(self)
         self.scheduler = Scheduler(self)
         self.steps = Steps(self)
@@ -140,6 +144,7 @@ class Kernel:
         self.devices = DeviceServices(self)
         self.system = SystemThreads(self)          # tidle0 and tshell
         self.errno = ThreadErrno(self)
+        self.libc = LibcState(self)                # each module thread's newlib reent
         self.hooks = HookServices(self)
         thread_services = ThreadServices(self)
         self.signals = SignalServices(self, thread_services)
@@ -276,6 +281,7 @@ class Kernel:
             # newlib's errno (the reent's first word): the running thread's errno lives
             # there, swapped with its struct rt_thread's error at each switch (errno.py)
             self.errno.word = self.memory.read32(self.addresses["_impure_ptr"])
+            self.libc.keep()
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
         # The boot blocks sit together at the heap's start: the whole stretch, headers

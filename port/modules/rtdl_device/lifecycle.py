@@ -14,7 +14,7 @@ from . import integrity
 from . import loader
 from . import stacks
 from .linkcache import LinkCache
-from .argv import split_command, write_argv
+from .argv import argv_block, argv_bytes, put_argv, split_command
 from .load_plan import MODULE_STRUCT_SIZE, config_error, exec_blocks  # noqa: F401
 from .records import Module, Thread, STAT_CLOSED, STAT_CLOSING, STAT_RUNNING
 from .rterror import HeapError, ModuleFault, RtdlError, EINVAL, ENOENT
@@ -237,10 +237,16 @@ class Lifecycle:
         `return_to`, and make it ready; on a failure everything it took is freed."""
         kernel = self.kernel
         try:
-            argv_block = write_argv(kernel.memory, kernel.heap, argv)
-            thread.blocks.append(argv_block)
-            stacks.allocate(kernel, thread, (len(argv), argv_block),
-                            kernel.addresses[return_to])
+            block = argv_block(kernel.heap, argv)
+            thread.blocks.append(block)
+            # In the stack region argv[] lives above the thread's stack top, read-only to
+            # other modules' code as the stack is (stackprot.py); the heap block is then
+            # only its charge, as the stack's own block is.
+            above = stacks.allocate(kernel, thread, (len(argv), block),
+                                    kernel.addresses[return_to], argv_bytes(argv))
+            where = above or block
+            put_argv(kernel.memory, where, argv)
+            thread.context[1] = thread.argv = where
         except Exception:
             kernel.scheduler.release_thread(thread)
             raise

@@ -50,9 +50,12 @@ class Thread:
         self.stack_block = 0
         self.aligned_stack = False
         self.region_stack = 0    # its stack in the board's stack region (stacks.py), or 0
+        self.region_size = 0     # the bytes mapped for it there
+        self.argv = 0            # where the argv[] its entry gets lives (lifecycle.py), or 0
         self.guard = None        # (start, end) of the write-protected page below the stack
         self.stack_top = 0
         self.tcb = 0
+        self.reent = 0           # its own newlib struct _reent (libcstate.py), or 0
         self.tcb_made = None     # its struct rt_thread as made (tcb.made, integrity.py)
         self.tcb_synced = None   # (state, priority, base priority) tcb.sync last wrote
         self.context = None

@@ -87,6 +87,7 @@ class Scheduler:
             last = False
             if timeout_us and left <= run_us:
                 run_us, last = left, True
+            kernel.stackprot.runs(thread)      # its stack is writable (stackprot.py)
             kernel.current = thread
             thread.state = THREAD_RUNNING
             tcb.sync_all(kernel)        # stat and priorities as modules read them

@@ -22,9 +22,11 @@ def stack_block(stack_size, page_size):
     return page_size + STACK_GUARD + stack_size, page_size
 
 
-def allocate(kernel, thread, args, lr):
+def allocate(kernel, thread, args, lr, above=0):
     """Give `thread` its stack, control block and a context that calls its entry with `args`
-    and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release."""
+    and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release.
+    With `above`, a stack in the region has that many bytes more above its top: their
+    address is returned (0: no stack region, nothing reserved)."""
     memory, heap = kernel.memory, kernel.heap
     # The stack is charged to the heap as RT-Thread charges it (exhaustion is RT_NULL).
     size, page = stack_block(thread.stack_size, memory.page_size)
@@ -35,15 +37,9 @@ def allocate(kernel, thread, args, lr):
     thread.blocks.append(stack)
     thread.stack_block = stack
     thread.aligned_stack = bool(page)
-    region = 0
-    if getattr(memory, "stack_alloc", None) is not None:
-        region = memory.stack_alloc(STACK_GUARD + thread.stack_size)
+    region = in_region(kernel, thread, STACK_GUARD + thread.stack_size + above)
     if region:
-        # A board with a stack region keeps the stack there, with stack_gap unmapped bytes
-        # below it: a frame jumping the bottom faults at once instead of landing in the heap
-        # or another stack (the heap block stays the stack's charge, never written).
-        thread.region_stack = region
-        thread.guard = (region - memory.stack_gap, region)
+        # the heap block stays the stack's charge, never written
         thread.stack = region
     else:
         # In the heap, a write-protected page stops an overflow before it reaches a heap
@@ -66,6 +62,25 @@ def allocate(kernel, thread, args, lr):
     memory.write32(tcb + rt_tcb.STACK_ADDR, thread.stack + STACK_GUARD)
     rt_tcb.made(memory, thread)
     thread.context = _context(thread, args, lr)
+    return thread.stack_top if region and above else 0
+
+
+def in_region(kernel, thread, size):
+    """A stack of `size` bytes for `thread` in the board's stack region (its lowest address),
+    or 0 where the board has none or no slot is left. Below it lie stack_gap unmapped bytes:
+    a frame jumping the bottom faults at once instead of landing in the heap or another
+    stack. It is read-only at once if the running module may not write it (stackprot.py)."""
+    memory = kernel.memory
+    if getattr(memory, "stack_alloc", None) is None:
+        return 0
+    region = memory.stack_alloc(size)
+    if region:
+        page = memory.page_size
+        thread.region_stack = region
+        thread.region_size = (size + page - 1) // page * page
+        thread.guard = (region - memory.stack_gap, region)
+        kernel.stackprot.made(thread)
+    return region
 
 
 def adopt(kernel, thread, stack, tcb, args, lr):
@@ -99,8 +114,9 @@ def _context(thread, args, lr):
 def free(kernel, thread):
     """Return the thread's stack, control block and other blocks to the heap."""
     if getattr(thread, "region_stack", 0):
+        kernel.stackprot.freed(thread)
         kernel.memory.stack_free(thread.region_stack)
-        thread.region_stack = 0
+        thread.region_stack = thread.region_size = 0
         thread.guard = None
     if thread.guard is not None:
         kernel.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)

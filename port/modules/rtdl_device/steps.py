@@ -24,6 +24,7 @@ class Steps:
         kernel = self.kernel
         result = None
         running = kernel.imageprot.running
+        kernel.libc.outside()              # outside any thread: libc on the system reent
         try:
             while True:
                 fn, args = steps.send(result)
@@ -42,6 +43,7 @@ class Steps:
             return stop.value
         finally:
             kernel.imageprot.enter(running if running in kernel.modules else None)
+            kernel.libc.select(kernel.errno.word)     # back on the errno owner's reent
 
     def abandon(self, steps, error):
         """Throw `error` into a service generator waiting for a target call, so it undoes its

@@ -79,7 +79,10 @@ class ServiceArgs:
         if kstack is not None and kstack[0] <= addr and end <= kstack[1]:
             return "kernel"
         for thread in kernel.threads:
-            if thread.stack and thread.stack <= addr and end <= thread.stack_top:
+            if thread.stack and thread.stack <= addr and end <= _top(thread):
+                return thread
+        for thread in kernel.system.threads:       # theirs are there too (systhreads.py)
+            if thread.region_stack and thread.stack <= addr and end <= thread.stack_top:
                 return thread
         return None
 
@@ -193,6 +196,10 @@ class ServiceArgs:
                 if end > thread.stack_top:
                     return "runs past the top of the stack of thread '%s'" % thread.name
                 return None
+            if thread.region_stack and thread.stack_top <= addr < _top(thread):
+                if end > _top(thread):          # its argv[] (lifecycle.py)
+                    return "runs past the argument vector of thread '%s'" % thread.name
+                return None
         return False
 
     # ------------------------------------------------------------ what services use ---
@@ -255,3 +262,10 @@ class ServiceArgs:
         if not self.readable(ptr, 4):
             self.fault(arg, ptr, "is not readable memory")
         return self.kernel.memory.read32(ptr)
+
+
+def _top(thread):
+    """The end of what the thread's stack holds: in the stack region, argv[] above its top."""
+    if thread.region_stack:
+        return thread.region_stack + thread.region_size
+    return thread.stack_top

@@ -94,6 +94,7 @@ class HookServices:
         idle = self.system.idle
         if ticks > idle.slice:
             ticks = idle.slice
+        kernel.stackprot.runs(idle)      # its stack is writable (stackprot.py)
         kernel.current = idle
         idle.state = THREAD_RUNNING
         self.system.idle_ran = True

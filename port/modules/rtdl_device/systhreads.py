@@ -1,8 +1,8 @@
 """The system threads RT-Thread always has, as real kernel threads: the idle thread `tidle0`
 (priority RT_THREAD_PRIORITY_MAX - 1, time slice 32, as idle.c makes it) and the shell thread
-`tshell` (FINSH_THREAD_PRIORITY 20). Their struct rt_thread and stacks are the firmware's static
-`rtdl_system_threads` (src/rtdl_services.h), so rt_thread_find("tidle0") returns a real control
-block and ps shows their real state.
+`tshell` (FINSH_THREAD_PRIORITY 20). Their struct rt_thread (and stacks, on a board
+without a stack region) are the firmware's static `rtdl_system_threads` (src/rtdl_services.h),
+so rt_thread_find("tidle0") returns a real control block and ps shows their real state.
 
 They are kept apart from kernel.threads, which holds the modules' threads and the timer thread:
 a run ends when those are gone, and the system threads never end. tshell runs no target code
@@ -53,6 +53,10 @@ class SystemThreads:
 
     def _place(self, thread, tcb, stack):
         size = thread.stack_size
+        # On a board with a stack region the stack lives there, as the modules' threads' do:
+        # read-only to module code that does not run on it (stackprot.py); the firmware's
+        # static one is then left unused.
+        stack = stacks.in_region(self.kernel, thread, size) or stack
         stacks.adopt(self.kernel, thread, stack, tcb, (0,),
                      self.kernel.addresses.get("rt_thread_exit", 0))
         thread.stack_size = size            # ps shows the configured size, canary included

@@ -1,10 +1,12 @@
 """One errno per thread, the same value through newlib's `errno` and rt_get_errno/_rt_errno,
 as RT-Thread's newlib port makes them one. The value of the thread on the CPU lives in newlib's
-own errno word (the first word of its reent, `word`), so DFS's `errno = -ENOENT`, strtol's
-ERANGE and rt_set_errno all meet there; at each switch the kernel keeps the word in the
-leaving thread's struct rt_thread `error` and loads the arriving thread's into it (switch).
-Code run outside any thread (constructors, hard timers) sees the word as it is. Without the
-word (a kernel with no firmware data) every thread's errno is its `error` field alone.
+own errno word (the first word of the reent libc runs on, `word`), so DFS's `errno = -ENOENT`,
+strtol's ERANGE and rt_set_errno all meet there; at each switch the kernel keeps the word in
+the leaving thread's struct rt_thread `error`, points libc at the arriving thread's reent
+(libcstate.py: a module thread's own, else the system's) and loads its `error` into that
+reent's word (switch). Code run outside any thread (constructors, hard timers) runs on the
+system reent and its errno. Without the word (a kernel with no firmware data) every
+thread's errno is its `error` field alone.
 Imports: tcb, records.
 """
 from . import tcb as rt_tcb
@@ -27,6 +29,8 @@ class ThreadErrno:
         if owner is not None and owner.tcb and owner.state != THREAD_CLOSED:
             memory.write32(owner.tcb + rt_tcb.ERROR, memory.read32(word))
         self.owner = thread
+        word = self.kernel.libc.enter(thread) or word
+        self.word = word
         if thread.tcb:
             memory.write32(word, memory.read32(thread.tcb + rt_tcb.ERROR))
 
@@ -43,6 +47,10 @@ class ThreadErrno:
         self.kernel.memory.write32(self.address(thread), value & 0xFFFFFFFF)
 
     def forget(self, thread):
-        """A thread ended: the word is no longer its (its struct may be freed)."""
+        """A thread ended: the word is no longer its (its struct and reent may be freed)."""
+        libc = self.kernel.libc
+        libc.release(thread)
         if thread is self.owner:
             self.owner = None
+            if libc.pointer:
+                self.word = libc.system

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
         memset(&_impure_ptr, 0, size);
     }
     else if (!strcmp(what, "pad"))
-        *(volatile char *)((uintptr_t)&_impure_ptr + 0x800) = 1;
+        *(volatile char *)((uintptr_t)&_impure_ptr + 0xF00) = 1;
     printf("fw_write: the store did not fault\n");
     return 0;
 }

@@ -29,7 +29,7 @@ reader keeps the just-built library: a file changed within the clock's granulari
 again at every load (racy-git's rule), which alone made runs vary between 19 and 41 us a cycle;
 and the loads and the raw copy take turns, twenty short rounds of each (the best counts), so
 a burst of other work on the host falls on both alike.
-Where a ~19 us cycle goes now (timed alone on this host, each part by taking it away): the
+Where a ~19-20 us cycle goes now (timed alone on this host, each part by taking it away): the
 four emulated-memory writes, the two headers made used at dlopen and free again at dlclose,
 which target code must see (about 4.3 us, a microsecond each through the unicorn binding);
 the heap's logic for two rt_malloc and two rt_free with the kept take, its five checks that
@@ -39,8 +39,8 @@ and idle pages (1.8 us); the module struct's bytes and their check (1.2 us); the
 5 us, is dlfcn and the kernel facade, load_now and load_image with the link-cache lookup, the
 Module record and free_memory. The first load of a file still parses and links it (about
 0.37 ms). The floor moves between 2.3 and 4.2 us with the state of unicorn's memory map, so
-the ratio does too: five `--only load` runs in a row gave 8.15x, 7.92x, 8.25x, 8.19x and
-7.51x (from 9.4x to 13.3x before).
+the ratio does too: five `--only load` runs in a row gave 8.47x, 7.89x, 8.02x, 6.94x and
+7.08x (from 9.4x to 13.3x before).
 """
 import os
 import time

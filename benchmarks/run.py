@@ -3,7 +3,10 @@ machine's details), the chart results.png and docs/benchmarks.md. Every figure i
 against a floor measured in the same run; nothing here fails on a number.
 
     .venv/bin/python benchmarks/run.py [--tiny] [--runs N] [--only KEY,...] [--out DIR]
-                                       [--no-docs]
+                                       [--docs PAGE]
+
+docs/benchmarks.md is written only after a full run into this folder (no --only, --tiny or
+--out elsewhere), so a partial run does not replace the page's table.
 
 --tiny is the smoke test's mode (a few iterations, one run each): the figures mean nothing
 then, but every benchmark and every output file is exercised.
@@ -86,9 +89,15 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, help="runs per measurement (best is kept)")
     parser.add_argument("--only", help="comma-separated benchmark keys, e.g. startup,kcall")
     parser.add_argument("--out", default=HERE, help="folder for results.json and results.png")
-    parser.add_argument("--docs", default=os.path.join(common.ROOT, "docs", "benchmarks.md"),
-                        help="the Markdown page to write ('' for none)")
+    parser.add_argument("--docs", default=None,
+                        help="the Markdown page to write ('' for none; default: "
+                             "docs/benchmarks.md after a full run into benchmarks/)")
     args = parser.parse_args(argv)
+    if args.docs is None:
+        # the page shows the suite's latest full table: a partial, tiny or side run (--only,
+        # --tiny, --out elsewhere) must not replace it
+        full = not args.only and not args.tiny and os.path.abspath(args.out) == HERE
+        args.docs = os.path.join(common.ROOT, "docs", "benchmarks.md") if full else ""
     # best of 5: other work on a shared 2-core host disturbs single runs by tens of percent
     runs = args.runs or (1 if args.tiny else 5)
     names = BENCHMARKS

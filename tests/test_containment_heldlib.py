@@ -100,8 +100,13 @@ def test_a_hot_loop_over_an_exported_array_opens_its_whole_pages(held, build_mod
     page = memory.page_size
     whole = (table + 4000) // page - (table + page - 1) // page
     assert whole >= 1, "hl_table covers no page by itself"
+    stores = memory.held.stores
     result = contained(board, build_module, faulty("hhold"), "table", resident=[library])
     assert result.output == "table 499500\n", result
+    # the board carried out the stores into the pages hl_table shares with other data only
+    # (and the first into each page it covers alone)
+    carried = memory.held.stores - stores
+    assert whole + 1 <= carried <= 1000 - whole * (page // 4) + whole, carried
     # the pages are back as the kernel set them after the run
     assert memory.held.opened == [] and memory.held.members is None
 

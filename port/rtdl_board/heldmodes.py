@@ -64,6 +64,7 @@ class HeldModes:
         self.state = []          # per member [writable, executable] as the pages are now
         self.mode = None         # the member whose mode is in force
         self.switches = 0        # mode switches so far (benchmarks, tests)
+        self.stores = 0          # stores into a held library's objects carried out (tests)
         # (writer load, library load) -> sorted [(start, end)] the library handed out to it
         self.grants = {}
         self.opened = []         # [(member, page address)] writable for the mode until a switch
@@ -173,6 +174,7 @@ class HeldModes:
         return NOT_AN_OBJECT
 
     def _store(self, address, size, value):
+        self.stores += 1
         self.uc.mem_write(address, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
 
     def _ranges(self, writer, target):

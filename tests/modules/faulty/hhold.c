@@ -151,13 +151,9 @@ int main(int argc, char **argv)
     } else if (strcmp(what, "table") == 0) {
         int *table = (int *)dlsym(lib, "hl_table");
         int (*sum)(void) = (int (*)(void))dlsym(lib, "hl_table_sum");
-        rt_tick_t began = rt_tick_get();
         for (int i = 0; i < 1000; i++)
             table[i] = i;
-        rt_tick_t took = rt_tick_get() - began;
         rt_kprintf("table %d\n", sum());
-        if (argc > 2)
-            rt_kprintf("ticks %d\n", (int)took);
     } else if (strcmp(what, "cset") == 0) {
         rt_kprintf("cset %d\n", chain_set(70));
     } else if (strcmp(what, "cslot") == 0) {

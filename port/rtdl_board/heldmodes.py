@@ -46,8 +46,8 @@ _TOP = 1 << 33            # above every address: bisect's key for "any end"
 _NESTED = 8               # how many objects starting before a pointer may hold it
 _GRANTS_KEPT = 64         # (writer, library) load pairs whose handed-out objects are kept
 NOT_AN_OBJECT = "not an object the library exports or handed out"
-_RETURN_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1)
-_CALL_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3)
+_BATCH_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+               A.UC_ARM_REG_SP, A.UC_ARM_REG_LR)     # as the cpu's svc_batch, r0-r3 first
 
 
 def _pairs(flat):
@@ -231,13 +231,21 @@ class HeldModes:
         it): what its registers point to in the data of `left`, or of a library `left`
         holds that `left` may write itself, the mode may write from now on."""
         members = self.members
-        regs = _RETURN_REGS if fault_report.follows_call(self.board.memory, address | 1) \
-            else _CALL_REGS
-        for reg in regs:
-            pointer = self.uc.reg_read(reg)
+        batch = getattr(self.board.cpu, "svc_batch", None)      # r0-r3, sp, lr, pc at once
+        regs = batch.read() if batch is not None else \
+            [self.uc.reg_read(reg) for reg in _BATCH_REGS]
+        # whether the fetch is a call, looked at on a hit: not when it is at lr (bx lr)
+        call = False if regs[5] | 1 == address | 1 else None
+        for number in range(4):
+            pointer = regs[number]
             target = self._data_of(pointer)
             if target is None or target not in members[mode][4]:
                 continue
+            if number >= 2:
+                if call is None:
+                    call = not fault_report.follows_call(self.board.memory, address | 1)
+                if not call:
+                    continue             # r2, r3 of a return are scratch
             if target != left and not (target in members[left][4] and
                                        self._may_write(left, target, pointer, pointer + 1)):
                 continue

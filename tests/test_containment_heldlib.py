@@ -93,6 +93,35 @@ def test_the_holder_writes_what_the_library_exports_or_hands_out(held, build_mod
     assert (result.exit_code, result.fault, result.output) == (0, None, output), result
 
 
+@pytest.mark.parametrize("symtab", [True, False])
+def test_a_handed_out_objects_bounds_come_from_the_symbol_table(board, build_module, faulty,
+                                                               tmp_path, symtab):
+    # hl_config_depth hands out a pointer into the middle of a static struct: with a .symtab
+    # (the library built unstripped) the whole struct is the object, so its first field is
+    # writable; stripped (only .dynsym, which does not have the static), the rest of .bss
+    # from the pointer on is, and the field before it is not
+    if symtab:
+        from rtdl.build import build_module as build
+        path = str(build([os.path.join(os.path.dirname(__file__), "modules", "faulty",
+                                       "hlib.c")],
+                         str(tmp_path / "hlib.so"), lib=True, keep_hash=True,
+                         extra_cflags=["-w"]))
+    else:
+        path = faulty("hlib", lib=True)
+    library = board.load(path)
+    assert any(s.name == ".symtab" for s in library.image.elf.sections) == symtab
+    result = contained(board, build_module, faulty("hhold"), "getmid", resident=[library])
+    if symtab:
+        assert (result.exit_code, result.fault, result.output) == (0, None, "getmid 11\n"), \
+            result
+        return
+    message = _fault_line(result)
+    depth = board.call(library, "hl_config_depth") & 0xFFFFFFFF
+    assert "write of 4 bytes at 0x%08x (image of module 'hlib': .bss+0x" % (depth - 4) \
+        in message and "(not an object the library exports or handed out)" in message, message
+    assert board.call(library, "hl_config_sum") == 6          # its store before went through
+
+
 def test_a_hot_loop_over_an_exported_array_opens_its_whole_pages(held, build_module, faulty):
     board, library = held
     memory = board.memory

@@ -18,9 +18,11 @@ mode and performs the store itself (unicorn drops a store its hook reports as ha
 A store into a library the mode holds is also carried out (and the run goes on in the same
 mode) when it lies inside an object the mode may write there (heldplan.py, heldobjects.py):
 one the library exports, or one whose address it handed out - r0/r1 at a fetch fault that
-is a return from the library's code into the mode's (the fetch follows a BL/BLX), r0-r3 at
-one that is a call (a callback), each register pointing into the library's data granting
-the sized object that holds it, or the rest of its data section when no sized symbol does.
+is a return from the library's code into the mode's (the fetch is at lr, or follows a
+BL/BLX), r0-r3 at one that is a call (a callback), each register pointing into the
+library's data granting the sized object that holds it, or the rest of its data section
+when no sized symbol does (a stripped library's statics). A number that happens to point
+there counts too, and r1 of any return (its type is not known).
 What a library handed out stays writable for that holder as long as both are loaded (their
 load numbers); a library hands on what it may write itself of a library it holds. Once a
 page has had such a store in a mode period and all of its bytes are objects the mode may

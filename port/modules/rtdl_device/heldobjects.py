@@ -8,9 +8,11 @@ library's variables in two ways, and both are allowed:
     library's code returns into the holder's, or in r0-r3 when it calls the holder's code (a
     callback). The board sees those at the fetch fault that switches back to the holder and
     takes the bounds from here: the sized STT_OBJECT (of .symtab when the file has one, its
-    local statics included, else .dynsym) that holds the address, or, when no sized symbol
-    holds it, the rest of the data section that holds it (.data, .bss and their .data.* /
-    .bss.* parts; not the GOT or .dynamic) from that address on.
+    local statics included, else .dynsym; an ET_REL's COMMON symbols too) that holds the
+    address, or, when no sized symbol holds it, the rest of the data section that holds it
+    (.data, .bss and their .data.* / .bss.* parts; not the GOT or .dynamic) from that
+    address on: `rtdl build` strips a shared library's .symtab, so that is what a static it
+    hands out gets.
 Every list is flat, [address, size, address, size, ...] sorted by address (the plan crosses
 the bridge as JSON): exported objects, neighbours merged; every sized object; data sections.
 Built once per image, on first use (a plan), never on the load path.

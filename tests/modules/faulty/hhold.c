@@ -13,6 +13,8 @@
  *   after   hl_counter, right after a call of hlib that wrote its data (the switch back)
  *   cb      hl_counter, from this program's callback that hlib calls
  *   getter  the struct hl_config returns (also through the firmware's strcpy)
+ *   getmid  the struct's first field, before the one hl_config_depth points to (works when
+ *           hlib has a .symtab; stripped, only the rest of .bss from there is handed out)
  *   fill    the buffer hl_receive passes to this program's callback
  *   table   all of hl_table, an exported array of 1000 ints
  *   cset    hlib writes hlib2's exported h2_value; cslot the object hlib2's getter returns
@@ -144,6 +146,13 @@ int main(int argc, char **argv)
         cfg->depth = 4;
         strcpy(cfg->name, "x");
         rt_kprintf("getter %d\n", sum());
+    } else if (strcmp(what, "getmid") == 0) {
+        int (*sum)(void) = (int (*)(void))dlsym(lib, "hl_config_sum");
+        int *(*depth_at)(void) = (int *(*)(void))dlsym(lib, "hl_config_depth");
+        volatile int *depth = depth_at();
+        depth[0] = 6;
+        depth[-1] = 5;
+        rt_kprintf("getmid %d\n", sum());
     } else if (strcmp(what, "fill") == 0) {
         int (*receive)(void (*)(char *, int)) =
             (int (*)(void (*)(char *, int)))dlsym(lib, "hl_receive");
@@ -196,7 +205,7 @@ int main(int argc, char **argv)
         return 4;
     }
     const char *good[] = {"api", "loop", "chain", "threads", "sort", "data", "bss", "memset",
-                          "after", "cb", "getter", "fill", "table", "cset", "cslot"};
+                          "after", "cb", "getter", "getmid", "fill", "table", "cset", "cslot"};
     int fine = 0;
     for (unsigned i = 0; i < sizeof good / sizeof good[0]; i++)
         fine |= strcmp(what, good[i]) == 0;

@@ -218,6 +218,13 @@ struct hl_cfg *hl_config(void)
     return &config;
 }
 
+/* a pointer into the middle of the struct: its object is all of it where the symbol table
+ * says so (.symtab), else the rest of .bss from there */
+int *hl_config_depth(void)
+{
+    return &config.depth;
+}
+
 int hl_config_sum(void)
 {
     return config.speed + config.depth + config.name[0];

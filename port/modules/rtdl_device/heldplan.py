@@ -54,17 +54,24 @@ def plan(module, allowed, page):
         if other is not module and other.image is not None and other.rw_pages:
             members.append(other)
     out = []
+    targets = []
     for member in members:
         image = member.image
         held = []
         for other in guarded(member):
             if other in members:
                 held.append(members.index(other))
-        entry = [image.base, (image.base + image.size + page - 1) // page * page,
-                 [list(run) for run in member.ro_pages],
-                 [list(run) for run in member.rw_pages], held, load_number(member)]
-        entry.extend(heldobjects.objects(image))
-        out.append(entry)
+                if other not in targets:
+                    targets.append(other)
+        out.append([image.base, (image.base + image.size + page - 1) // page * page,
+                    [list(run) for run in member.ro_pages],
+                    [list(run) for run in member.rw_pages], held, load_number(member)])
+    for index in range(len(members)):
+        # only a member some member holds is ever written as a library (the objects)
+        if members[index] in targets:
+            out[index].extend(heldobjects.objects(members[index].image))
+        else:
+            out[index].extend([[], [], []])
     return out
 
 

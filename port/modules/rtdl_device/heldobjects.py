@@ -70,7 +70,7 @@ def objects(image):
     elf = image.elf
     placement = image.placement
     table = _table(elf)
-    dynamic = hasattr(placement, "segments")
+    dynamic = not hasattr(placement, "sections")             # ET_DYN: exports in .dynsym
     everything = []
     seen = set()
     exported = []

@@ -219,6 +219,10 @@ class UnicornCpu:
                 what = self.board.firmware_variable_at(address) or what
             detail = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
                                                        what)
+            held = getattr(self.board.memory, "held", None)
+            note = held.note(address) if held is not None else None
+            if note:
+                detail += " (%s)" % note     # a store into a held library (heldmodes.py)
         elif error.errno in _FAULTS:
             detail = "%s in %s" % _FAULTS[error.errno]
         else:

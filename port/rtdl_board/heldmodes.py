@@ -15,6 +15,22 @@ before storing (qsort over the library's array with the holder's comparator): wh
 else a return address up the stack, is in the library's code, the board switches to its
 mode and performs the store itself (unicorn drops a store its hook reports as handled).
 
+A store into a library the mode holds is also carried out (and the run goes on in the same
+mode) when it lies inside an object the mode may write there (heldplan.py, heldobjects.py):
+one the library exports, or one whose address it handed out - r0/r1 at a fetch fault that
+is a return from the library's code into the mode's (the fetch is at lr, or follows a
+BL/BLX), r0-r3 at one that is a call (a callback), each register pointing into the
+library's data granting the sized object that holds it, or the rest of its data section
+when no sized symbol does (a stripped library's statics). A number that happens to point
+there counts too, and r1 of any return (its type is not known).
+What a library handed out stays writable for that holder as long as both are loaded (their
+load numbers); a library hands on what it may write itself of a library it holds. Once a
+page has had such a store in a mode period and all of its bytes are objects the mode may
+write, it stays writable for the mode until the next switch (a hot loop over an exported
+buffer then costs one fault a page); otherwise every store there is a fault and a mem_write.
+Any other store into a library the mode holds stays a fault, its line saying that it was
+not an object the library exports or handed out.
+
 Code made non-executable has its translated blocks dropped: unicorn checks execute
 permission when it translates, not when it runs a cached block. Removing the permission is
 all a switch away from a member costs it; its code is translated again when it next runs.
@@ -23,9 +39,22 @@ CPython only. May import: unicorn, the board's own modules.
 from unicorn import UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
 from unicorn import arm_const as A
 
+import bisect
+
 from . import fault_report
 
 _SCAN_BYTES = 2048        # how far up the stack a firmware function's caller is looked for
+_TOP = 1 << 33            # above every address: bisect's key for "any end"
+_NESTED = 8               # how many objects starting before a pointer may hold it
+_GRANTS_KEPT = 64         # (writer, library) load pairs whose handed-out objects are kept
+NOT_AN_OBJECT = "not an object the library exports or handed out"
+_BATCH_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+               A.UC_ARM_REG_SP, A.UC_ARM_REG_LR)     # as the cpu's svc_batch, r0-r3 first
+
+
+def _pairs(flat):
+    """[(start, end)] of a flat [address, size, ...] list."""
+    return [(flat[i], flat[i] + flat[i + 1]) for i in range(0, len(flat), 2)]
 
 
 class HeldModes:
@@ -37,6 +66,12 @@ class HeldModes:
         self.state = []          # per member [writable, executable] as the pages are now
         self.mode = None         # the member whose mode is in force
         self.switches = 0        # mode switches so far (benchmarks, tests)
+        self.stores = 0          # stores into a held library's objects carried out (tests)
+        # (writer load, library load) -> sorted [(start, end)] the library handed out to it
+        self.grants = {}
+        self.opened = []         # [(member, page address)] writable for the mode until a switch
+        self.tried = set()       # pages whose opening was looked at in this mode period
+        self.refused = None      # the address of the last store refused into a held library
 
     def install(self, plan):
         """The kernel's plan for the running module (None: none): the pages go back to what
@@ -52,8 +87,9 @@ class HeldModes:
         if not plan:
             return
         members = []
-        for start, end, ro, rw, held in plan:
-            members.append((start, end, ro, rw, frozenset(held)))
+        for start, end, ro, rw, held, load, exports, objects, sections in plan:
+            members.append((start, end, ro, rw, frozenset(held), load, _pairs(exports),
+                            _pairs(objects), _pairs(sections)))
         self.members = members
         home = members[0][4]
         self.state = [[i not in home, True] for i in range(len(members))]
@@ -66,6 +102,7 @@ class HeldModes:
         members = self.members
         held = members[0][4]
         memory = self.board.memory
+        self._close_pages()
         for i in range(len(members)):
             if mode is None:
                 want = [i not in held, True]
@@ -76,7 +113,7 @@ class HeldModes:
             now = self.state[i]
             if want == now:
                 continue
-            start, end, ro, rw, _ = members[i]
+            start, end, ro, rw = members[i][:4]
             execute = UC_PROT_EXEC if want[1] else 0
             if want[1] != now[1]:
                 for addr, size in ro:
@@ -115,13 +152,127 @@ class HeldModes:
                 break
         if target is None or self.state[target][0]:
             return False
+        mode = self.mode
+        holds = mode is not None and target in members[mode][4]
+        if holds and self._may_write(mode, target, address, address + size):
+            self._store(address, size, value)
+            self._open_page(mode, target, address)
+            return True
         pc = self.uc.reg_read(A.UC_ARM_REG_PC)
         if self._member_at(pc) is not None or self.board.module_at(pc) is not None or \
                 self._caller() != target:
+            if holds:
+                self.refused = address
             return False                 # the mode's own store where it may not write
         self._switch(target)
-        self.uc.mem_write(address, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+        self._store(address, size, value)
         return True
+
+    def note(self, address):
+        """What a fault line adds for a refused store at `address` (cpu.py), or None."""
+        if self.refused is None or self.refused != address:
+            return None
+        self.refused = None
+        return NOT_AN_OBJECT
+
+    def _store(self, address, size, value):
+        self.stores += 1
+        self.uc.mem_write(address, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+
+    def _ranges(self, writer, target):
+        """[(start, end)] of `target`'s data the member `writer` may write (it holds it)."""
+        members = self.members
+        handed = self.grants.get((members[writer][5], members[target][5]))
+        if not handed:
+            return members[target][6]
+        return sorted(members[target][6] + handed)     # overlaps allowed (see _open_page)
+
+    def _may_write(self, writer, target, start, end):
+        """[start, end) lies inside one object of `target` that `writer` may write."""
+        members = self.members
+        if _inside(members[target][6], start, end):
+            return True
+        handed = self.grants.get((members[writer][5], members[target][5]))
+        return bool(handed) and _inside(handed, start, end)
+
+    def _open_page(self, mode, target, address):
+        """The page of an allowed store writable for the mode until the next switch, when
+        every byte of it is an object the mode may write."""
+        page = self.board.memory.page_size
+        if not page:
+            return
+        base = address // page * page
+        if base in self.tried:
+            return
+        self.tried.add(base)
+        covered = base
+        for start, end in self._ranges(mode, target):
+            if start <= covered < end:
+                covered = end
+            if covered >= base + page:
+                break
+        if covered < base + page:
+            return
+        self.board.memory.set_access(base, page, UC_PROT_READ | UC_PROT_WRITE)
+        self.opened.append((target, base))
+
+    def _close_pages(self):
+        """The pages _open_page opened back to their member's state (before a switch)."""
+        if self.tried:
+            self.tried = set()
+        if not self.opened:
+            return
+        memory = self.board.memory
+        for member, base in self.opened:
+            execute = UC_PROT_EXEC if self.state[member][1] else 0
+            memory.set_access(base, memory.page_size, UC_PROT_READ | execute)
+        self.opened = []
+
+    def _grant(self, mode, left, address):
+        """At the fetch fault that switches from member `left` back to `mode` (which holds
+        it): what its registers point to in the data of `left`, or of a library `left`
+        holds that `left` may write itself, the mode may write from now on."""
+        members = self.members
+        batch = getattr(self.board.cpu, "svc_batch", None)      # r0-r3, sp, lr, pc at once
+        regs = batch.read() if batch is not None else \
+            [self.uc.reg_read(reg) for reg in _BATCH_REGS]
+        # whether the fetch is a call, looked at on a hit: not when it is at lr (bx lr)
+        call = False if regs[5] | 1 == address | 1 else None
+        for number in range(4):
+            pointer = regs[number]
+            target = self._data_of(pointer)
+            if target is None or target not in members[mode][4]:
+                continue
+            if number >= 2:
+                if call is None:
+                    call = not fault_report.follows_call(self.board.memory, address | 1)
+                if not call:
+                    continue             # r2, r3 of a return are scratch
+            if target != left and not (target in members[left][4] and
+                                       self._may_write(left, target, pointer, pointer + 1)):
+                continue
+            bounds = _object_at(members[target], pointer)
+            if bounds is None:
+                continue
+            key = (members[mode][5], members[target][5])
+            handed = self.grants.get(key)
+            if handed is None:
+                if len(self.grants) >= _GRANTS_KEPT:
+                    del self.grants[next(iter(self.grants))]    # the oldest pair
+                handed = []
+            if not _inside(handed, bounds[0], bounds[1]):
+                self.grants[key] = _merged(handed, bounds)
+
+    def _data_of(self, pointer):
+        """The member whose data sections hold `pointer`, or None."""
+        members = self.members
+        for i in range(len(members)):
+            if members[i][0] <= pointer < members[i][1]:
+                for start, end in members[i][8]:
+                    if start <= pointer < end:
+                        return i
+                return None
+        return None
 
     def on_fetch(self, address):
         """An instruction fetch at `address` faulted: True when it was a member's code made
@@ -131,6 +282,9 @@ class HeldModes:
         member = self._member_at(address)
         if member is None or self.state[member][1]:
             return False
+        left = self.mode
+        if left is not None and left != member and left in self.members[member][4]:
+            self._grant(member, left, address)
         self._switch(member)
         return True
 
@@ -171,3 +325,37 @@ class HeldModes:
         if member is None:
             return None
         return member if fault_report.follows_call(self.board.memory, addr) else None
+
+
+def _inside(ranges, start, end):
+    """[start, end) lies inside one of `ranges`, sorted [(start, end)] that do not overlap."""
+    at = bisect.bisect_right(ranges, (start, _TOP)) - 1
+    return at >= 0 and end <= ranges[at][1]
+
+
+def _merged(ranges, bounds):
+    """Sorted, non-overlapping `ranges` with [bounds) added (neighbours joined)."""
+    out = []
+    for start, end in sorted(ranges + [bounds]):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _object_at(member, pointer):
+    """(start, end) of the object of `member` a pointer into its data points into: the sized
+    object that holds it (one of the few starting last before it: objects rarely nest),
+    else the rest of its data section from `pointer` on."""
+    objects = member[7]
+    at = bisect.bisect_right(objects, (pointer, _TOP)) - 1
+    for i in range(at, max(at - _NESTED, -1), -1):
+        start, end = objects[i]
+        if start <= pointer < end:
+            return (start, end)
+    for start, end in member[8]:
+        if start <= pointer < end:
+            return (pointer, end)
+    return None

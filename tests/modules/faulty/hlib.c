@@ -1,8 +1,12 @@
 /* A library a program holds open (tests/test_containment_heldlib.py): its own functions write
  * its .data and .bss, directly and through the firmware's memset, memcpy and sprintf, and
  * around a callback into the program; while the program's own code runs, that data is
- * read-only (imageprot.py, heldplan.py). Loaded by the host first, its constructor opens
- * hlib2, so a program holding it holds a chain of two libraries. */
+ * read-only but for the objects the program may write (heldplan.py): what this library
+ * exports (hl_counter, hl_table ...) and what it hands out (hl_config's struct, the inbox it
+ * passes to a callback). Its statics hl_secret and hl_hidden it never exports nor hands out
+ * (hl_offset tells only how far they lie from hl_counter: a number, not a pointer).
+ * Loaded by the host first, its constructor opens hlib2, so a program holding it holds a
+ * chain of two libraries. */
 #include <rtthread.h>
 #include <dlfcn.h>
 #include <string.h>
@@ -13,9 +17,22 @@ int hl_counter = 5;               /* .data */
 char hl_text[32] = "start";       /* .data, written by sprintf */
 int hl_zero;                      /* .bss */
 char hl_buf[64];                  /* .bss, written by memset and memcpy */
+int hl_table[1000];               /* .bss, an exported array the program fills */
+static volatile int hl_secret = 11;        /* .data, neither exported nor handed out */
+static volatile int hl_hidden;             /* .bss, neither exported nor handed out */
+struct hl_cfg {
+    int speed;
+    int depth;
+    char name[8];
+};
+static struct hl_cfg config;      /* handed out by hl_config */
+static char inbox[16];            /* handed to the program's callback by hl_receive */
 static void *second;
 static int (*second_bump)(void);
 static int *second_value;
+static int second_secret;         /* h2_secret's distance from h2_value */
+static int *(*second_slot)(void);
+static int (*second_slot_now)(void);
 
 __attribute__((constructor)) static void open_second(void)
 {
@@ -25,6 +42,10 @@ __attribute__((constructor)) static void open_second(void)
     if (second) {
         second_bump = (int (*)(void))dlsym(second, "h2_bump");
         second_value = (int *)dlsym(second, "h2_value");
+        second_slot = (int *(*)(void))dlsym(second, "h2_slot");
+        second_slot_now = (int (*)(void))dlsym(second, "h2_slot_now");
+        int (*offset)(void) = (int (*)(void))dlsym(second, "h2_offset");
+        second_secret = offset ? offset() : 0;
     }
 }
 
@@ -75,12 +96,30 @@ int hl_chain(void)
     return value;
 }
 
-/* this library's own wild store into hlib2, which it holds: its fault */
-int hl_chain_wild(void)
+/* this library writes hlib2's exported variable (through dlsym: allowed) */
+int hl_chain_set(int value)
 {
     if (!second_value)
         return -1;
-    *(volatile int *)second_value = 0xde00de00;
+    *(volatile int *)second_value = value;
+    return second_bump();
+}
+
+/* ... and the object hlib2's getter hands it (allowed) */
+int hl_chain_slot(int value)
+{
+    if (!second_slot)
+        return -1;
+    *second_slot() = value;
+    return second_slot_now();
+}
+
+/* this library's own wild store into hlib2's static h2_secret: its fault */
+int hl_chain_at(void)
+{
+    if (!second_value || !second_secret)
+        return -1;
+    *(volatile int *)((char *)second_value + second_secret) = 0xde00de00;
     return 0;
 }
 
@@ -156,4 +195,52 @@ int hl_store(int *where, int value)
 {
     *(volatile int *)where = value;
     return value;
+}
+
+int hl_buf_at(int i)
+{
+    return hl_buf[i];
+}
+
+int hl_offset(int which)
+{
+    return (which ? (char *)&hl_hidden : (char *)&hl_secret) - (char *)&hl_counter;
+}
+
+int hl_secrets(void)
+{
+    return hl_secret * 1000 + hl_hidden;
+}
+
+/* the getter: the program fills the struct it returns */
+struct hl_cfg *hl_config(void)
+{
+    return &config;
+}
+
+/* a pointer into the middle of the struct: its object is all of it where the symbol table
+ * says so (.symtab), else the rest of .bss from there */
+int *hl_config_depth(void)
+{
+    return &config.depth;
+}
+
+int hl_config_sum(void)
+{
+    return config.speed + config.depth + config.name[0];
+}
+
+/* the callback fills this library's buffer */
+int hl_receive(void (*fill)(char *, int))
+{
+    fill(inbox, sizeof inbox);
+    return inbox[0] + inbox[15];
+}
+
+int hl_table_sum(void)
+{
+    int sum = 0;
+    for (int i = 0; i < 1000; i++)
+        sum += hl_table[i];
+    return sum;
 }

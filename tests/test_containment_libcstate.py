@@ -34,10 +34,13 @@ def test_the_global_reent_is_read_only_and_libc_runs_on_the_system_reent(board):
         assert start <= sym[name] < end, name
     assert sym["rtdl_system_reent"] >= end            # libc's writable state, behind them
     assert board.memory.read32(sym["_impure_ptr"]) == sym["rtdl_system_reent"]
-    # the streams are one set, in a heap block of boot, not in the global reent
+    # the streams are one set, on libc's pages (not in the global reent, nor the heap)
     stdout = board.memory.read32(sym["impure_data"] + 8)
     assert board.memory.read32(sym["rtdl_system_reent"] + 8) == stdout
-    assert any(addr <= stdout < addr + size for addr, size, _ in board.kernel.firmware_blocks)
+    libc = board.libc_guard.region
+    assert end <= libc[0] and libc[0] <= sym["rtdl_system_reent"] < libc[1]
+    assert sym["rtdl_stdio_files"] <= stdout < libc[1]
+    assert not any(addr <= stdout < addr + size for addr, size, _ in board.kernel.firmware_blocks)
 
 
 @pytest.mark.parametrize("case,name,offset,where", STORES,

@@ -31,6 +31,15 @@ def protect_variables(kernel, start, end):
         kernel.memory.protect(start, end - start, False)
 
 
+def protect_libc_state(kernel, start, end):
+    """Make libc's pages [start, end) (link.ld __libcstate_start .. __libcstate_end: the
+    system reent, time zone, locale, environment, the stdio streams) read-only once boot is
+    done. The board lets libc's own stores there through and opens the pages until the next
+    kernel entry (port/rtdl_board/libcguard.py); a module's store faults at the store."""
+    if end > start:
+        kernel.memory.protect(start, end - start, False)
+
+
 def keep(kernel, objects):
     """Remember [(address, size, name)] of the protected firmware objects as they are now."""
     memory = kernel.memory

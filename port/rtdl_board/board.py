@@ -203,7 +203,8 @@ class Board:
         # where _boot write-protects the firmware-variable pages
         guard = self._sym("__heap_end")
         self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables
-                            + self.libc_guard.region, self.firmware_variables)
+                            + self.libc_guard.region,
+                            self.firmware_variables + self.libc_guard.region)
         loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:

@@ -11,8 +11,9 @@ there is a mem manage fault of the module at that instruction (the board's fault
 the variable). They stay read-only for good rather than only while module code runs: after
 boot no firmware code writes them (nor does the system threads' code), and the kernel's own
 writes go through the memory interface, which is not bound by the pages' protection (unicorn's
-uc_mem_write, also under the bridge). libc's writable state stays so: module calls write it
-through firmware code.
+uc_mem_write, also under the bridge). libc's writable state, which module calls write through
+firmware code, is on pages of its own (protect_libc_state), whose stores the board judges by
+who makes them (port/rtdl_board/libcguard.py).
 
 The end-of-module check is the backstop for whatever of them stays on writable pages (a
 firmware built with another linker script): each module's end compares them with their boot

@@ -34,10 +34,13 @@ def test_the_global_reent_is_read_only_and_libc_runs_on_the_system_reent(board):
         assert start <= sym[name] < end, name
     assert sym["rtdl_system_reent"] >= end            # libc's writable state, behind them
     assert board.memory.read32(sym["_impure_ptr"]) == sym["rtdl_system_reent"]
-    # the streams are one set, in a heap block of boot, not in the global reent
+    # the streams are one set, on libc's pages (not in the global reent, nor the heap)
     stdout = board.memory.read32(sym["impure_data"] + 8)
     assert board.memory.read32(sym["rtdl_system_reent"] + 8) == stdout
-    assert any(addr <= stdout < addr + size for addr, size, _ in board.kernel.firmware_blocks)
+    libc = board.libc_guard.region
+    assert end <= libc[0] and libc[0] <= sym["rtdl_system_reent"] < libc[1]
+    assert sym["rtdl_stdio_files"] <= stdout < libc[1]
+    assert not any(addr <= stdout < addr + size for addr, size, _ in board.kernel.firmware_blocks)
 
 
 @pytest.mark.parametrize("case,name,offset,where", STORES,
@@ -140,3 +143,134 @@ def test_flushing_every_stream_with_a_read_stream_open_needs_no_global_store(
     # (the unclosed FILE's buffer stays libc's, as on RT-Thread: docs/ARCHITECTURE.md)
     assert (result.exit_code, result.fault) == (0, None), result
     assert result.output == "first x\nflushed, next y\n"
+
+
+# libc's writable state on its own pages (port/rtdl_board/libcguard.py): read-only while
+# module code runs, libc's own stores let through
+LIBC_STORES = [
+    # (object, offset, what the fault line names)
+    ("rtdl_stdio_files", 1, "libc state: stdout's FILE"),   # offset in FILEs: its _flags
+    ("rtdl_stdio_files", 2, "libc state: stderr's FILE"),
+    ("environ", 0, "libc state: environ"),
+    ("__global_locale", 0, "libc state: __global_locale"),
+    ("tzinfo", 0, "libc state: tzinfo"),
+    ("rtdl_system_reent", 0, "libc state: the system reent (rtdl_system_reent)"),
+]
+ANYWHERE = sorted("%s: tok x y mktime 946684800 mday 3 rand ok errno ok\n%s\n" % (who, who)
+                  for who in ("ctor", "main", "thread", "timer", "idle"))
+SYSTEM_REENT = "libc state: the system reent (rtdl_system_reent)"
+
+
+def _libc_address(board, name, offset):
+    address = board.firmware_symbols[name]
+    if name == "rtdl_stdio_files":
+        return address + offset * board.libc_guard._file_size() + 12
+    return address + 8 if name == "rtdl_system_reent" else address + offset
+
+
+def test_libcs_state_is_on_read_only_pages_of_its_own(board):
+    sym = board.firmware_symbols
+    start, end = board.libc_guard.region
+    assert board.firmware_variables[1] <= start < end and start % 4096 == end % 4096 == 0
+    for name in ("rtdl_system_reent", "rtdl_stdio_files", "rtdl_stdio_bufs", "environ",
+                 "__global_locale", "tzinfo", "_tzname", "_timezone", "assert_hook"):
+        assert start <= sym[name] < end, name
+    assert board.memory.read32(sym["rtdl_system_reent"] + 8) == sym["rtdl_stdio_files"] + \
+        board.libc_guard._file_size()
+    regions = [(lo, hi, perms) for lo, hi, perms in board.uc.mem_regions()
+               if lo <= start <= hi]
+    assert regions and not regions[0][2] & 2, regions          # UC_PROT_WRITE is off
+
+
+@pytest.mark.parametrize("name,offset,what", LIBC_STORES,
+                         ids=["%s+%d" % (s[0], s[1]) for s in LIBC_STORES])
+def test_a_modules_store_into_libcs_state_faults_at_the_store(
+        board, build_module, faulty, name, offset, what):
+    address = _libc_address(board, name, offset)
+    before = board.memory.read(address, 4)
+    result = contained(board, build_module, faulty("libc_write"), "word", "%x" % address)
+    assert result.exit_code == 139, result
+    assert result.output == "libc_write: word\n"
+    line = fault_line("libc_wri", r"main\+0x[0-9a-f]+", 4, address, what,
+                      "on thread 'libc_wri'")
+    assert line.match(str(result.fault)), result.fault
+    assert board.memory.read(address, 4) == before
+    after = board.exec(build_module("libc_state.c"))
+    assert (after.exit_code, after.fault, after.output) == (0, None, LIBC_STATE_OUTPUT)
+
+
+def test_a_constructors_store_into_the_system_reent_faults_at_the_store(board, build_module,
+                                                                       faulty):
+    address = board.firmware_symbols["rtdl_system_reent"] + 4
+    result = contained(board, build_module, faulty("libc_ctor"))
+    assert result.exit_code == 139, result
+    assert result.output == "libc_ctor: errno 33\n"     # errno = 33 there is the module's own
+    assert fault_line(r"libc_cto", r"libc_cto\+0x[0-9a-f]+", 4, address, SYSTEM_REENT,
+                      "in its constructors (on the kernel stack)").match(str(result.fault)), \
+        result.fault
+
+
+@pytest.mark.parametrize("where,context", [
+    ("timer", r"hard timer 'lcbt': libc_cb\d*: .* on the kernel stack"),
+    ("idle", r"idle hook: .* on thread 'tidle0'")])
+def test_a_callbacks_store_into_the_system_reent_faults_at_the_store(
+        board, build_module, faulty, where, context):
+    address = board.firmware_symbols["rtdl_system_reent"] + 4
+    result = contained(board, build_module, faulty("libc_cb"), where)
+    assert result.exit_code == 139, result
+    assert result.output == "libc_cb: %s errno 33\n" % where
+    fault = str(result.fault)
+    # (the module's name is its file's stem, which the fixture numbers)
+    assert re.match(r"libc_cb\d*: %s: write of 4 bytes at 0x%08x \(%s\); pc=" % (
+        context, address, re.escape(SYSTEM_REENT)), fault), fault
+    assert "mem manage fault (DACCVIOL" in fault
+
+
+def test_libc_writes_its_state_from_threads_constructors_timers_and_idle_hooks(
+        board, build_module):
+    before = board.heap.snapshot()
+    opened = board.libc_guard.opened
+    result = board.exec(build_module("libc_anywhere.c"))
+    assert (result.exit_code, result.fault) == (0, None), result
+    lines = result.output.splitlines(True)
+    assert lines[-1] == "done 1 2 1\n", result.output
+    assert sorted("".join(lines[i:i + 2]) for i in range(0, len(lines) - 1, 2)) == ANYWHERE
+    assert board.libc_guard.opened > opened        # libc's stores went through the guard
+    assert board.heap.snapshot() == before
+    after = board.exec(build_module("hello.c"))
+    assert (after.exit_code, after.fault, after.output) == (0, None, "Hello, world\n")
+
+
+def test_a_wild_pointer_handed_to_libc_is_libcs_store_and_is_put_back_after(
+        board, build_module, faulty):
+    # (README, Faults: not protected) memset's store is firmware code's, so it is let
+    # through; the state is put back when the last module has gone
+    address = board.firmware_symbols["environ"]
+    before = board.memory.read(address, 16)
+    result = board.exec(faulty("libc_write"), "memset", "%x" % address)
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output == "libc_write: memset\nlibc_write: the memset did not fault\n"
+    assert board.memory.read(address, 16) == before
+    after = board.exec(build_module("libc_state.c"))
+    assert (after.exit_code, after.fault, after.output) == (0, None, LIBC_STATE_OUTPUT)
+
+
+@pytest.mark.parametrize("runtime", ["cpython", "micropython"])
+def test_rtdl_run_names_libcs_state(tmp_path, board, faulty, firmware, runtime):
+    if runtime == "micropython":
+        import mpy_node
+        mpy_node.node()
+    shutil.copy(faulty("libc_write"), str(tmp_path / "libc_write.mo"))
+    address = _libc_address(board, "rtdl_stdio_files", 1)
+    result = _run(firmware, tmp_path, runtime, tmp_path / "libc_write.mo", "word",
+                  "%x" % address)
+    assert result.returncode == 139, result
+    assert result.stdout == "libc_write: word\n"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "write of 4 bytes at 0x%08x (libc state: stdout's FILE); pc=" % address \
+        in lines[0], lines[0]
+    shutil.copy(faulty("libc_cb"), str(tmp_path / "libc_cb.mo"))
+    result = _run(firmware, tmp_path, runtime, tmp_path / "libc_cb.mo", "idle")
+    assert result.returncode == 139, result
+    assert "(%s); pc=" % SYSTEM_REENT in result.stderr, result.stderr

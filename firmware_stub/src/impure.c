@@ -14,9 +14,12 @@
  *     when the last module goes;
  *   - a copy of rtdl_reent_template in a heap block of each module thread, made by the
  *     kernel on its first switch and freed with the thread.
- * The stdio streams are one set for all of them, in a heap block of boot (as on a board
- * with one console): every reent's _stdin/_stdout/_stderr point there, so one line written
- * by two threads comes out as written, whichever thread flushes it.
+ * The stdio streams are one set for all of them (as on a board with one console), with
+ * fopen's first free FILEs and the streams' buffers: every reent's _stdin/_stdout/_stderr
+ * point there, so one line written by two threads comes out as written, whichever thread
+ * flushes it. They are statics next to the system reent (rtdl_stdio_files, rtdl_stdio_bufs):
+ * link.ld puts all of libc's writable state on pages of their own, read-only while module
+ * code runs but for libc's own stores (port/rtdl_board/libcguard.py).
  *
  * Each object is defined here rather than taken from libc.a's impure.o, where the pointer
  * and the structure share one input section and could not go on different pages. */
@@ -26,7 +29,6 @@
 #include <string.h>
 
 /* newlib's findfp.c */
-struct _glue *__sfmoreglue(struct _reent *ptr, int n);
 void __sinit(struct _reent *s);
 void _cleanup_r(struct _reent *ptr);
 
@@ -41,6 +43,12 @@ struct _reent *const _global_impure_ptr = &impure_data;
 struct _reent rtdl_system_reent;
 struct _reent rtdl_reent_template;
 
+/* The streams and fopen's first FILEs, and the list that holds them (newlib's struct _glue) */
+FILE rtdl_stdio_files[STD_FILES + FREE_FILES];
+struct _glue rtdl_stdio_glue;
+/* stdout's and stderr's line buffers (kernel_api.c's setvbuf) */
+char rtdl_stdio_bufs[2][256];
+
 /* What the kernel needs of struct _reent (libcstate.py): its size, where the template and
  * the system reent are, and the members the blocks libc allocates for a thread hang from
  * (dtoa's Bigints: the one it returned last, and its free lists per size). */
@@ -50,40 +58,39 @@ const unsigned int rtdl_reent_layout[] = {
     (unsigned int)&rtdl_system_reent,
     offsetof(struct _reent, _result),
     offsetof(struct _reent, _freelist),
+    sizeof(FILE),                         /* rtdl_stdio_files: stdin, stdout, stderr, free */
 };
 
 /* First thing at boot (rtdl_firmware_init): the three streams move from the global reent
- * into a heap block, which also holds fopen's first free FILEs - the system's, allocated
- * here rather than on behalf of whichever module opens a file first; the global reent keeps
+ * into rtdl_stdio_files, which also holds fopen's first free FILEs - the system's, not
+ * allocated on behalf of whichever module opens a file first; the global reent keeps
  * an empty head of that list (fopen walks it from _GLOBAL_REENT and extends it at its last
  * block, never at the head). The system reent takes over as _REENT. */
 void rtdl_reent_init(void)
 {
     struct _reent *global = &impure_data;
     struct _reent *sys = &rtdl_system_reent;
-    struct _glue *glue;
-    FILE *files;
+    struct _glue *glue = &rtdl_stdio_glue;
+    FILE *files = rtdl_stdio_files;
     int i;
 
     _REENT_INIT_PTR(sys);
     __sinit(global);                      /* newlib sets up the streams in global->__sf */
-    glue = __sfmoreglue(sys, STD_FILES + FREE_FILES);
-    if (glue != NULL)
+    glue->_next = NULL;                   /* fopen links more FILEs here when these are used */
+    glue->_niobs = STD_FILES + FREE_FILES;
+    glue->_iobs = files;
+    for (i = 0; i < STD_FILES; i++)
     {
-        files = glue->_iobs;
-        for (i = 0; i < STD_FILES; i++)
-        {
-            files[i] = global->__sf[i];
-            files[i]._cookie = &files[i];  /* a stream is its own cookie */
-            memset(&global->__sf[i], 0, sizeof global->__sf[i]);
-        }
-        global->_stdin = &files[0];
-        global->_stdout = &files[1];
-        global->_stderr = &files[2];
-        global->__sglue._niobs = 0;
-        global->__sglue._iobs = NULL;
-        global->__sglue._next = glue;
+        files[i] = global->__sf[i];
+        files[i]._cookie = &files[i];      /* a stream is its own cookie */
+        memset(&global->__sf[i], 0, sizeof global->__sf[i]);
     }
+    global->_stdin = &files[0];
+    global->_stdout = &files[1];
+    global->_stderr = &files[2];
+    global->__sglue._niobs = 0;
+    global->__sglue._iobs = NULL;
+    global->__sglue._next = glue;
     sys->_stdin = global->_stdin;
     sys->_stdout = global->_stdout;
     sys->_stderr = global->_stderr;

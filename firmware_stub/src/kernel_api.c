@@ -16,6 +16,7 @@ extern void (*__init_array_end[])(void) __attribute__((weak));
 
 void rtdl_firmware_init(void);
 void rtdl_reent_init(void);             /* impure.c */
+extern char rtdl_stdio_bufs[2][256];       /* impure.c */
 void rtdl_reent_done(void);
 void rt_module_main_return(int code) __attribute__((noreturn));
 void rt_thread_exit(void) __attribute__((noreturn));
@@ -65,10 +66,10 @@ void rtdl_firmware_init(void)
     for (fn = __init_array_start; fn < __init_array_end; fn++)
         (*fn)();
 
-    /* newlib's setvbuf (FreeBSD-derived) mallocs the buffer at once when buf is NULL.
-     * stdin stays unbuffered: reads return EOF and allocate nothing. */
-    setvbuf(stdout, NULL, _IOLBF, 256);
-    setvbuf(stderr, NULL, _IOLBF, 256);
+    /* Line buffers of libc's own, next to the streams on libc's pages (impure.c), not heap
+     * blocks. stdin stays unbuffered: reads return EOF and allocate nothing. */
+    setvbuf(stdout, rtdl_stdio_bufs[0], _IOLBF, sizeof rtdl_stdio_bufs[0]);
+    setvbuf(stderr, rtdl_stdio_bufs[1], _IOLBF, sizeof rtdl_stdio_bufs[1]);
     setvbuf(stdin, NULL, _IONBF, 0);
 
     /* dtoa (printf %f/%e/%g, strtod, scanf %f) keeps memory for ever once allocated: the

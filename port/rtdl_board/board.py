@@ -27,15 +27,18 @@ from .console import Console
 from .cpu import REGS, SVC_PC, UnicornCpu
 from .fault_report import FaultReport
 from .heldmodes import HeldModes
+from .libcguard import LibcGuard
 from .memory import FLASH_BASE, FLASH_SIZE, UnicornMemory
 from .slice_timer import SLICE_TIMER
 
 # The firmware's .data/.bss objects that module calls legitimately change: the reentrancy
 # structure of code outside module threads (errno, rand, strtok, dtoa; impure.c - each module
-# thread has its own in the heap, and newlib's global one is read-only), time zone, locale and
-# environment, and the kernel service's assert hook and abort reason. Every other object of
+# thread has its own in the heap, and newlib's global one is read-only), the stdio streams and
+# their buffers, time zone, locale and environment, and the kernel service's assert hook and
+# abort reason (link.ld puts them on pages of their own: libcguard.py). Every other object of
 # .data/.bss keeps its boot contents for ever; fwguard.py reports a module that changes one.
-LIBC_STATE = ("rtdl_system_reent", "tzinfo", "_tzname", "__tzname_std", "__tzname_dst",
+LIBC_STATE = ("rtdl_system_reent", "rtdl_stdio_files", "rtdl_stdio_glue", "rtdl_stdio_bufs",
+              "tzinfo", "_tzname", "__tzname_std", "__tzname_dst",
               "_timezone", "_daylight", "prev_tzenv", "environ", "initial_env", "__global_locale",
               "assert_hook", "reason")
 # The firmware's objects the kernel itself keeps: the system threads' control blocks and stacks
@@ -84,6 +87,7 @@ class Board:
         self.cpu = UnicornCpu(self)
         self.memory.cpu = self.cpu
         self.memory.held = HeldModes(self)
+        self.libc_guard = LibcGuard(self)
         self._svc_numbers = {}           # pc after an SVC in flash -> its number
         self._load_firmware()
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -158,6 +162,7 @@ class Board:
         self.kernel.keep_firmware_data(self.memory.ram_start, self.heap.begin)
         fwguard.keep(self.kernel, self.firmware_protected)
         fwguard.protect_variables(self.kernel, *self.firmware_variables)
+        fwguard.protect_libc_state(self.kernel, *self.libc_guard.region)
 
     # ---------------------------------------------------------------- firmware --------
     def _load_firmware(self):
@@ -185,8 +190,10 @@ class Board:
         source = b"".join([data[header.shoff:header.shoff + header.shnum * header.shentsize],
                            data[symtab_sec.offset:symtab_sec.offset + symtab_sec.size],
                            data[strtab_sec.offset:strtab_sec.offset + strtab_sec.size]])
-        self.firmware_symbols, self._functions, self.firmware_protected = firmware_cache.cached(
-            "board", source, lambda: self._describe(elf, symtab_sec))
+        (self.firmware_symbols, self._functions, self.firmware_protected,
+         libc_objects) = firmware_cache.cached("board", source,
+                                               lambda: self._describe(elf, symtab_sec))
+        self.libc_guard.describe(self.firmware_symbols, libc_objects)
         self.kernel_stack_top = self._sym("__kernel_stack_top")
         self.return_address = self._sym("__rtdl_return")
         # link.ld's read-only firmware-variable pages (fwguard.protect_variables)
@@ -195,8 +202,9 @@ class Board:
         # RAM is mapped already cut where __init__ write-protects the page at __heap_end and
         # where _boot write-protects the firmware-variable pages
         guard = self._sym("__heap_end")
-        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables,
-                            self.firmware_variables)
+        self.memory.map_ram((guard, guard + self.memory.page_size) + self.firmware_variables
+                            + self.libc_guard.region,
+                            self.firmware_variables + self.libc_guard.region)
         loadable = []
         for seg in elf.load_segments():
             if seg.memsz == 0:
@@ -229,7 +237,9 @@ class Board:
             if data[0] <= addr < data[1]
             and name.split(".")[0] not in LIBC_STATE + KERNEL_STATE)
         functions.sort()
-        return symbols, functions, protected
+        libc = (symbols.get("__libcstate_start", 0), symbols.get("__libcstate_end", 0))
+        return symbols, functions, protected, sorted(
+            obj for obj in objects if libc[0] <= obj[0] < libc[1])
 
     def _sym(self, name):
         if name not in self.firmware_symbols:
@@ -242,7 +252,7 @@ class Board:
         or None outside them."""
         start, end = self.firmware_variables
         if not start <= addr < end:
-            return None
+            return self.libc_guard.name_at(addr)
         for obj_addr, size, name in self.firmware_protected:
             if obj_addr <= addr < obj_addr + size:
                 return "firmware data: %s" % name
@@ -336,6 +346,8 @@ class Board:
 
     # -------------------------------------------------------------- interrupts -------
     def _on_bad_access(self, uc, access, address, size, value, user_data):
+        if access == UC_MEM_WRITE_PROT and self.libc_guard.on_write(address, size, value):
+            return True                  # libc's own store into its state (libcguard.py)
         if access == UC_MEM_WRITE_PROT and self.memory.held.members is not None:
             # a library's own store into its data switches modes (heldmodes.py)
             try:
@@ -352,6 +364,7 @@ class Board:
             if intno != 2:
                 raise self.fault(fault_report.classify_exception(intno),
                                  fault_report.exception_detail(intno))
+            self.libc_guard.close()      # a kernel entry: libc's pages read-only again
             regs = cpu.svc_batch.read()
             pc = regs[SVC_PC]
             number = self._svc_numbers.get(pc)

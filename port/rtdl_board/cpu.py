@@ -169,6 +169,7 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
+        self.board.libc_guard.close()    # another thread or callback: libc's pages read-only
         # a restart after a mode switch gets what is left of the timeout, not a new one
         deadline = time.perf_counter() + timeout_us / 1e6 if timeout_us else None
         try:

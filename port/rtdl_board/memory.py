@@ -42,7 +42,7 @@ class UnicornMemory:
         self._clean_runs = None   # cpu.runs when the ranges in _clean were invalidated
         self._clean = []
         self._flushed_runs = None  # cpu.runs at the last flush of every translated block
-        self._direct = None       # (start, end, host buffer) of the piece map_ram backs itself
+        self._direct = []         # (start, end, host buffer) of the pieces map_ram backs itself
         self.held = None          # the board's HeldModes (fault-driven mode switching)
 
     def map_ram(self, cuts=(), direct=(0, 0)):
@@ -50,17 +50,19 @@ class UnicornMemory:
         unicorn splits a mapping whose part changes access by copying the whole of it and
         mapping it anew, about 1 ms for this RAM in every boot, where pieces mapped apart
         from the start cost microseconds. A cut is a split like protect()'s (invalidate).
-        The piece `direct` (start, end; two of the cuts) is backed by a buffer of the board's,
+        Each piece in `direct` (start, end, ...: cuts) is backed by a buffer of the board's,
         which the kernel's writes there go to directly: unicorn's own write into a read-only
         page unprotects and protects it again, 9 us, where the kernel writes _impure_ptr
-        (on the read-only firmware-variable pages) at every thread switch (libcstate.py)."""
+        (on the read-only firmware-variable pages) at every thread switch (libcstate.py), and
+        the system reent's errno (on libc's read-only pages) at a switch to a system thread."""
         inside = sorted(set(cut for cut in cuts if self.ram_start < cut < self.ram_end))
         start = self.ram_start
+        direct = [tuple(direct[i:i + 2]) for i in range(0, len(direct), 2)]
         for end in inside + [self.ram_end]:
-            if (start, end) == tuple(direct):
+            if (start, end) in direct:
                 buffer = ctypes.create_string_buffer(end - start)
                 self.uc.mem_map_ptr(start, end - start, UC_PROT_ALL, ctypes.addressof(buffer))
-                self._direct = (start, end, buffer)
+                self._direct.append((start, end, buffer))
             else:
                 self.uc.mem_map(start, end - start, UC_PROT_ALL)
             start = end
@@ -126,11 +128,11 @@ class UnicornMemory:
         return bytes(self.uc.mem_read(addr, size))
 
     def write(self, addr, data):
-        direct = self._direct
-        if direct is not None and direct[0] <= addr and addr + len(data) <= direct[1]:
-            ctypes.memmove(ctypes.addressof(direct[2]) + addr - direct[0], bytes(data),
-                           len(data))
-            return
+        for direct in self._direct:
+            if direct[0] <= addr and addr + len(data) <= direct[1]:
+                ctypes.memmove(ctypes.addressof(direct[2]) + addr - direct[0], bytes(data),
+                               len(data))
+                return
         self.uc.mem_write(addr, bytes(data))
 
     def read8(self, addr):
@@ -149,10 +151,10 @@ class UnicornMemory:
         self.uc.mem_write(addr, struct.pack("<H", value & 0xFFFF))
 
     def write32(self, addr, value):
-        direct = self._direct
-        if direct is not None and direct[0] <= addr and addr + 4 <= direct[1]:
-            struct.pack_into("<I", direct[2], addr - direct[0], value & 0xFFFFFFFF)
-            return
+        for direct in self._direct:
+            if direct[0] <= addr and addr + 4 <= direct[1]:
+                struct.pack_into("<I", direct[2], addr - direct[0], value & 0xFFFFFFFF)
+                return
         self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
 
     def flush_code_cache(self):

@@ -274,6 +274,7 @@ def board_info(board):
     symbols["rtdl_reent_layout"] = board.firmware_symbols.get("rtdl_reent_layout", 0)
     return {"symbols": symbols, "cpu": board.cpu_name,
             "firmware_variables": list(board.firmware_variables),
+            "libc_state": list(board.libc_guard.region),
             "firmware_objects": [list(obj) for obj in board.firmware_protected],
             "firmware_flags": board.firmware_flags,
             "ram": [board.memory.ram_start, board.memory.ram_end],

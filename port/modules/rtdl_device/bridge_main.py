@@ -64,6 +64,7 @@ def boot(link, info):
     kernel.keep_firmware_data(memory.ram_start, heap.begin)
     fwguard.keep(kernel, [tuple(obj) for obj in info.get("firmware_objects", ())])
     fwguard.protect_variables(kernel, *info.get("firmware_variables", (0, 0)))
+    fwguard.protect_libc_state(kernel, *info.get("libc_state", (0, 0)))
     # then as rtdl.api.Board: the host's devices, the strict heap check, dlmodule
     bridge_devices.attach(kernel, link, info.get("devices", []))
     if info.get("heap_check") == "strict":

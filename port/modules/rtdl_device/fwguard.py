@@ -11,8 +11,9 @@ there is a mem manage fault of the module at that instruction (the board's fault
 the variable). They stay read-only for good rather than only while module code runs: after
 boot no firmware code writes them (nor does the system threads' code), and the kernel's own
 writes go through the memory interface, which is not bound by the pages' protection (unicorn's
-uc_mem_write, also under the bridge). libc's writable state stays so: module calls write it
-through firmware code.
+uc_mem_write, also under the bridge). libc's writable state, which module calls write through
+firmware code, is on pages of its own (protect_libc_state), whose stores the board judges by
+who makes them (port/rtdl_board/libcguard.py).
 
 The end-of-module check is the backstop for whatever of them stays on writable pages (a
 firmware built with another linker script): each module's end compares them with their boot
@@ -27,6 +28,15 @@ def protect_variables(kernel, start, end):
     script; nothing to do for a firmware without them). The one place that sets their
     protection: a change of when it applies (say, only while module code runs) goes here."""
     kernel.firmware_variables = (start, end)
+    if end > start:
+        kernel.memory.protect(start, end - start, False)
+
+
+def protect_libc_state(kernel, start, end):
+    """Make libc's pages [start, end) (link.ld __libcstate_start .. __libcstate_end: the
+    system reent, time zone, locale, environment, the stdio streams) read-only once boot is
+    done. The board lets libc's own stores there through and opens the pages until the next
+    kernel entry (port/rtdl_board/libcguard.py); a module's store faults at the store."""
     if end > start:
         kernel.memory.protect(start, end - start, False)
 

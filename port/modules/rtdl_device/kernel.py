@@ -273,8 +273,8 @@ class Kernel:
 
     def keep_firmware_data(self, start, end):
         """Remember the firmware's .data/.bss [start, end) as it is now (after boot), and the
-        contents of the heap blocks the firmware allocated while booting (libc's FILE table
-        and stdio buffers, which .data points into): they are put back whenever the last
+        contents of the heap blocks the firmware allocated while booting (dtoa's Bigints,
+        which .data points into): they are put back whenever the last
         module has gone, so a module that scribbled over them leaves nothing behind."""
         self.firmware_data = (start, self.memory.read(start, end - start))
         if "_impure_ptr" in self.addresses:

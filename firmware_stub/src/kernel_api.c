@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <rthw.h>
 #include <rtthread.h>
 #include <dlmodule.h>
 #include "rtdl_services.h"
@@ -162,4 +163,11 @@ void __assert_func(const char *file, int line, const char *func, const char *exp
 void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
 {
     __rtdl_memory_info(total, used, max_used);
+}
+
+/* Module code never runs in an interrupt handler here (timer callbacks run on the timer
+ * thread, device callbacks on the calling thread), so the nesting depth it sees is 0. */
+rt_uint8_t rt_interrupt_get_nest(void)
+{
+    return 0;
 }

@@ -26,6 +26,10 @@ extern "C" {
 
 int clock_getres(clockid_t clockid, struct timespec *res);
 int clock_gettime(clockid_t clockid, struct timespec *tp);
+/* what RT-Thread's libc adds beside them */
+time_t timegm(struct tm *tm);
+int nanosleep(const struct timespec *rqtp, struct timespec *rmtp);
+int rt_timespec_to_tick(const struct timespec *abstime);
 
 #ifdef __cplusplus
 }

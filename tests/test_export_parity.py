@@ -47,3 +47,12 @@ def test_timegm_timespec_to_tick_and_strerror(firmware, build_module):
     assert ticks and 90000 < int(ticks.group(1)) <= 100000, lines[7]
     assert lines[8:] == ["strerror 0 OK", "strerror -2 ETIMOUT", "strerror 10 EINVAL",
                          "strerror -11 ENOENT", "strerror -99 EUNKNOW"]
+
+
+def test_object_and_thread_names_and_tick_deltas(firmware, build_module):
+    result = Board(firmware).exec(build_module("kobj_names.c"))
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output.splitlines() == [
+        "self 0 <kobj_na>",     # the main thread: the module's name in RT_NAME_MAX 8, terminated
+        "sem 0 <sem_abc>", "sem in 3 0 <se>", "bad -10 -10 -10",
+        "delta after mdelay(7) 1", "delta across wrap 1", "millisecond is the tick 1"]

@@ -23,6 +23,7 @@ rt_err_t rt_object_get_name(rt_object_t object, char *name, rt_uint8_t name_size
 /* ---- clock and timers (timeouts and times in ticks; RT_TICK_PER_SECOND per second) */
 rt_tick_t rt_tick_get(void);
 rt_tick_t rt_tick_get_millisecond(void);
+rt_tick_t rt_tick_get_delta(rt_tick_t base);          /* ticks since base, across wrap */
 rt_tick_t rt_tick_from_millisecond(rt_int32_t ms);   /* ms < 0: RT_WAITING_FOREVER */
 
 void rt_timer_init(rt_timer_t timer, const char *name, void (*timeout)(void *parameter),

@@ -171,3 +171,33 @@ rt_uint8_t rt_interrupt_get_nest(void)
 {
     return 0;
 }
+
+rt_tick_t rt_tick_get_millisecond(void)
+{
+    return rt_tick_get() * (1000u / RT_TICK_PER_SECOND);
+}
+
+/* Unsigned subtraction is the distance across a wrap of the tick too. */
+rt_tick_t rt_tick_get_delta(rt_tick_t base)
+{
+    return rt_tick_get() - base;
+}
+
+/* A copy of the object's name, cut to name_size - 1 characters and always terminated. */
+rt_err_t rt_object_get_name(rt_object_t object, char *name, rt_uint8_t name_size)
+{
+    rt_size_t len;
+    if (object == RT_NULL || name == RT_NULL || name_size == 0)
+        return -RT_EINVAL;
+    len = rt_strnlen(object->name, RT_NAME_MAX);
+    if (len > (rt_size_t)name_size - 1)
+        len = name_size - 1;
+    rt_memcpy(name, object->name, len);
+    name[len] = '\0';
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_get_name(rt_thread_t thread, char *name, rt_uint8_t name_size)
+{
+    return thread == RT_NULL ? -RT_EINVAL : rt_object_get_name(&thread->parent, name, name_size);
+}

@@ -56,3 +56,11 @@ def test_object_and_thread_names_and_tick_deltas(firmware, build_module):
         "self 0 <kobj_na>",     # the main thread: the module's name in RT_NAME_MAX 8, terminated
         "sem 0 <sem_abc>", "sem in 3 0 <se>", "bad -10 -10 -10",
         "delta after mdelay(7) 1", "delta across wrap 1", "millisecond is the tick 1"]
+
+
+def test_a_spin_lock_holds_off_other_threads_on_one_core(firmware, build_module):
+    result = Board(firmware).exec(build_module("spin_lock.c"))
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output.splitlines() == [
+        "spin_lock: critical level 1, eager ran 0 inside, 1 after; level 0",
+        "spin_lock_irqsave: eager ran 1 inside, 2 after"]

@@ -71,6 +71,16 @@ void rt_enter_critical(void);
 void rt_exit_critical(void);
 rt_uint16_t rt_critical_level(void);
 
+/* ---- spin locks: on one core a spin lock is the scheduler lock, and the _irqsave pair
+ * masks interrupts too, as RT-Thread's single-core build has them (src/spinlock.c) */
+struct rt_spinlock { rt_ubase_t lock; };
+typedef struct rt_spinlock rt_spinlock_t;
+void rt_spin_lock_init(struct rt_spinlock *lock);
+void rt_spin_lock(struct rt_spinlock *lock);
+void rt_spin_unlock(struct rt_spinlock *lock);
+rt_base_t rt_spin_lock_irqsave(struct rt_spinlock *lock);
+void rt_spin_unlock_irqrestore(struct rt_spinlock *lock, rt_base_t level);
+
 /* ---- signals (RT_USING_SIGNALS): handlers run on the target thread */
 void rt_signal_mask(int signo);
 void rt_signal_unmask(int signo);

@@ -67,8 +67,9 @@ def test_a_wild_store_into_the_global_reent_faults_at_the_store(
 def test_a_module_cannot_free_its_threads_reent(board, build_module, faulty):
     result = contained(board, build_module, faulty("libc_write"), "free")
     assert result.exit_code == 139, result
-    assert re.match(r"libc_wri: rt_free: 0x[0-9a-f]{8} is a block of thread 'libc_wri', "
-                    r"which a module may not free$", str(result.fault)), result.fault
+    assert re.match(r"libc_wri: rt_free: 0x[0-9a-f]{8} is the libc state \(struct _reent\) "
+                    r"of thread 'libc_wri', which a module may not free$",
+                    str(result.fault)), result.fault
 
 
 def test_threads_of_two_programs_keep_their_own_strtok_rand_errno(board, build_module,

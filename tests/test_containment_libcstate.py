@@ -275,3 +275,30 @@ def test_rtdl_run_names_libcs_state(tmp_path, board, faulty, firmware, runtime):
     result = _run(firmware, tmp_path, runtime, tmp_path / "libc_cb.mo", "idle")
     assert result.returncode == 139, result
     assert "(%s); pc=" % SYSTEM_REENT in result.stderr, result.stderr
+
+
+def test_a_thread_on_its_modules_own_stack_keeps_its_reent_in_a_heap_block(board,
+                                                                          build_module):
+    # rt_thread_init's stack is the module's (not in the stack region): no slot to keep the
+    # reent in, so it is the thread's heap block; a created thread's is at its slot's top
+    kernel = board.kernel
+    seen = {}
+    make = kernel.libc._make
+
+    def made(thread):
+        reent = make(thread)
+        seen[thread.name] = (reent, thread.reent_slot, thread.region_stack,
+                             reent in thread.blocks)
+        return reent
+    kernel.libc._make = made
+    before = board.heap.snapshot()
+    try:
+        result = board.exec(build_module("sched_api.c"))
+    finally:
+        del kernel.libc._make
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert board.heap.snapshot() == before
+    reent, slot, region, in_blocks = seen["static"]
+    assert (slot, region, in_blocks) == (0, 0, True) and reent, seen
+    reent, slot, region, in_blocks = seen["sched_ap"]
+    assert reent == slot and region < slot and not in_blocks, seen

@@ -67,8 +67,9 @@ def test_a_wild_store_into_the_global_reent_faults_at_the_store(
 def test_a_module_cannot_free_its_threads_reent(board, build_module, faulty):
     result = contained(board, build_module, faulty("libc_write"), "free")
     assert result.exit_code == 139, result
-    assert re.match(r"libc_wri: rt_free: 0x[0-9a-f]{8} is a block of thread 'libc_wri', "
-                    r"which a module may not free$", str(result.fault)), result.fault
+    assert re.match(r"libc_wri: rt_free: 0x[0-9a-f]{8} is the libc state \(struct _reent\) "
+                    r"of thread 'libc_wri', which a module may not free$",
+                    str(result.fault)), result.fault
 
 
 def test_threads_of_two_programs_keep_their_own_strtok_rand_errno(board, build_module,
@@ -274,3 +275,30 @@ def test_rtdl_run_names_libcs_state(tmp_path, board, faulty, firmware, runtime):
     result = _run(firmware, tmp_path, runtime, tmp_path / "libc_cb.mo", "idle")
     assert result.returncode == 139, result
     assert "(%s); pc=" % SYSTEM_REENT in result.stderr, result.stderr
+
+
+def test_a_thread_on_its_modules_own_stack_keeps_its_reent_in_a_heap_block(board,
+                                                                          build_module):
+    # rt_thread_init's stack is the module's (not in the stack region): no slot to keep the
+    # reent in, so it is the thread's heap block; a created thread's is at its slot's top
+    kernel = board.kernel
+    seen = {}
+    make = kernel.libc._make
+
+    def made(thread):
+        reent = make(thread)
+        seen[thread.name] = (reent, thread.reent_slot, thread.region_stack,
+                             reent in thread.blocks)
+        return reent
+    kernel.libc._make = made
+    before = board.heap.snapshot()
+    try:
+        result = board.exec(build_module("sched_api.c"))
+    finally:
+        del kernel.libc._make
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert board.heap.snapshot() == before
+    reent, slot, region, in_blocks = seen["static"]
+    assert (slot, region, in_blocks) == (0, 0, True) and reent, seen
+    reent, slot, region, in_blocks = seen["sched_ap"]
+    assert reent == slot and region < slot and not in_blocks, seen

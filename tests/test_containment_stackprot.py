@@ -64,6 +64,43 @@ def test_a_wild_write_into_another_programs_argument_vector_faults_at_the_store(
     assert "argv[0] %s\n" % victim in result.output, result.output
 
 
+def test_a_wild_write_into_another_threads_libc_state_faults_at_the_store(
+        board, build_module, faulty):
+    # the worker's struct _reent lives at the top of its stack's slot (stacks.allocate)
+    victim = faulty("xstackv")
+    result = contained(board, build_module, faulty("xstack"), "reent", victim)
+    message = _fault_line(result)
+    assert re.search(r"write of 4 bytes at 0x[0-9a-f]{8} \(libc state \(struct _reent\) of "
+                     r"thread 'worker' of module '%s'\)" % _name(victim), message), message
+    assert "the write went through" not in result.output
+    assert "worker reent intact\n" in result.output, result.output
+
+
+def test_a_module_threads_reent_is_in_its_stack_slot_and_charged_to_the_heap(
+        board, build_module, faulty):
+    kernel = board.kernel
+    seen = []
+    make = kernel.libc._make
+
+    def made(thread):
+        reent = make(thread)
+        seen.append((thread.name, reent, thread.region_stack, thread.region_size,
+                     thread.blocks[-1], kernel.heap.usable_size(thread.blocks[-1])))
+        return reent
+    kernel.libc._make = made
+    try:
+        result = contained(board, build_module, faulty("xstack"), "share")
+    finally:
+        del kernel.libc._make
+    assert (result.exit_code, result.fault) == (0, None), result
+    size = len(kernel.libc.template)
+    # main's, its helper's, and hello's (contained runs it after)
+    assert len(seen) == 3 and "helper" in [entry[0] for entry in seen], seen
+    for name, reent, bottom, extent, charge, usable in seen:
+        assert reent % 8 == 0 and bottom < reent and reent + size <= bottom + extent, seen
+        assert charge != reent and usable >= size, seen       # its charge, a heap block
+
+
 @pytest.mark.parametrize("name", ["timer", "tidle0", "tshell"])
 def test_a_wild_write_into_a_system_threads_stack_faults_at_the_store(board, build_module,
                                                                        faulty, name):
@@ -105,6 +142,7 @@ def test_every_modules_stack_is_writable_again_between_runs(board, build_module,
 @pytest.mark.parametrize("case,where", [
     ("other /xstackv.mo", "(stack of thread 'worker' of module 'xstackv')"),
     ("argv /xstackv.mo", "(argument vector of thread 'xstackv' of module 'xstackv')"),
+    ("reent /xstackv.mo", "(libc state (struct _reent) of thread 'worker' of module 'xstackv')"),
     ("sys tidle0", "(stack of system thread 'tidle0')"),
 ])
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])

@@ -7,9 +7,15 @@ module's wild store there faults at the store, naming it.
 This newlib reaches the running thread's structure through _impure_ptr (it has no
 __getreent), so the kernel points _impure_ptr at the reent of the thread it switches to
 (enter, from thread_errno's switch: errno is the reent's first word), a write of the
-kernel's own that the pages' protection does not bind. A module thread's reent is a heap
-block of the thread (on thread.blocks, freed with its stack), made from the firmware's
-template (impure.c: the shared stdio streams, libc set up) on the thread's first switch.
+kernel's own that the pages' protection does not bind. A module thread's reent is made
+from the firmware's template (impure.c: the shared stdio streams, libc set up) on the
+thread's first switch. When its stack is in the board's stack region the reent lives in
+that slot too, at its top (stacks.allocate keeps the room), so another module's wild store
+into it faults as one into the stack does (stackprot.py); a heap block of the thread is
+still taken as its charge and never written, as the stack's and argv's are, so running out
+of memory and the heap's accounting are the same on every board. Elsewhere (a module's own
+stack, rt_thread_init, or no region) the reent is that heap block itself. Either way it is
+on thread.blocks and freed with the stack.
 Every other thread - tidle0, tshell, the timer thread, whose callbacks are modules' code
 too - and code run outside any thread (constructors, destructors: outside) use the system
 reent, libc's writable state that the kernel puts back when the last module has gone.
@@ -74,14 +80,15 @@ class LibcState:
         block = kernel.heap.malloc(len(self.template))
         if not block:
             return 0             # no memory left: the thread shares the system reent
-        kernel.memory.write(block, self.template)
         thread.blocks.append(block)
-        thread.reent = block
-        return block
+        reent = thread.reent_slot or block
+        kernel.memory.write(reent, self.template)
+        thread.reent = reent
+        return reent
 
     def release(self, thread):
-        """`thread` ends: _impure_ptr leaves its reent (which is freed with its blocks) and
-        what libc allocated for it is freed."""
+        """`thread` ends: _impure_ptr leaves its reent (freed with its blocks, or with its
+        slot) and what libc allocated for it is freed."""
         reent = getattr(thread, "reent", 0)
         if not reent:
             return

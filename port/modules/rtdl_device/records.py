@@ -56,6 +56,7 @@ class Thread:
         self.stack_top = 0
         self.tcb = 0
         self.reent = 0           # its own newlib struct _reent (libcstate.py), or 0
+        self.reent_slot = 0      # where its slot in the stack region keeps room for it, or 0
         self.tcb_made = None     # its struct rt_thread as made (tcb.made, integrity.py)
         self.tcb_synced = None   # (state, priority, base priority) tcb.sync last wrote
         self.context = None

@@ -131,7 +131,8 @@ class StackProtection:
 
     # ------------------------------------------------------------- fault lines ----------
     def where(self, address):
-        """"stack of thread 'x' of module 'm'" (or "argument vector of ...", or "... of
+        """"stack of thread 'x' of module 'm'" (or "argument vector of ...", "libc state
+        (struct _reent) of ...", or "... of
         system thread 'x'") when `address` is on a read-only stack, else None
         (imageprot.explain names it in the fault line)."""
         if address is None:
@@ -142,6 +143,8 @@ class StackProtection:
                 what = "stack"
                 if thread.argv and address >= thread.argv:
                     what = "argument vector"          # above its stack top (lifecycle.py)
+                if thread.reent_slot and address >= thread.reent_slot:
+                    what = "libc state (struct _reent)"     # at the slot's top (stacks.py)
                 if thread.module is None:
                     return "%s of system thread '%s'" % (what, thread.name)
                 return "%s of thread '%s' of module '%s'" % (what, thread.name,

@@ -26,7 +26,8 @@ def allocate(kernel, thread, args, lr, above=0):
     """Give `thread` its stack, control block and a context that calls its entry with `args`
     and returns to `lr`. Blocks taken before a failure stay on thread.blocks for release.
     With `above`, a stack in the region has that many bytes more above its top: their
-    address is returned (0: no stack region, nothing reserved)."""
+    address is returned (0: no stack region, nothing reserved). A module's thread there gets
+    room for its libc state too, at the slot's top (libcstate.py), guarded with its stack."""
     memory, heap = kernel.memory, kernel.heap
     # The stack is charged to the heap as RT-Thread charges it (exhaustion is RT_NULL).
     size, page = stack_block(thread.stack_size, memory.page_size)
@@ -37,10 +38,13 @@ def allocate(kernel, thread, args, lr, above=0):
     thread.blocks.append(stack)
     thread.stack_block = stack
     thread.aligned_stack = bool(page)
-    region = in_region(kernel, thread, STACK_GUARD + thread.stack_size + above)
+    reent = reent_room(kernel, thread)
+    region = in_region(kernel, thread, STACK_GUARD + thread.stack_size + above + reent)
     if region:
         # the heap block stays the stack's charge, never written
         thread.stack = region
+        if reent:
+            thread.reent_slot = (region + STACK_GUARD + thread.stack_size + above + 7) & ~7
     else:
         # In the heap, a write-protected page stops an overflow before it reaches a heap
         # header (an MPU stack guard on a device); the canary, checked on every kernel
@@ -63,6 +67,15 @@ def allocate(kernel, thread, args, lr, above=0):
     rt_tcb.made(memory, thread)
     thread.context = _context(thread, args, lr)
     return thread.stack_top if region and above else 0
+
+
+def reent_room(kernel, thread):
+    """Bytes a module thread's slot keeps for its struct _reent (8-aligned, above argv), or 0:
+    a firmware without per-thread reents, or a thread libc runs on the system reent for."""
+    template = kernel.libc.template
+    if not template or thread.module is None or thread.system:
+        return 0
+    return len(template) + 8
 
 
 def in_region(kernel, thread, size):
@@ -116,7 +129,7 @@ def free(kernel, thread):
     if getattr(thread, "region_stack", 0):
         kernel.stackprot.freed(thread)
         kernel.memory.stack_free(thread.region_stack)
-        thread.region_stack = thread.region_size = 0
+        thread.region_stack = thread.region_size = thread.reent_slot = 0
         thread.guard = None
     if thread.guard is not None:
         kernel.memory.protect(thread.guard[0], thread.guard[1] - thread.guard[0], True)

@@ -53,7 +53,9 @@ class HeapServices:
         kind = kernel.kernel_block_kind(ptr)
         if kind is None:
             for thread in kernel.threads:
-                if ptr in thread.blocks:
+                if ptr and ptr == thread.reent:      # in its stack slot, or a block of it
+                    kind = "the libc state (struct _reent) of thread '%s'" % thread.name
+                elif ptr in thread.blocks:
                     kind = "a block of thread '%s'" % thread.name
         if kind is not None:
             self._fault(service, "0x%08x is %s, which a module may not free"

@@ -2,6 +2,7 @@
  * threads and of system threads are read-only (stackprot.py), so a wild store faults there:
  *   other  a local of thread 'worker' of the program argv[2] (xstackv), started alongside
  *   argv   the first byte of that program's argv[0]
+ *   reent  the _stdin word of the libc state (struct _reent) of that program's 'worker'
  *   fresh  the stack of that program's main thread, which has not run yet
  *   sys    the stack of the system thread argv[2]: 'timer' (which a soft timer of its own
  *          brings up), 'tidle0' or 'tshell'
@@ -74,7 +75,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc > 2 && (strcmp(what, "other") == 0 || strcmp(what, "ipc") == 0 ||
-                     strcmp(what, "argv") == 0 || strcmp(what, "fresh") == 0)) {
+                     strcmp(what, "argv") == 0 || strcmp(what, "fresh") == 0 ||
+                     strcmp(what, "reent") == 0)) {
         victim = dlmodule_exec(argv[2], argv[2], strlen(argv[2]));
         if (!victim)
             return 2;
@@ -100,6 +102,14 @@ int main(int argc, char **argv)
         if (!args || !*args)
             return 3;
         (*args)[0][0] = 'X';
+        rt_kprintf("the write went through\n");
+        return 0;
+    }
+    if (victim && strcmp(what, "reent") == 0) {
+        char **reent = victim_symbol(victim, "xstackv_reent");
+        if (!reent || !*reent)
+            return 3;
+        *(volatile rt_uint32_t *)(*reent + 4) = 0;      /* its _stdin, after _errno */
         rt_kprintf("the write went through\n");
         return 0;
     }

@@ -2,15 +2,18 @@
  * mailbox, a message queue and an event in turn, each received into a local of its own
  * stack, and publishes where those locals are. xstack either sends it one of each (the
  * kernel writes them into the blocked worker's stack) or aims a wild write at the worker's
- * `sentinel` or its argv[0]. It reports what it received, whether the sentinel is still its
- * own, and its argv[0]. */
+ * `sentinel`, its argv[0] or its libc state (struct _reent, which it publishes too). It
+ * reports what it received, whether the sentinel and its reent are still its own, and its
+ * argv[0]. */
 #include <rtthread.h>
+#include <reent.h>           /* declares _impure_ptr: the running thread's reent */
 
 rt_mailbox_t xstackv_mb;
 rt_mq_t xstackv_mq;
 rt_event_t xstackv_event;
 volatile rt_uint32_t *xstackv_sentinel;     /* a local of 'worker', set once it waits */
 char **xstackv_argv;                        /* main's argv, above its stack's top */
+struct _reent *xstackv_reent;               /* the reent of 'worker', set before sentinel */
 static volatile int done;
 
 static void worker(void *parameter)
@@ -22,7 +25,10 @@ static void worker(void *parameter)
     rt_err_t mb, ev;
     rt_ssize_t mq;
 
+    __FILE *in = _impure_ptr->_stdin;
+
     (void)parameter;
+    xstackv_reent = _impure_ptr;
     xstackv_sentinel = &sentinel;
     mb = rt_mb_recv(xstackv_mb, &mail, 50);
     mq = rt_mq_recv(xstackv_mq, message, sizeof message, 50);
@@ -30,6 +36,8 @@ static void worker(void *parameter)
     rt_kprintf("worker mb %d 0x%x mq %d '%s' event %d 0x%x sentinel %s\n", (int)mb,
                (unsigned)mail, (int)mq, mq > 0 ? message : "", (int)ev, (unsigned)events,
                sentinel == 0x5a5a5a5a ? "intact" : "damaged");
+    rt_kprintf("worker reent %s\n", xstackv_reent == _impure_ptr && _impure_ptr->_stdin == in
+               ? "intact" : "damaged");
     done = 1;
 }
 

@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from rtdl import Board
+
 from test_containment import faulty  # noqa: F401  (the fixture)
 from test_containment_crossprot import contained
 
@@ -177,3 +179,23 @@ def test_rtdl_run_fills_the_blocked_receivers_locals_under_both_runtimes(tmp_pat
     assert (result.returncode, result.stderr) == (0, ""), result
     assert "worker mb 0 0x1234 mq 6 'hello' event 0 0x4 sentinel intact\n" in result.stdout, \
         result
+
+
+def test_a_hold_taken_or_dropped_changes_at_once_which_stacks_a_module_may_write(
+        board, build_module, faulty, firmware):
+    library = board.load(faulty("xstlib", lib=True))
+    result = board.exec(faulty("xhstack"), timeout=5)
+    # holding xstlib, the program stores into its thread's local at once; closed, not
+    message = _fault_line(result)
+    assert result.output == "held store 7\n", result.output
+    assert re.search(r"write of 4 bytes at 0x[0-9a-f]{8} \(stack of thread 'lworker' of "
+                     r"module 'xstlib'\)", message), message
+    board.heap.check()
+    assert board.kernel.modules == [library] and board.kernel.threads == []
+    # the heap holds what the library alone leaves once its worker has ended
+    alone = Board(firmware)
+    alone.load(faulty("xstlib", lib=True))
+    alone.exec(build_module("hello.c"))
+    assert board.heap.info()[1] == alone.heap.info()[1]
+    after = board.exec(build_module("hello.c"))
+    assert (after.exit_code, after.fault, after.output) == (0, None, "Hello, world\n")

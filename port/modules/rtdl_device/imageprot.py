@@ -152,6 +152,7 @@ class ImageProtection:
         opener.holds.append(module)
         if self.running is not None:
             self._apply()
+            self.kernel.stackprot.holds_changed()
 
     def closed(self, module):
         opener = self.kernel.self_module() or self.kernel.initializing
@@ -160,6 +161,7 @@ class ImageProtection:
             held.remove(module)
             if self.running is not None:
                 self._apply()
+                self.kernel.stackprot.holds_changed()
 
     def allowed(self, module):
         """`module`, every module it holds open (also through the libraries it holds), and

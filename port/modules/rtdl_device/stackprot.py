@@ -53,6 +53,16 @@ class StackProtection:
             return
         self.module = module
         self.on = on
+        self._apply(on)
+
+    def holds_changed(self):
+        """imageprot.opened/closed: the running module took or dropped a hold, so the stacks
+        it may write change now, not at the next switch."""
+        if self.module is not None:
+            self._apply(self.on)
+
+    def _apply(self, on):
+        module = self.module
         self.extra = None
         if not self._page():
             return

@@ -118,6 +118,10 @@ class UnicornCpu:
         # in target memory changed but what the kernel wrote, and no code was translated
         # (the kernel skips its end-of-module checks, memory its cache invalidation)
         self.runs = 0
+        # The one answer the kernel, the heap and memory go by: `runs` while no target code
+        # runs, None while it does (code running on may change memory before the count
+        # moves). An attribute, not a method: the heap reads it in every malloc and free.
+        self.quiet_runs = 0
 
     # registers
     def sp(self):
@@ -169,6 +173,7 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
+        self.quiet_runs = None
         self.board.libc_guard.close()    # another thread or callback: libc's pages read-only
         # a restart after a mode switch gets what is left of the timeout, not a new one
         deadline = time.perf_counter() + timeout_us / 1e6 if timeout_us else None
@@ -191,6 +196,7 @@ class UnicornCpu:
                 break
         finally:
             self.running = False
+            self.quiet_runs = self.runs
         if self._hook_error is not None:
             error, self._hook_error = self._hook_error, None
             raise error

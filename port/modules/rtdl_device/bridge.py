@@ -245,6 +245,9 @@ class BridgeCpu:
         self.memory = memory
         self.kernel = None
         self.running = False
+        # UnicornCpu's run count while no code runs: the board's process counts the runs,
+        # this side does not see them, so every check that goes by it runs each time
+        self.quiet_runs = None
         self.regs = None             # r0-r15 of the service being handled
         self.dirty = {}
         self._stop = False

@@ -214,7 +214,7 @@ class UnicornCpu:
     def _fault(self, error):
         """The ModuleFault for a unicorn error, in the words of a Cortex-M fault report
         (fault_report.py): what was accessed and why it faulted."""
-        address = None
+        address = region = note = None
         if error.errno == UC_ERR_INSN_INVALID:
             detail = "undefined instruction 0x%s" % self._instruction_text()
         elif error.errno in _FAULTS and self.bad_access is not None:
@@ -224,12 +224,11 @@ class UnicornCpu:
                     else _FAULTS[error.errno][1])
             if error.errno == UC_ERR_WRITE_PROT:
                 what = self.board.firmware_variable_at(address) or what
-            detail = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
-                                                       what)
+            detail = "%s of %d bytes at 0x%08x" % (_FAULTS[error.errno][0], size, address)
+            region = what
             held = getattr(self.board.memory, "held", None)
+            # a store into a held library (heldmodes.py)
             note = held.note(address) if held is not None else None
-            if note:
-                detail += " (%s)" % note     # a store into a held library (heldmodes.py)
         elif error.errno in _FAULTS:
             detail = "%s in %s" % _FAULTS[error.errno]
         else:
@@ -241,7 +240,7 @@ class UnicornCpu:
             detail = "branch to 0x%08x with bit 0 clear (no ARM state)" % self.pc()
         if error.errno == UC_ERR_FETCH_UNMAPPED:
             address = None               # an instruction fetch sets no BFAR
-        return self.board.fault(kind, detail, address)
+        return self.board.fault(kind, detail, address, region, note)
 
     def _instruction_text(self):
         try:

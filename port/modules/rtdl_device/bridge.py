@@ -91,7 +91,9 @@ def error_from(info):
     if info.get("type") == "OSError":
         return HostOSError(info.get("errno") or 5, info["message"])
     if info.get("type") == "ModuleFault":
-        return ModuleFault(info["message"], info.get("address"), info.get("kind", "fault"))
+        who, what, region, rest = info.get("parts") or (None, info["message"], None, "")
+        return ModuleFault(what, info.get("address"), info.get("kind", "fault"), region, rest,
+                           who)
     return RtdlError(info["message"], info.get("errno"))
 
 

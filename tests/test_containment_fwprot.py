@@ -3,13 +3,12 @@ puts them (newlib's _impure_ptr, __dso_handle, libc's constants in .data) on pag
 own, made read-only after boot, so a module's store there faults at the store - a mem manage
 fault of the writer naming the variable - and the next module, and libc's state that module
 calls write through firmware code, work as before."""
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
+
+from cli_run import rtdl_run
 
 from rtdl_device import fwguard
 from test_containment import contained, faulty  # noqa: F401  (the fixture)
@@ -115,13 +114,6 @@ def test_the_end_of_module_check_still_backs_up_writable_pages(board, build_modu
     assert board.exec(faulty("fw_write"), "dso").output == "fw_write: dso\n"
 
 
-def _run(firmware, root, runtime, *args):
-    return subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--root", str(root),
-                           "--runtime", runtime] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=180,
-                          env=dict(os.environ, RTDL_FIRMWARE=firmware))
-
-
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])
 def test_rtdl_run_exits_139_with_one_line_naming_the_variable(tmp_path, faulty, firmware,
                                                                runtime):
@@ -129,7 +121,7 @@ def test_rtdl_run_exits_139_with_one_line_naming_the_variable(tmp_path, faulty, 
         import mpy_node
         mpy_node.node()
     shutil.copy(faulty("fw_write"), str(tmp_path / "fw_write.mo"))
-    result = _run(firmware, tmp_path, runtime, tmp_path / "fw_write.mo", "dso")
+    result = rtdl_run(firmware, tmp_path, runtime, tmp_path / "fw_write.mo", "dso")
     assert result.returncode == 139, result
     assert result.stdout == "fw_write: dso\n"
     lines = result.stderr.splitlines()

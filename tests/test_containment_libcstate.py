@@ -5,13 +5,12 @@ threads' reents are made from - is on the firmware's read-only pages, so a modul
 store there faults at the store, naming it. Threads of two programs keep their own state
 across their turns, the next module prints as after boot and the heap is back to its
 size."""
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
+
+from cli_run import rtdl_run
 
 from test_containment import contained, faulty  # noqa: F401  (the fixture)
 from test_containment_fwprot import LIBC_STATE_OUTPUT, fault_line
@@ -103,13 +102,6 @@ def test_a_thread_runs_on_its_own_reent_and_libc_is_back_on_the_systems_after(bo
     assert board.memory.read32(sym["_impure_ptr"]) == sym["rtdl_system_reent"]
 
 
-def _run(firmware, root, runtime, *args):
-    return subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "--root", str(root),
-                           "--runtime", runtime] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=180,
-                          env=dict(os.environ, RTDL_FIRMWARE=firmware))
-
-
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])
 def test_rtdl_run_names_the_global_reent_and_keeps_threads_apart(
         tmp_path, board, build_module, faulty, firmware, runtime):
@@ -118,7 +110,7 @@ def test_rtdl_run_names_the_global_reent_and_keeps_threads_apart(
         mpy_node.node()
     shutil.copy(faulty("libc_write"), str(tmp_path / "libc_write.mo"))
     address = board.firmware_symbols["impure_data"] + 8
-    result = _run(firmware, tmp_path, runtime, tmp_path / "libc_write.mo", "word",
+    result = rtdl_run(firmware, tmp_path, runtime, tmp_path / "libc_write.mo", "word",
                   "%x" % address)
     assert result.returncode == 139, result
     assert result.stdout == "libc_write: word\n"
@@ -128,7 +120,7 @@ def test_rtdl_run_names_the_global_reent_and_keeps_threads_apart(
         in lines[0], lines[0]
     shutil.copy(build_module("libc_iso.c"), str(tmp_path / "libc_iso.mo"))
     shutil.copy(build_module("libc_iso.c"), str(tmp_path / "libc_is2.mo"))
-    result = _run(firmware, tmp_path, runtime, tmp_path / "libc_iso.mo", "a", "/libc_is2.mo")
+    result = rtdl_run(firmware, tmp_path, runtime, tmp_path / "libc_iso.mo", "a", "/libc_is2.mo")
     assert result.returncode == 0, result
     assert sorted(result.stdout.splitlines(True)) == [ISO_A, ISO_B], result.stdout
 
@@ -263,7 +255,7 @@ def test_rtdl_run_names_libcs_state(tmp_path, board, faulty, firmware, runtime):
         mpy_node.node()
     shutil.copy(faulty("libc_write"), str(tmp_path / "libc_write.mo"))
     address = _libc_address(board, "rtdl_stdio_files", 1)
-    result = _run(firmware, tmp_path, runtime, tmp_path / "libc_write.mo", "word",
+    result = rtdl_run(firmware, tmp_path, runtime, tmp_path / "libc_write.mo", "word",
                   "%x" % address)
     assert result.returncode == 139, result
     assert result.stdout == "libc_write: word\n"
@@ -272,7 +264,7 @@ def test_rtdl_run_names_libcs_state(tmp_path, board, faulty, firmware, runtime):
     assert "write of 4 bytes at 0x%08x (libc state: stdout's FILE); pc=" % address \
         in lines[0], lines[0]
     shutil.copy(faulty("libc_cb"), str(tmp_path / "libc_cb.mo"))
-    result = _run(firmware, tmp_path, runtime, tmp_path / "libc_cb.mo", "idle")
+    result = rtdl_run(firmware, tmp_path, runtime, tmp_path / "libc_cb.mo", "idle")
     assert result.returncode == 139, result
     assert "(%s); pc=" % SYSTEM_REENT in result.stderr, result.stderr
 

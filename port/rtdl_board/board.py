@@ -316,10 +316,12 @@ class Board:
             return "%s (in its constructors, on the kernel stack)" % kernel.initializing.name
         return "kernel"
 
-    def fault(self, kind, detail, address=None):
+    def fault(self, kind, detail, address=None, region=None, note=None):
         """The ModuleFault for a fault of the code on the CPU now: `kind` is (exception,
-        cause) from fault_report.classify_*; its `report` (a FaultReport) has the registers,
-        the thread, the module, the function and a backtrace."""
+        cause) from fault_report.classify_*, `detail` what happened, `region` what memory
+        the access hit and `note` more of it (both in parentheses after `detail`, None:
+        none); its `report` (a FaultReport) has the registers, the thread, the module, the
+        function and a backtrace."""
         uc = self.uc
         report = FaultReport(kind[0], kind[1], detail, [uc.reg_read(r) for r in REGS],
                              uc.reg_read(A.UC_ARM_REG_XPSR), address)
@@ -340,7 +342,10 @@ class Board:
         if self.in_code(report.lr):
             report.caller = self.function_at(report.lr)
         report.backtrace = fault_report.backtrace(self, report, top)
-        fault = ModuleFault(report.summary(), address)
+        who, what, rest = report.parts()
+        if note:
+            rest = " (%s)%s" % (note, rest)
+        fault = ModuleFault(what, address, region=region, rest=rest, who=who)
         fault.report = report
         return fault
 

@@ -118,6 +118,10 @@ class UnicornCpu:
         # in target memory changed but what the kernel wrote, and no code was translated
         # (the kernel skips its end-of-module checks, memory its cache invalidation)
         self.runs = 0
+        # The one answer the kernel, the heap and memory go by: `runs` while no target code
+        # runs, None while it does (code running on may change memory before the count
+        # moves). An attribute, not a method: the heap reads it in every malloc and free.
+        self.quiet_runs = 0
 
     # registers
     def sp(self):
@@ -169,6 +173,7 @@ class UnicornCpu:
         self._hook_error = None
         self.bad_access = None
         self.running = True
+        self.quiet_runs = None
         self.board.libc_guard.close()    # another thread or callback: libc's pages read-only
         # a restart after a mode switch gets what is left of the timeout, not a new one
         deadline = time.perf_counter() + timeout_us / 1e6 if timeout_us else None
@@ -191,6 +196,7 @@ class UnicornCpu:
                 break
         finally:
             self.running = False
+            self.quiet_runs = self.runs
         if self._hook_error is not None:
             error, self._hook_error = self._hook_error, None
             raise error
@@ -208,7 +214,7 @@ class UnicornCpu:
     def _fault(self, error):
         """The ModuleFault for a unicorn error, in the words of a Cortex-M fault report
         (fault_report.py): what was accessed and why it faulted."""
-        address = None
+        address = region = note = None
         if error.errno == UC_ERR_INSN_INVALID:
             detail = "undefined instruction 0x%s" % self._instruction_text()
         elif error.errno in _FAULTS and self.bad_access is not None:
@@ -218,12 +224,11 @@ class UnicornCpu:
                     else _FAULTS[error.errno][1])
             if error.errno == UC_ERR_WRITE_PROT:
                 what = self.board.firmware_variable_at(address) or what
-            detail = "%s of %d bytes at 0x%08x (%s)" % (_FAULTS[error.errno][0], size, address,
-                                                       what)
+            detail = "%s of %d bytes at 0x%08x" % (_FAULTS[error.errno][0], size, address)
+            region = what
             held = getattr(self.board.memory, "held", None)
+            # a store into a held library (heldmodes.py)
             note = held.note(address) if held is not None else None
-            if note:
-                detail += " (%s)" % note     # a store into a held library (heldmodes.py)
         elif error.errno in _FAULTS:
             detail = "%s in %s" % _FAULTS[error.errno]
         else:
@@ -235,7 +240,7 @@ class UnicornCpu:
             detail = "branch to 0x%08x with bit 0 clear (no ARM state)" % self.pc()
         if error.errno == UC_ERR_FETCH_UNMAPPED:
             address = None               # an instruction fetch sets no BFAR
-        return self.board.fault(kind, detail, address)
+        return self.board.fault(kind, detail, address, region, note)
 
     def _instruction_text(self):
         try:

@@ -136,15 +136,17 @@ class FaultReport:
             return "on thread '%s'" % self.thread
         return self.context or "on the kernel stack"
 
-    def summary(self):
-        """The one line: module, kind and cause, thread, function, what happened."""
+    def parts(self):
+        """(who, what, rest) of the one line: the module; kind and cause, thread, function,
+        what happened; the registers. A ModuleFault composes it (its region note, what the
+        access hit, goes between what happened and the registers)."""
         at = self.function or "0x%08x" % self.pc
         if self.function is None and self.caller is not None:
             at += " (called from %s)" % self.caller
-        return ("%s: %s (%s, %s) in %s %s: %s; pc=0x%08x lr=0x%08x"
-                % (self.module or "kernel", self.exception, self.cause,
-                   CAUSES.get(self.cause, self.cause), at, self.where(), self.detail,
-                   self.pc, self.lr))
+        what = "%s (%s, %s) in %s %s: %s" % (self.exception, self.cause,
+                                             CAUSES.get(self.cause, self.cause), at,
+                                             self.where(), self.detail)
+        return self.module or "kernel", what, "; pc=0x%08x lr=0x%08x" % (self.pc, self.lr)
 
     def lines(self):
         """RT-Thread's dump (cpuport.c's order: psr, r00-r12, lr, pc; here sp too), the

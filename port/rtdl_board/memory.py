@@ -167,21 +167,21 @@ class UnicornMemory:
         if self._unloads % FLUSH_EVERY != 0:
             return
         cpu = self.cpu
-        quiet = cpu is not None and not cpu.running
-        if quiet and self._flushed_runs == cpu.runs:
+        runs = None if cpu is None else cpu.quiet_runs
+        if runs is not None and self._flushed_runs == runs:
             return               # no code ran since the last flush: nothing was translated
         self.uc.ctl_flush_tb()
-        if quiet:
-            self._flushed_runs = self._clean_runs = cpu.runs   # nothing translated anywhere
+        if runs is not None:
+            self._flushed_runs = self._clean_runs = runs   # nothing translated anywhere
             self._clean = [(0, 1 << 32)]
 
     def invalidate(self, addr, size):
         """Drop the translated code of [addr, addr + size). Only running target code
         translates any (cpu.runs counts the runs): a range already invalidated since the last
         run holds none, so reloading a module that never ran costs no call into unicorn."""
-        cpu = self.cpu
         # while code runs (a service loads a module) it may translate the range at once
-        runs = cpu.runs if cpu is not None and not cpu.running else None
+        cpu = self.cpu
+        runs = None if cpu is None else cpu.quiet_runs
         if runs is None or runs != self._clean_runs:
             self._clean_runs = runs
             self._clean = []

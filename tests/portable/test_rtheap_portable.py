@@ -163,10 +163,10 @@ def test_randomized_lcg():
 
 
 class _NoCodeRan:
-    """What the heap reads of a cpu: its run count, which stays put (no target code runs),
-    so the heap trusts its record and keeps the takes a free undoes (rtheap _redo/_undo)."""
-    runs = 1
-    running = False
+    """What the heap reads of a cpu: its run count while no code runs, which stays put (no
+    target code runs), so the heap trusts its record and keeps the takes a free undoes
+    (rtheap _redo/_undo)."""
+    quiet_runs = 1
 
 
 def _state(mem, heap):

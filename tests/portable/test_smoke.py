@@ -40,6 +40,23 @@ def test_error_message_and_errno():
     assert e.errno == rterror.ENOENT
 
 
+def test_a_fault_line_is_composed_from_its_parts():
+    # a CPU fault: who, what, the region note and the rest; naming the region recomposes it
+    fault = rterror.ModuleFault("write of 4 bytes at 0x20001000", 0x20001000,
+                                region="read-only memory", rest="; pc=0x1 lr=0x2", who="m")
+    assert str(fault) == "m: write of 4 bytes at 0x20001000 (read-only memory); pc=0x1 lr=0x2"
+    fault.locate("image of module 'lib': .data+0x10")
+    assert str(fault) == ("m: write of 4 bytes at 0x20001000 (image of module 'lib': "
+                          ".data+0x10); pc=0x1 lr=0x2")
+    # a line given whole names who first
+    fault = rterror.ModuleFault("m: rt_free: 0x10 is not a heap block")
+    assert (fault.who, fault.what, fault.region) == ("m", "rt_free: 0x10 is not a heap block",
+                                                     None)
+    assert str(fault) == "m: rt_free: 0x10 is not a heap block"
+    fault = rterror.ModuleFault("dlmodule_exit called outside a module thread")
+    assert fault.who is None and str(fault) == "dlmodule_exit called outside a module thread"
+
+
 def test_service_aliases_share_a_number():
     assert services.service_number("malloc") == services.service_number("rt_malloc")
     assert services.service_number("free") == services.service_number("rt_free")

@@ -68,6 +68,8 @@ def _error_json(error):
         info["type"] = "ModuleFault"
         info["address"] = error.address
         info["kind"] = error.kind
+        # its parts: the device side names the region (imageprot.explain) and composes it
+        info["parts"] = [error.who, error.what, error.region, error.rest]
     elif isinstance(error, OSError):
         info["type"] = "OSError"
         info["errno"] = error.errno

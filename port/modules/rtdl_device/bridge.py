@@ -91,7 +91,9 @@ def error_from(info):
     if info.get("type") == "OSError":
         return HostOSError(info.get("errno") or 5, info["message"])
     if info.get("type") == "ModuleFault":
-        return ModuleFault(info["message"], info.get("address"), info.get("kind", "fault"))
+        who, what, region, rest = info.get("parts") or (None, info["message"], None, "")
+        return ModuleFault(what, info.get("address"), info.get("kind", "fault"), region, rest,
+                           who)
     return RtdlError(info["message"], info.get("errno"))
 
 
@@ -245,6 +247,9 @@ class BridgeCpu:
         self.memory = memory
         self.kernel = None
         self.running = False
+        # UnicornCpu's run count while no code runs: the board's process counts the runs,
+        # this side does not see them, so every check that goes by it runs each time
+        self.quiet_runs = None
         self.regs = None             # r0-r15 of the service being handled
         self.dirty = {}
         self._stop = False

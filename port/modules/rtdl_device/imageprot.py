@@ -36,7 +36,7 @@ from . import integrity
 from .records import STAT_CLOSED
 from .rterror import ModuleFault
 
-_RO_TEXT = "(read-only memory)"
+_READ_ONLY = "read-only memory"     # the cpu's note of a write fault on protected pages
 
 
 class ImageProtection:
@@ -261,38 +261,29 @@ class ImageProtection:
 
     # ------------------------------------------------------------- fault lines ----------
     def explain(self, fault):
-        """A write fault on protected memory inside an image: the same fault, its line naming
-        the image and section instead of "(read-only memory)"."""
-        address = getattr(fault, "address", None)
-        if address is None or not isinstance(fault, ModuleFault):
+        """A write fault on protected memory inside an image or a stack: the same fault, its
+        region note naming the image and section (or the stack) instead of "read-only
+        memory"."""
+        if not isinstance(fault, ModuleFault) or fault.address is None or \
+                fault.region != _READ_ONLY:
             return fault
-        text = str(fault)
-        if _RO_TEXT not in text:
-            return fault
+        where = self._region(fault.address)
+        if where is not None:
+            fault.locate(where)
+        return fault
+
+    def _region(self, address):
         for addr, size, name in self.idle:
             if addr <= address < addr + size:
-                where = "freed memory: the image of module '%s' until it was unloaded" % name
-                return _explained(fault, where)
+                return "freed memory: the image of module '%s' until it was unloaded" % name
         for module in self.kernel.modules:
             image = module.image
             page = self._page() or 1
             if image is None or not image.base <= address < \
                     (image.base + image.size + page - 1) // page * page:
                 continue
-            where = "image of module '%s': %s" % (module.name, section_at(module, address))
-            return _explained(fault, where)
-        where = self.kernel.stackprot.where(address)
-        return fault if where is None else _explained(fault, where)
-
-
-def _explained(fault, where):
-    """`fault` with "(read-only memory)" in its line (and report) replaced by "(where)"."""
-    new = ModuleFault(str(fault).replace(_RO_TEXT, "(%s)" % where), fault.address, fault.kind)
-    new.report = fault.report
-    report = fault.report
-    if report is not None and hasattr(report, "detail"):
-        report.detail = report.detail.replace(_RO_TEXT, "(%s)" % where)
-    return new
+            return "image of module '%s': %s" % (module.name, section_at(module, address))
+        return self.kernel.stackprot.where(address)
 
 
 def page_kinds(image, page):

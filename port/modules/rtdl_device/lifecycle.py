@@ -284,13 +284,10 @@ class Lifecycle:
         return initfini.destroy_steps(self, module)
 
     def code_runs(self):
-        """How many times target code has run on this board (the cpu counts them), or None
-        when the cpu does not say or is running now (a service ends a module while code
+        """How many times target code has run on this board (the cpu's quiet_runs), or None
+        when the cpu does not count or is running now (a service ends a module while code
         runs on): then every check runs at every module end."""
-        cpu = self.kernel.cpu
-        if getattr(cpu, "running", True):
-            return None
-        return getattr(cpu, "runs", None)
+        return getattr(self.kernel.cpu, "quiet_runs", None)
 
     def check_damage(self, module):
         """The end-of-module checks of kernel memory: heap headers, the firmware's variables,

@@ -116,14 +116,40 @@ class ModuleFault(RtdlError):
     `address` is the data address of a bad memory access, when known. `kind` says how the
     module died: "fault", "abort", "timeout" or "deadlock" (its exit code follows from it).
     `report` is the board's Cortex-M fault report (registers, fault status, backtrace) of a
-    CPU fault, else None."""
+    CPU fault, else None.
+
+    The line is composed (`compose`) of parts: `who` it names first (a module, "kernel"),
+    `what` happened, `region` - what memory a bad access hit, in parentheses after `what`
+    (None: no note) - and the `rest` of the line after it. imageprot.explain names the region
+    once it knows whose memory it was (`locate`); the line follows from the parts. A line
+    given whole names who first ("name: what"), as every fault line does."""
     errno = EFAULT
 
-    def __init__(self, message, address=None, kind="fault"):
-        super().__init__(message)
+    def __init__(self, message, address=None, kind="fault", region=None, rest="", who=None):
+        if who is None:
+            cut = message.find(": ")
+            if cut > 0:
+                who = message[:cut]
+                message = message[cut + 2:]
+        self.who = who
+        self.what = message
+        self.region = region
+        self.rest = rest
+        super().__init__(self.compose())
         self.address = address
         self.kind = kind
         self.report = None
+
+    def compose(self):
+        line = self.what if self.who is None else self.who + ": " + self.what
+        if self.region is not None:
+            line += " (" + self.region + ")"
+        return line + self.rest
+
+    def locate(self, region):
+        """The bad access hit `region` (what the line's note says of it)."""
+        self.region = region
+        self.message = self.compose()
 
 
 class StackOverflow(ModuleFault):

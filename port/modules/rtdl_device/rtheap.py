@@ -44,6 +44,7 @@ MIN_SIZE = const(12)
 _HDR_RAW = const(16)
 _HDR_FMT = "<HHII4s"
 _TAKEN_KEPT = const(8)
+_NEVER = const(-1)          # trusted_runs when the record is not trusted: no run count is -1
 _unpack = struct.unpack
 _unpack_from = struct.unpack_from
 _pack = struct.pack
@@ -112,8 +113,10 @@ class SmallMemHeap:
         # when the cpu (the board's; None: no such count) has not run since heapguard found
         # every live header as recorded (`trust`), a header is read from the record. The
         # record then holds live headers only: a header merged away is dropped from it.
+        # Every test of that reads cpu.quiet_runs (its run count while no code runs, else
+        # None): the cpu's one answer, which the lifecycle and the board's memory go by too.
         self.cpu = None
-        self.trusted_runs = None
+        self.trusted_runs = _NEVER
         # called with (address, size) of every block malloc hands out, or None: imageprot
         # keeps an unloaded image's read-only pages so until the heap hands them out again
         self.taking = None
@@ -122,10 +125,11 @@ class SmallMemHeap:
         self.handed = 0
         self._taken = []
         # What the heap last wrote into what is now free space, while memory still holds it:
-        # offset -> (header bytes, cpu.runs, `handed`) of a block merged away, and (address,
-        # value, cpu.runs, `handed`) of malloc_align's word below its block. Memory holds it
-        # while no target code has run since and no block handed out since covers it
-        # (still_holds): a block opened and closed in turn finds its headers already in place.
+        # offset -> (header bytes, cpu.quiet_runs, `handed`) of a block merged away, and
+        # (address, value, cpu.quiet_runs, `handed`) of malloc_align's word below its block.
+        # Memory holds it while no target code has run since and no block handed out since
+        # covers it (still_holds): a block opened and closed in turn finds its headers
+        # already in place.
         self._left = {}
         self._left_word = None
         # A block freed right after it was taken (nothing changed the heap in between) puts
@@ -147,7 +151,7 @@ class SmallMemHeap:
         """The record of live headers when target memory is known to hold them (see
         __init__), else None: then every header is read from memory."""
         cpu = self.cpu
-        if cpu is not None and cpu.runs == self.trusted_runs and not cpu.running:
+        if cpu is not None and cpu.quiet_runs == self.trusted_runs:
             return self.shadow
         return None
 
@@ -188,9 +192,9 @@ class SmallMemHeap:
     def _leave(self, off, raw):
         """The header `raw` at `off` left in memory as its block merges into free space."""
         cpu = self.cpu
-        if cpu is None or cpu.running:
+        runs = None if cpu is None else cpu.quiet_runs
+        if runs is None:
             return
-        runs = cpu.runs
         left = self._left
         if len(left) >= 16:
             left = self._left = {}
@@ -233,9 +237,9 @@ class SmallMemHeap:
 
     def trust(self):
         """heapguard found (or made) target memory hold every live header as recorded."""
-        cpu = self.cpu
         # not while code runs on: it could change a header before the run count moves
-        self.trusted_runs = cpu.runs if cpu is not None and not cpu.running else None
+        runs = self.quiet_runs()
+        self.trusted_runs = _NEVER if runs is None else runs
 
     # -- the allocator -------------------------------------------------------------------------
 
@@ -251,8 +255,8 @@ class SmallMemHeap:
             size = self._min
         # the hot path of every load: the record test, header reads and writes inline
         cpu = self.cpu
-        record = self.shadow if (cpu is not None and cpu.runs == self.trusted_runs
-                                 and not cpu.running) else None
+        record = self.shadow if (cpu is not None and cpu.quiet_runs == self.trusted_runs) \
+            else None
         if record is not None and owner is None and self._redo:
             took = self._redo.get((self._version, size))
             if took is not None and record.get(took[1]) == took[12]:
@@ -376,7 +380,7 @@ class SmallMemHeap:
             return
         cpu = self.cpu
         record = shadow = self.shadow
-        if cpu is None or cpu.runs != self.trusted_runs or cpu.running:
+        if cpu is None or cpu.quiet_runs != self.trusted_runs:
             record = None
         opened = self._open
         if record is not None and opened:
@@ -476,8 +480,8 @@ class SmallMemHeap:
         # kept for the next malloc_align here: the kernel writes the image from `a` on, only
         # target code (a new run) or a block handed out over it (still_holds) changes it
         cpu = self.cpu
-        self._left_word = None if cpu is None or cpu.running else (a - 4, p, cpu.runs,
-                                                                   self.handed)
+        runs = None if cpu is None else cpu.quiet_runs
+        self._left_word = None if runs is None else (a - 4, p, runs, self.handed)
         return a
 
     def free_align(self, ptr):
@@ -504,14 +508,14 @@ class SmallMemHeap:
         return _owner_str(h[4])
 
     def still_holds(self, runs, mark, addr, end, own):
-        """Memory at [addr, end) still holds what was written there while cpu.runs was `runs`
-        and left there when `handed` was `mark`: no target code has run since, and `own`
+        """Memory at [addr, end) still holds what was written there while cpu.quiet_runs was
+        `runs` and left there when `handed` was `mark`: no target code has run since, and `own`
         blocks at most (the caller's own) were handed out over it since. One rule for what
         the heap, the loader (an image) and the lifecycle (a module struct) need not write
         again."""
         # inline: it runs five times in every load and unload
         cpu = self.cpu
-        if runs is None or mark is None or cpu is None or cpu.running or cpu.runs != runs:
+        if runs is None or mark is None or cpu is None or cpu.quiet_runs != runs:
             return False
         since = self.handed - mark          # the last `since` blocks of _taken
         if since > len(self._taken):
@@ -524,12 +528,10 @@ class SmallMemHeap:
         return count == own
 
     def quiet_runs(self):
-        """cpu.runs while no target code runs (what the heap left is known only then), or
-        None."""
+        """The cpu's run count while no target code runs (what the heap left is known only
+        then), or None."""
         cpu = self.cpu
-        if cpu is None or cpu.running:
-            return None
-        return cpu.runs
+        return None if cpu is None else cpu.quiet_runs
 
     def info(self):
         """rt_memory_info: (total, used, max_used)."""

@@ -113,13 +113,14 @@ class HookServices:
             self.system.restart_idle()
             if module is None:
                 raise fault
-            # a CPU fault's line already starts with the module's name
-            what = str(fault)
-            prefix = module.name + ": "
-            if what.startswith(prefix):
-                what = what[len(prefix):]
-            faults.kill_module(kernel, module, ModuleFault(
-                "%s: idle hook: %s" % (module.name, what), fault.address, fault.kind))
+            # a CPU fault's line already names the module; its region note stays a part
+            # (kill_module's imageprot.explain may name it)
+            what = fault.what
+            if fault.who is not None and fault.who != module.name:
+                what = "%s: %s" % (fault.who, what)
+            hooked = ModuleFault("idle hook: " + what, fault.address, fault.kind, fault.region,
+                                 fault.rest, module.name)
+            faults.kill_module(kernel, module, hooked)
             return 0
         if idle.state != THREAD_RUNNING or \
                 (idle.module is not None and idle.module.state == STAT_CLOSED):

@@ -115,7 +115,11 @@ class Board(_board.Board):
         return self
 
     def exec(self, path, *args, timeout=10.0, argv0=None):
-        """dlmodule_exec the module with these arguments and run it to the end.
+        """dlmodule_exec the module with these arguments and run it to the end: until no
+        thread of it, or of a module it started, is left. Modules loaded before (`load`,
+        `dlopen`) are residents: their threads run alongside and stay as they are at the
+        end - a library's worker waiting for requests is not a deadlock, and neither a
+        deadlock nor the timeout ends a resident.
 
         Returns an ExecResult (exit_code, output, fault); a module that faults, aborts or
         times out has `fault` set and an exit code of 139, 134 or 124."""
@@ -124,6 +128,9 @@ class Board(_board.Board):
         cmd = _kernel.quote_args([argv0 or path] + [str(a) for a in args])
         self.console.take()
         kernel = self.kernel
+        # what was loaded before (libraries the host keeps, with their threads) stays as it
+        # is: the run ends with this module and whatever it started
+        residents = list(kernel.modules)
         saved = kernel.call_timeout_us
         if timeout:
             # the budget bounds constructors (and module_init) too, not only main
@@ -134,7 +141,8 @@ class Board(_board.Board):
             except ModuleFault as fault:
                 # a constructor faulted or ran out of time: the module is gone, a fault
                 return ExecResult(FailedModule(path, fault), self.console.take())
-            self.run(timeout)            # destructors at its end are bounded the same way
+            # destructors at its end are bounded the same way
+            kernel.run(int(timeout * 1000000) if timeout else 0, residents=residents)
         finally:
             kernel.call_timeout_us = saved
         return ExecResult(module, self.console.take())

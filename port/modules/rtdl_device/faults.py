@@ -92,14 +92,15 @@ def deadlock(kernel, stuck):
     _kill_groups(kernel, _by_module(stuck), make_fault)
 
 
-def out_of_time(kernel, timeout_us):
+def out_of_time(kernel, timeout_us, residents=None):
     """The run's budget is spent: every module with a thread left ends with a timeout
-    that says what each of its threads was doing."""
+    that says what each of its threads was doing (but `residents`, whose threads stay)."""
     def make_fault(module, threads):
         doing = "; ".join(["thread '%s' %s" % (t.name, _doing(t)) for t in threads])
         return ModuleFault("%s: timed out when the run's %d ms ran out: %s"
                            % (_name(module), timeout_us // 1000, doing), None, "timeout")
-    alive = [t for t in kernel.threads if t.state != THREAD_CLOSED]
+    alive = [t for t in kernel.threads if t.state != THREAD_CLOSED and
+             (residents is None or t.module not in residents)]
     _kill_groups(kernel, _by_module(alive), make_fault)
 
 

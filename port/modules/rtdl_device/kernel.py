@@ -222,7 +222,7 @@ class Kernel:
         self.runtime_services.exit([code & 0xFFFFFFFF])
 
     # ---------------------------------------------------------------- threads -----------
-    def run(self, timeout_us=0, until_tick=None, stop=None):
+    def run(self, timeout_us=0, until_tick=None, stop=None, residents=None):
         """Run threads until none is left: the highest-priority READY thread runs for its time
         slice (thread.slice * tick_us of host time); a slice that runs out advances the tick by
         the slice and puts the thread behind its equals (round robin); a thread a service
@@ -234,10 +234,15 @@ class Kernel:
 
         A REPL waiting as one thread among the others (repl.py) ends the run early, leaving
         every thread as it is: at `until_tick` (its own sleep is over; nothing is ended as
-        deadlocked before then) or once `stop()` is true (checked before each slice: Ctrl-C)."""
+        deadlocked before then) or once `stop()` is true (checked before each slice: Ctrl-C).
+
+        With `residents` (modules loaded before what this run is for: Board.exec), the run
+        ends once no thread of another module is left; the residents' threads stay as they
+        are - a library's worker waiting for requests is idle, not deadlocked, and neither a
+        deadlock nor the budget running out ends a resident."""
         self.system.shell_waits(True)      # tshell waits for what it started
         try:
-            self.scheduler.run(timeout_us, until_tick, stop)
+            self.scheduler.run(timeout_us, until_tick, stop, residents)
         finally:
             self.system.shell_waits(False)
             self.imageprot.enter(None)        # between runs no module's code is on the CPU

@@ -38,25 +38,29 @@ class Scheduler:
         self.resched = False         # a service made a thread ready: check preemption
         self.host_us = 0             # host time waited for a line, not yet a whole tick
         self.last = None             # the thread that had the CPU last (scheduler hook)
+        self.residents = None        # the run's residents (Kernel.run), None: every module
 
     # ---------------------------------------------------------------- the run loop -----
-    def run(self, timeout_us=0, until_tick=None, stop=None):
+    def run(self, timeout_us=0, until_tick=None, stop=None, residents=None):
         """See Kernel.run."""
         kernel = self.kernel
         started = ticks_us()
         if self.last is None or self.last.state == THREAD_CLOSED:
             self.last = kernel.system.shell      # the shell started what runs now
+        self.residents = residents
         while True:
             self.reap()
             if stop is not None and stop():
                 return
             if until_tick is not None and kernel.tick >= until_tick:
                 return
+            if residents is not None and not self.others_alive():
+                return
             left = 0
             if timeout_us:
                 left = timeout_us - ticks_diff(ticks_us(), started)
                 if left <= 0:
-                    faults.out_of_time(kernel, timeout_us)
+                    faults.out_of_time(kernel, timeout_us, residents)
                     timeout_us = 0       # everything left has ended
                     continue
             kernel.devices.interrupts()
@@ -178,10 +182,22 @@ class Scheduler:
                 else:
                     kernel.tick = wake
             return True
+        residents = self.residents
+        if residents is not None:
+            # a resident's thread waiting for ever is idle, not deadlocked: it stays so
+            stuck = [thread for thread in stuck if thread.module not in residents]
         if not stuck:
             return False
         faults.deadlock(kernel, stuck)
         return True
+
+    def others_alive(self):
+        """A thread of a module that is not one of the run's residents is left."""
+        residents = self.residents
+        for thread in self.kernel.threads:
+            if thread.state != THREAD_CLOSED and thread.module not in residents:
+                return True
+        return False
 
     def wait_host(self, wake, until_tick):
         """Idle while a host line is open: the bytes may come at any moment of host time, so

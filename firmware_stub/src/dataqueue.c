@@ -1,5 +1,6 @@
 /* Data queues (<ipc/dataqueue.h>): a ring of (pointer, size) items in an rt_malloc'd array,
- * so the array is the calling module's and is reclaimed when it ends. A thread that must
+ * init is RTDL_CALLER_HEAP, so the array is the calling module's and is
+ * reclaimed when it ends. A thread that must
  * wait - pushing into a full queue, popping from an empty one - hangs a waiter on the
  * queue's push or pop list and blocks on the waiter's completion (src/completion.c, the
  * kernel's suspend and tick sleep), so waits time out, show in deadlock reports and end with
@@ -11,6 +12,7 @@
 #include <rtthread.h>
 #include <ipc/completion.h>
 #include <ipc/dataqueue.h>
+#include "rtdl_services.h"
 
 #define DATAQUEUE_MAGIC 0xbead0e0eu
 
@@ -70,7 +72,7 @@ static rt_uint16_t held(const struct rt_data_queue *queue)
     return queue->size + queue->put_index - queue->get_index;
 }
 
-rt_err_t rt_data_queue_init(struct rt_data_queue *queue, rt_uint16_t size, rt_uint16_t lwm,
+RTDL_CALLER_HEAP rt_err_t rt_data_queue_init(struct rt_data_queue *queue, rt_uint16_t size, rt_uint16_t lwm,
                             void (*evt_notify)(struct rt_data_queue *queue, rt_uint32_t event))
 {
     RT_ASSERT(queue != RT_NULL);

@@ -2,12 +2,13 @@
  * here is an index plus the pool size when its mirror bit is set, so positions run over two
  * laps, 0 .. 2*size-1: the bytes held are (write - read) modulo 2*size, which tells a full
  * buffer (size) from an empty one (0) without giving up a byte. Nothing here locks or
- * blocks, as in RT-Thread; create/destroy allocate through rt_malloc, so the blocks are the
- * calling module's and the kernel frees them when it ends. No static data. */
+ * blocks, as in RT-Thread; create/destroy allocate through rt_malloc; create is RTDL_CALLER_HEAP, so
+ * the blocks are the calling module's and the kernel frees them when it ends. No static data. */
 #include <string.h>
 
 #include <rtthread.h>
 #include <ipc/ringbuffer.h>
+#include "rtdl_services.h"
 
 static rt_uint32_t read_pos(const struct rt_ringbuffer *rb)
 {
@@ -183,7 +184,7 @@ rt_size_t rt_ringbuffer_getchar(struct rt_ringbuffer *rb, rt_uint8_t *ch)
     return 1;
 }
 
-struct rt_ringbuffer *rt_ringbuffer_create(rt_uint32_t length)
+RTDL_CALLER_HEAP struct rt_ringbuffer *rt_ringbuffer_create(rt_uint32_t length)
 {
     struct rt_ringbuffer *rb;
     rt_uint8_t *pool;

@@ -169,17 +169,30 @@ def test_a_data_queue_left_initialised_is_reclaimed_with_the_module(board, build
     assert (result.exit_code, result.fault) == (4, None), result
 
 
-def test_data_queue_and_completion_under_micropython(build_module, firmware, tmp_path):
-    mpy_node.node()
+def run_cli(firmware, root, runtime, module, *args):
     env = dict(os.environ, RTDL_FIRMWARE=firmware)
-    for name, check in (("ipc_dataqueue", lambda out: dataqueue_expected(out) == DATAQUEUE),
-                        ("ipc_ringbuf", lambda out: out == ring_expected())):
+    return subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "-v", "--root", str(root),
+                           "--runtime", runtime, str(module)] + list(args),
+                          env=env, capture_output=True, timeout=180)
+
+
+def test_data_queue_and_ring_buffer_under_micropython(build_module, firmware, tmp_path):
+    mpy_node.node()
+    heaps = set()
+    for name, leak_code, check in (
+            ("ipc_dataqueue", 4, lambda out: dataqueue_expected(out) == DATAQUEUE),
+            ("ipc_ringbuf", 3, lambda out: out == ring_expected())):
         module = tmp_path / (name + ".mo")
         module.write_bytes(open(build_module(name + ".c"), "rb").read())
-        result = subprocess.run([sys.executable, "-m", "rtdl.cli", "run", "-v", "--root",
-                                 str(tmp_path), "--runtime", "micropython", str(module)],
-                                env=env, capture_output=True, timeout=180)
-        assert result.returncode == 0, result.stderr.decode()
-        assert check(result.stdout.decode().splitlines()), result.stdout.decode()
-        # the module's blocks are gone again: the heap in use is what the kernel had before
-        assert re.match(r"rtdl run: \S+ exited with 0; heap \d+/", result.stderr.decode())
+        for args, code in (((), 0), (("leak",), leak_code)):
+            result = run_cli(firmware, tmp_path, "micropython", module, *args)
+            err = result.stderr.decode()
+            assert result.returncode == code, err
+            if not args:
+                assert check(result.stdout.decode().splitlines()), result.stdout.decode()
+            used = re.match(r"rtdl run: \S+ exited with %d; heap (\d+)/" % code, err)
+            assert used, err
+            heaps.add(int(used.group(1)))
+    # what a module left behind was reclaimed: every run ends with the heap the kernel had
+    cpython = run_cli(firmware, tmp_path, "cpython", tmp_path / "ipc_ringbuf.mo", "leak")
+    assert heaps == {int(re.search(r"heap (\d+)/", cpython.stderr.decode()).group(1))}

@@ -1,7 +1,8 @@
 /* The ring buffer of <ipc/ringbuffer.h> driven by a fixed script of operations on a pool
  * of 10 bytes (rounded down to 8); each line gives the call's result, the bytes held and
  * free, and what came out. tests/test_ipc_parts.py replays the script on a Python model.
- * Then a heap-made buffer is created and, with "leak", left for the kernel to reclaim. */
+ * Then a heap-made buffer is created and, with "leak", left for the kernel to reclaim
+ * (with an rt_strdup copy: firmware calls that allocate for their caller). */
 #include <string.h>
 #include <rtdevice.h>
 
@@ -89,7 +90,11 @@ int main(int argc, char *argv[])
     rt_ringbuffer_get(heap_rb, data, sizeof(data));
     rt_kprintf("heap %s\n", (char *)data);
     if (argc > 1 && strcmp(argv[1], "leak") == 0)
-        return 3;                   /* the kernel frees both blocks with the module */
+    {
+        /* the kernel frees both blocks, and rt_strdup's copy, with the module */
+        rt_strdup("left behind");
+        return 3;
+    }
     rt_ringbuffer_destroy(heap_rb);
     return 0;
 }

@@ -366,7 +366,7 @@ rt_int32_t rt_strcasecmp(const char *a, const char *b) { return strcasecmp(a, b)
 char *rt_strstr(const char *str1, const char *str2) { return strstr(str1, str2); }
 
 /* from the caller's heap: the copy belongs to the module that asked, like its rt_malloc */
-char *rt_strdup(const char *s)
+RTDL_CALLER_HEAP char *rt_strdup(const char *s)
 {
     rt_size_t n = strlen(s) + 1;
     char *copy = rt_malloc(n);

@@ -32,6 +32,12 @@ struct rtdl_system_threads
     rt_uint8_t shell_stack[FINSH_THREAD_STACK_SIZE] __attribute__((aligned(8)));
 };
 
+/* A firmware function that rt_mallocs on behalf of the module calling it: placed between
+ * link.ld's __rtdl_caller_heap_start and _end, where the kernel charges its blocks to the
+ * running thread's module (ownership.py) instead of the system, so they are reclaimed when
+ * that module ends. */
+#define RTDL_CALLER_HEAP __attribute__((section(".text.rtdl_caller_heap"), noinline))
+
 /* Aliases of the veneers above, as newlib spells them. */
 void *memalign(size_t align, size_t size);
 size_t malloc_usable_size(void *ptr);

@@ -152,7 +152,11 @@ class Board:
                                          "rtdl_system_threads": self._sym("rtdl_system_threads"),
                                          "_impure_ptr": self._sym("_impure_ptr"),
                                          "rtdl_reent_layout":
-                                             self.firmware_symbols.get("rtdl_reent_layout", 0)},
+                                             self.firmware_symbols.get("rtdl_reent_layout", 0),
+                                         "__rtdl_caller_heap_start":
+                                             self.firmware_symbols.get("__rtdl_caller_heap_start", 0),
+                                         "__rtdl_caller_heap_end":
+                                             self.firmware_symbols.get("__rtdl_caller_heap_end", 0)},
                                         files, self.target)
         self.kernel.kernel_stack_guard = self.kernel_stack_guard
         self.kernel.kernel_stack = self.kernel_stack

@@ -274,6 +274,8 @@ def board_info(board):
              "rtdl_system_threads", "_impure_ptr")
     symbols = dict((n, board._sym(n)) for n in names)
     symbols["rtdl_reent_layout"] = board.firmware_symbols.get("rtdl_reent_layout", 0)
+    for name in ("__rtdl_caller_heap_start", "__rtdl_caller_heap_end"):
+        symbols[name] = board.firmware_symbols.get(name, 0)
     return {"symbols": symbols, "cpu": board.cpu_name,
             "firmware_variables": list(board.firmware_variables),
             "libc_state": list(board.libc_guard.region),

@@ -53,7 +53,9 @@ def boot(link, info):
                                 "__rtdl_signal_return": sym["__rtdl_signal_return"],
                                 "rtdl_system_threads": sym["rtdl_system_threads"],
                                 "_impure_ptr": sym["_impure_ptr"],
-                                "rtdl_reent_layout": sym.get("rtdl_reent_layout", 0)},
+                                "rtdl_reent_layout": sym.get("rtdl_reent_layout", 0),
+                                "__rtdl_caller_heap_start": sym.get("__rtdl_caller_heap_start", 0),
+                                "__rtdl_caller_heap_end": sym.get("__rtdl_caller_heap_end", 0)},
                                files, target)
     cpu.kernel = kernel
     if "kernel_stack_guard" in info:

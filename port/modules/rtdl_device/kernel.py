@@ -96,7 +96,8 @@ class Kernel:
     the free RAM; `symbols` a symtab.KernelSymbols; `addresses` the firmware's landmarks
     (rt_module_main_return, rt_thread_exit, __rtdl_resume, __rtdl_timer_thread,
     __rtdl_idle_thread, __rtdl_signal_return, rtdl_system_threads, _impure_ptr,
-    rtdl_reent_layout: libcstate.py); `files` reads device paths
+    rtdl_reent_layout: libcstate.py; __rtdl_caller_heap_start/_end: ownership.py); `files`
+    reads device paths
     (default: plain open()); `target` an arm_attributes.Target (None: no check of a module's
     CPU and float ABI)."""
 

@@ -72,8 +72,18 @@ class Ownership:
         return None
 
     def owner_of_call(self):
-        """The module whose code made the current service call (by its return address)."""
-        return self.kernel.module_at(self.kernel.cpu.lr())
+        """The module whose code made the current service call (by its return address).
+        Firmware functions that allocate for their caller (link.ld's __rtdl_caller_heap_start
+        .. _end: rt_strdup, rt_ringbuffer_create, rt_data_queue_init) run on behalf of the
+        running thread's module, so their blocks are that module's, reclaimed with it."""
+        lr = self.kernel.cpu.lr()
+        module = self.kernel.module_at(lr)
+        if module is None:
+            addresses = self.kernel.addresses
+            if addresses.get("__rtdl_caller_heap_start", 0) <= (lr & ~1) \
+                    < addresses.get("__rtdl_caller_heap_end", 0):
+                return self.kernel.self_module()
+        return module
 
     def track(self, block):
         """Record `block` (0: none) as the calling module's; returns it."""

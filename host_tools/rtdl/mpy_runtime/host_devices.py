@@ -1,5 +1,5 @@
 """The host ends of `--disk` and `--serial` under `--runtime micropython`: opened here, in the
-board's process, by the board's own code (rtdl_board.board.open_host_ends: the same image
+board's process, by the board's own code (rtdl_board.host_ends.open_host_ends: the same image
 checks, transports and messages as under CPython), and served over the bridge to the
 device side's endpoints (rtdl_device/bridge_devices.py describes the requests).
 
@@ -13,7 +13,7 @@ May import: rtdl_board, rtdl_device (rterror), the standard library.
 import binascii
 
 from rtdl_board import host_serial
-from rtdl_board.board import open_host_ends
+from rtdl_board.host_ends import open_host_ends
 from rtdl_device.rterror import RtdlError
 
 

@@ -4,9 +4,11 @@ preemption at a service, and ending threads.
 
 A slice is a host-time limit on cpu.run; a blocking service stops the CPU and leaves r0 to be
 written when the thread is woken or times out. Module deaths (fault, deadlock, timeout) are
-in faults.py. Imports: time, ipc, records, stacks, faults, rterror.
+in faults.py; what happens when no thread is ready, in idle_time.py. Imports: time, ipc,
+records, stacks, faults, idle_time, rterror.
 """
 from . import faults
+from . import idle_time
 from . import ipc
 from . import stacks
 from . import tcb
@@ -26,8 +28,6 @@ except ImportError:
         return a - b
 
 
-# longest single wait for a host line while every thread waits
-HOST_WAIT_US = 100000
 RT_EINTR = 9                 # what a wait cut short by rt_thread_resume or a signal returns
 
 
@@ -54,7 +54,7 @@ class Scheduler:
                 return
             if until_tick is not None and kernel.tick >= until_tick:
                 return
-            if residents is not None and not self.others_alive():
+            if residents is not None and not idle_time.others_alive(self):
                 return
             left = 0
             if timeout_us:
@@ -68,7 +68,7 @@ class Scheduler:
             self.wake_due()
             thread = self.pick()
             if thread is None:
-                if self.idle(until_tick):
+                if idle_time.idle(self, until_tick):
                     continue
                 return
             if thread.module is not None:
@@ -141,104 +141,6 @@ class Scheduler:
                 else:
                     self.leave_wait(thread)
                     self.wake(thread, obj.timeout_result, None)
-
-    def idle(self, until_tick=None):
-        """Nothing is ready: jump the tick to the next wake-up (True), or end every module
-        whose threads all wait for ever (True), or report that nothing is left (False).
-        With `until_tick`, a wake-up after it only moves the tick there (False): the
-        caller's own wait ends first."""
-        kernel = self.kernel
-        wake = None
-        stuck = []
-        waiting = False              # a thread other than the timer thread waits
-        for thread in kernel.threads:
-            if thread.state == THREAD_BLOCKED:
-                if not kernel.timer_services.is_timer_thread(thread):
-                    waiting = True
-                if thread.wake_tick is None:
-                    stuck.append(thread)
-                elif wake is None or thread.wake_tick < wake:
-                    wake = thread.wake_tick
-        if not waiting and until_tick is None:
-            return False             # timers alone do not keep the run going
-        timer = kernel.timer_services.next_due()
-        if timer is not None and (wake is None or timer < wake):
-            wake = timer
-        if kernel.devices.host_lines():
-            return self.wait_host(wake if until_tick is None or
-                                  (wake is not None and wake <= until_tick) else until_tick,
-                                  until_tick)
-        if until_tick is not None and (wake is None or wake > until_tick):
-            if until_tick > kernel.tick:
-                self.to_idle()
-                kernel.tick = until_tick
-            return False
-        if wake is not None:
-            if wake > kernel.tick:
-                self.to_idle()
-                if kernel.hooks.has_idle_hooks():
-                    # the idle thread calls the hooks while the time passes
-                    kernel.tick += kernel.hooks.run_idle(wake - kernel.tick)
-                else:
-                    kernel.tick = wake
-            return True
-        residents = self.residents
-        if residents is not None:
-            # a resident's thread waiting for ever is idle, not deadlocked: it stays so
-            stuck = [thread for thread in stuck if thread.module not in residents]
-        if not stuck:
-            return False
-        faults.deadlock(kernel, stuck)
-        return True
-
-    def others_alive(self):
-        """A thread of a module that is not one of the run's residents is left."""
-        residents = self.residents
-        for thread in self.kernel.threads:
-            if thread.state != THREAD_CLOSED and thread.module not in residents:
-                return True
-        return False
-
-    def wait_host(self, wake, until_tick):
-        """Idle while a host line is open: the bytes may come at any moment of host time, so
-        time is not jumped but waited for, in host time, up to the next wake-up (at most
-        HOST_WAIT_US at once, so the run's budget and Ctrl-C are still looked at). The tick
-        advances by the host time that passed, never past the wake-up. Returns what idle
-        returns: False once `until_tick` is reached."""
-        kernel = self.kernel
-        limit = HOST_WAIT_US
-        if wake is not None:
-            limit = min(limit, max(wake - kernel.tick, 0) * kernel.tick_us)
-        if kernel.hooks.has_idle_hooks():
-            # the idle thread calls the hooks while that host time passes (a slice at most);
-            # the lines are looked at between slices (svc_device.interrupts)
-            span = limit // kernel.tick_us
-            if until_tick is not None:
-                span = min(span, until_tick - kernel.tick)
-            if span > 0:
-                self.to_idle()
-                kernel.tick += kernel.hooks.run_idle(span)
-            return until_tick is None or kernel.tick < until_tick
-        started = ticks_us()
-        if limit > 0:
-            kernel.devices.wait(limit)
-        self.host_us += ticks_diff(ticks_us(), started)
-        ticks = self.host_us // kernel.tick_us
-        self.host_us -= ticks * kernel.tick_us
-        if wake is not None and kernel.tick + ticks >= wake:
-            ticks = max(wake - kernel.tick, 0)
-            self.host_us = 0
-        kernel.tick += ticks
-        return until_tick is None or kernel.tick < until_tick
-
-    def to_idle(self):
-        """Nothing is ready: the idle thread has the CPU (for the scheduler hook)."""
-        idle = self.kernel.system.idle
-        if self.last is not idle:
-            last, self.last = self.last, idle
-            self.kernel.errno.switch(idle)
-            if self.kernel.hooks.sched_hook is not None:
-                self.kernel.hooks.switch_to(last, idle)
 
     def pick(self):
         """The first READY thread of the highest priority (0 is the highest); the order of

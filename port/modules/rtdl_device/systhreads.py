@@ -7,7 +7,7 @@ so rt_thread_find("tidle0") returns a real control block and ps shows their real
 They are kept apart from kernel.threads, which holds the modules' threads and the timer thread:
 a run ends when those are gone, and the system threads never end. tshell runs no target code
 (msh is the kernel's own): it is RUNNING while msh runs a command and SUSPEND while a module it
-started runs. tidle0 is READY; it runs (scheduler.idle) only while an idle hook is set and some
+started runs. tidle0 is READY; it runs (idle_time.idle) only while an idle hook is set and some
 thread waits for a tick, calling the hooks through __rtdl_idle_thread's loop; with no hook,
 idling is the tick jumping to the next wake-up, and reclaiming ended threads is the
 scheduler's reap. Imports: stacks, tcb, records.

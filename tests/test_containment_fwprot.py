@@ -105,7 +105,7 @@ def test_the_end_of_module_check_still_backs_up_writable_pages(board, build_modu
     dso = board.firmware_symbols["__dso_handle"]
     result = contained(board, build_module, faulty("fw_write"), "dso")
     assert result.exit_code == 139, result
-    assert result.output == "fw_write: dso\nfw_write: the store did not fault\n"
+    assert result.output == "fw_write: dso\nfw_write: the store did not fault\n", result.fault
     assert str(result.fault) == ("fw_write: firmware data overwritten: __dso_handle at 0x%08x "
                                  "(4 bytes) was 0x00000000, found 0x00000001; the kernel put it "
                                  "back" % dso)

@@ -234,15 +234,23 @@ def test_libc_writes_its_state_from_threads_constructors_timers_and_idle_hooks(
     assert (after.exit_code, after.fault, after.output) == (0, None, "Hello, world\n")
 
 
-def test_a_wild_pointer_handed_to_libc_is_libcs_store_and_is_put_back_after(
-        board, build_module, faulty):
-    # (README, Faults: not protected) memset's store is firmware code's, so it is let
-    # through; the state is put back when the last module has gone
-    address = board.firmware_symbols["environ"]
+@pytest.mark.parametrize("case", ["memset", "strcpy"])
+@pytest.mark.parametrize("name,offset,what", LIBC_STORES,
+                         ids=["%s+%d" % (s[0], s[1]) for s in LIBC_STORES])
+def test_a_wild_pointer_a_module_hands_to_memset_or_strcpy_faults_in_libc(
+        board, build_module, faulty, case, name, offset, what):
+    # the store is firmware code's, but memset and strcpy store only where their caller
+    # points them, and the caller (lr) is the module: the wild pointer is the module's
+    address = _libc_address(board, name, offset)
     before = board.memory.read(address, 16)
-    result = board.exec(faulty("libc_write"), "memset", "%x" % address)
-    assert (result.exit_code, result.fault) == (0, None), result
-    assert result.output == "libc_write: memset\nlibc_write: the memset did not fault\n"
+    result = contained(board, build_module, faulty("libc_write"), case, "%x" % address)
+    assert result.exit_code == 139, result
+    assert result.output == "libc_write: %s\n" % case        # nothing after the store ran
+    line = fault_line("libc_wri", r"firmware %s\+0x[0-9a-f]+" % case, 4, address, what,
+                      "on thread 'libc_wri'")
+    # (they may store in wider or narrower pieces than a word)
+    line = re.compile(line.pattern.replace("write of 4 bytes", r"write of \d+ bytes"))
+    assert line.match(str(result.fault)), result.fault
     assert board.memory.read(address, 16) == before
     after = board.exec(build_module("libc_state.c"))
     assert (after.exit_code, after.fault, after.output) == (0, None, LIBC_STATE_OUTPUT)

@@ -270,7 +270,8 @@ class Board:
                 return module
         return None
 
-    def _firmware_function(self, addr):
+    def firmware_function(self, addr):
+        """(name, offset) of the firmware function holding `addr`, or None."""
         lo, hi = 0, len(self._functions)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -291,7 +292,7 @@ class Board:
         module = self.module_at(addr)
         if module is not None:
             return symbolize.describe(module, addr)
-        found = self._firmware_function(addr)
+        found = self.firmware_function(addr)
         if found is not None:
             return "firmware %s+0x%x" % found
         return None
@@ -302,7 +303,7 @@ class Board:
         if module is not None:
             image = getattr(module, "image", None)
             return image.in_code(addr) if image is not None else True
-        return self._firmware_function(addr & ~1) is not None
+        return self.firmware_function(addr & ~1) is not None
 
     def describe_address(self, addr):
         """'function+0xNN' (module), 'firmware function+0xNN' or 'outside any module or

@@ -5,6 +5,7 @@
  * address (hex; the test reads it from the firmware's symbols):
  *   word     *(int *)address = 0x55
  *   memset   memset(address, 0, 16): firmware code stores on the module's behalf
+ *   strcpy   strcpy(address, <15 characters>): the same through the string family
  *   free     free(_impure_ptr): the thread's own reent is the kernel's block, not the module's */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,10 @@ int main(int argc, char **argv)
     else if (!strcmp(what, "memset")) {
         volatile size_t size = 16;                     /* a call, not an inlined store */
         memset(address, 0, size);
+    }
+    else if (!strcmp(what, "strcpy")) {
+        static const char *volatile text = "wild pointer!!";   /* a call, not inlined */
+        strcpy(address, text);
     }
     else if (!strcmp(what, "free"))
         free(_impure_ptr);

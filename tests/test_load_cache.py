@@ -6,7 +6,7 @@ address, code that ran."""
 import os
 
 from rtdl.build import build_module as build
-from rtdl.sandbox import HostFiles
+from rtdl.host_files import HostFiles
 
 FAULTY = os.path.join(os.path.dirname(__file__), "modules", "faulty")
 

@@ -22,7 +22,7 @@ Everything here is a thin layer over the board (port/board.py) and the device-si
 """
 import os
 
-from rtdl.sandbox import HostFiles
+from rtdl.host_files import HostFiles
 from rtdl_board import board as _board
 from rtdl_device import dlmodule
 from rtdl_device import kernel as _kernel

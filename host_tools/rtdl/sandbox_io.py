@@ -1,7 +1,7 @@
 """Reading, writing and changing files of the sandbox for the modules' DFS/POSIX calls.
 
 sandbox.SandboxFiles gives the kernel these operations on device paths (bytes or str) by
-delegating to `FileIO` over its walk (sandbox._Tree), so every one is resolved and opened in
+delegating to `FileIO` over its walk (sandbox.Tree), so every one is resolved and opened in
 one step from the root's fd, never following a link out of it:
 
     open_file(path, flags) -> handle     flags are newlib's O_* bits (the target's ABI)

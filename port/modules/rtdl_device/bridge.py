@@ -4,14 +4,14 @@ unicorn board in CPython: rtdl.mpy_runtime serves the other end).
 
 Frames are `<u32 length><u8 op><body>`, little-endian. Requests that need no answer (writes,
 invalidate, protect, console output) are only queued (by the runner) and leave with the next
-request that waits for one, so a heap operation or a module image costs no round trip. Reads are served
-from whole pages fetched once and kept until target code runs again. A CPU run (RUN, CALL)
+request that waits for one, so a heap operation or a module image costs no round trip. Reads
+are served from whole pages fetched once and kept until target code runs again. A CPU run (RUN, CALL)
 is answered by SVC frames, each carrying the service number and r0-r15; the kernel handles
 the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
 registers the service changed, r0 and whether to stop - so the board behaves exactly as when
-the kernel runs in its own hook. Imports: struct, json, rterror. The `files` interface across the bridge is in
-bridge_fileio, the host-backed devices' endpoints in bridge_devices, the board's stack region
-in bridge_stacks.
+the kernel runs in its own hook. Imports: struct, json, rterror. The `memory` interface is
+in bridge_memory, the `files` interface across the bridge in bridge_fileio, the host-backed
+devices' endpoints in bridge_devices, the board's stack region in bridge_stacks.
 """
 import json
 import struct
@@ -141,101 +141,6 @@ class Link:
         if op != OP_JSON:
             raise BridgeError("unexpected answer 0x%02x to %s" % (op, what[0]))
         return json.loads(body)
-
-
-class BridgeMemory:
-    """The `memory` interface over the link, with a page cache the cpu drops before code runs."""
-
-    def __init__(self, link, ram_start, ram_end, page_size):
-        self.link = link
-        self.ram_start = ram_start
-        self.ram_end = ram_end
-        self.page_size = page_size
-        self.pages = {}
-        self._plan = None
-
-    def drop(self):
-        self.pages = {}
-
-    def _page(self, base):
-        page = self.pages.get(base)
-        if page is None:
-            op, body = self.link.request(OP_READ, struct.pack("<II", base, self.page_size))
-            if op != OP_DATA:
-                return None          # partly unmapped: the exact read reports it
-            page = bytearray(body)
-            self.pages[base] = page
-        return page
-
-    def read(self, addr, size):
-        if size <= 0:
-            return b""
-        psize = self.page_size
-        base = addr - addr % psize
-        if addr + size - base <= 4 * psize:
-            parts = []
-            end = addr + size
-            while base < end:
-                page = self._page(base)
-                if page is None:
-                    break
-                parts.append(page[max(addr - base, 0):min(end - base, psize)])
-                base += psize
-            else:
-                return bytes(b"".join(parts))
-        op, body = self.link.request(OP_READ, struct.pack("<II", addr, size))
-        if op != OP_DATA:
-            raise error_from(json.loads(body))
-        return body
-
-    def write(self, addr, data):
-        data = bytes(data)
-        if not data:
-            return
-        psize = self.page_size
-        end = addr + len(data)
-        base = addr - addr % psize
-        while base < end:
-            page = self.pages.get(base)
-            if page is not None:
-                lo = max(addr, base)
-                hi = min(end, base + psize)
-                page[lo - base:hi - base] = data[lo - addr:hi - addr]
-            base += psize
-        self.link.post(OP_WRITE, struct.pack("<I", addr) + data)
-
-    def read8(self, addr):
-        return self.read(addr, 1)[0]
-
-    def read16(self, addr):
-        return struct.unpack("<H", self.read(addr, 2))[0]
-
-    def read32(self, addr):
-        return struct.unpack("<I", self.read(addr, 4))[0]
-
-    def write8(self, addr, value):
-        self.write(addr, bytes((value & 0xFF,)))
-
-    def write16(self, addr, value):
-        self.write(addr, struct.pack("<H", value & 0xFFFF))
-
-    def write32(self, addr, value):
-        self.write(addr, struct.pack("<I", value & 0xFFFFFFFF))
-
-    def invalidate(self, addr, size):
-        self.link.post(OP_INVALIDATE, struct.pack("<II", addr, size))
-
-    def protect(self, addr, size, writable):
-        self.link.post(OP_PROTECT, struct.pack("<IIB", addr, size, 1 if writable else 0))
-
-    def held_modes(self, plan):
-        """The board's mode switching for held libraries (heldplan.py); the same plan as
-        last time goes as an empty body."""
-        if plan is not None and plan is self._plan:
-            self.link.post(OP_HELD_MODES)
-            return
-        self._plan = plan
-        self.link.post(OP_HELD_MODES, json.dumps(plan).encode())
 
 
 class BridgeCpu:

@@ -1,16 +1,16 @@
-"""The board's stack region across the bridge: the `memory` interface of bridge.BridgeMemory
-with stack_alloc, stack_free and stack_gap, served by the unicorn board's own stack region
+"""The board's stack region across the bridge: the `memory` interface of
+bridge_memory.BridgeMemory with stack_alloc, stack_free and stack_gap, served by the unicorn board's own stack region
 (rtdl_board.memory.UnicornMemory), so thread stacks sit above stack_gap unmapped bytes under
 --runtime micropython as under CPython (stacks.py). Mapping a slot changes the board's address
 space, which only the board can do: an allocation is one round trip, a free is queued.
-Imports: struct, bridge.
+Imports: struct, bridge, bridge_memory.
 """
 import struct
 
-from . import bridge
+from . import bridge, bridge_memory
 
 
-class StackRegionMemory(bridge.BridgeMemory):
+class StackRegionMemory(bridge_memory.BridgeMemory):
     """BridgeMemory whose board has a stack region with `stack_gap` unmapped bytes below each
     stack (board_info's "stack_gap")."""
 

@@ -3,6 +3,8 @@
 One class, ElfFile, over the bytes of a whole file; plain tuples-with-names classes for the
 header, segments, sections, symbols and relocations. Every problem raises rterror.ElfError
 naming the file, the item and what was expected. Imports: struct, rterror.
+It stays one file of about 400 lines: the reads and the checks of every table are one
+responsibility, and the loader, the verifier and the fuzzer each meet the file through it.
 """
 import struct
 

@@ -194,7 +194,7 @@ class Board:
         (self.firmware_symbols, self._functions, self.firmware_protected,
          libc_objects) = firmware_cache.cached("board", source,
                                                lambda: self._describe(elf, symtab_sec))
-        self.libc_guard.describe(self.firmware_symbols, libc_objects)
+        self.libc_guard.describe(self.firmware_symbols, libc_objects, elf)
         self.kernel_stack_top = self._sym("__kernel_stack_top")
         self.return_address = self._sym("__rtdl_return")
         # link.ld's read-only firmware-variable pages (fwguard.protect_variables)

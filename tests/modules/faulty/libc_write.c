@@ -6,6 +6,8 @@
  *   word     *(int *)address = 0x55
  *   memset   memset(address, 0, 16): firmware code stores on the module's behalf
  *   strcpy   strcpy(address, <15 characters>): the same through the string family
+ *   sprintf  sprintf(address, "%s %d", ...): libc's formatter stores, through memcpy
+ *   fputs    fputs(<15 characters>, (FILE *)address): a wild FILE * (GCC makes it fwrite)
  *   free     free(_impure_ptr): the thread's own reent is the kernel's block, not the module's */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,10 @@ int main(int argc, char **argv)
         static const char *volatile text = "wild pointer!!";   /* a call, not inlined */
         strcpy(address, text);
     }
+    else if (!strcmp(what, "sprintf"))
+        sprintf(address, "%s %d", "wild pointer", argc);
+    else if (!strcmp(what, "fputs"))
+        fputs("wild pointer!!", (FILE *)address);
     else if (!strcmp(what, "free"))
         free(_impure_ptr);
     printf("libc_write: the %s did not fault\n", what);

@@ -59,6 +59,14 @@ const unsigned int rtdl_reent_layout[] = {
     offsetof(struct _reent, _result),
     offsetof(struct _reent, _freelist),
     sizeof(FILE),                         /* rtdl_stdio_files: stdin, stdout, stderr, free */
+    /* what the kernel needs of the FILEs fopen adds after boot, which the last module's end
+     * frees (libcfiles.py): the list's first block and where a FILE keeps its buffers */
+    (unsigned int)&rtdl_stdio_glue,
+    offsetof(FILE, _flags),
+    offsetof(FILE, _bf),
+    offsetof(FILE, _ub),
+    offsetof(FILE, _ubuf),
+    STD_FILES + FREE_FILES,
 };
 
 /* First thing at boot (rtdl_firmware_init): the three streams move from the global reent

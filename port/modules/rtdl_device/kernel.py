@@ -29,6 +29,7 @@ from . import services
 from . import stacks
 from .argv import ARGV_MAX, argv_bytes, quote_args, split_command
 from .faults import EXIT_ABORT, EXIT_DEADLOCK, EXIT_FAULT, EXIT_TIMEOUT
+from .libcfiles import LibcFiles
 from .libcstate import LibcState
 from .lifecycle import FileReader, Lifecycle
 from .load_plan import config_error, exec_blocks
@@ -146,6 +147,7 @@ class Kernel:
         self.system = SystemThreads(self)          # tidle0 and tshell
         self.errno = ThreadErrno(self)
         self.libc = LibcState(self)                # each module thread's newlib reent
+        self.libc_files = LibcFiles(self)          # the streams' blocks libc allocates
         self.hooks = HookServices(self)
         thread_services = ThreadServices(self)
         self.signals = SignalServices(self, thread_services)
@@ -288,6 +290,8 @@ class Kernel:
             # there, swapped with its struct rt_thread's error at each switch (errno.py)
             self.errno.word = self.memory.read32(self.addresses["_impure_ptr"])
             self.libc.keep()
+            if "rtdl_reent_layout" in self.addresses:
+                self.libc_files.keep(self.addresses["rtdl_reent_layout"])
         self.firmware_blocks = [(addr, size, self.memory.read(addr, size))
                                 for addr, size, used, owner in self.heap.check() if used]
         # The boot blocks sit together at the heap's start: the whole stretch, headers
@@ -305,7 +309,11 @@ class Kernel:
             return
         start, data = self.firmware_data
         if self.memory.read(start, len(data)) != data:
+            # what libc's state points at and its state as after boot does not
+            orphans = self.libc_files.orphans()
             self.memory.write(start, data)
+            for block in orphans:
+                self.heap.free(block)
         span = self._firmware_span
         if span is None or self.memory.read(span[0], len(span[1])) == span[1]:
             return               # the boot blocks and their headers are as after boot

@@ -95,28 +95,36 @@ class LibcState:
         if self.active == reent:
             self.select(self.system)
         thread.reent = 0
+        heap = self.kernel.heap
+        for block in self.reent_blocks(reent):
+            heap.free(block)
+
+    def reent_blocks(self, reent):
+        """What libc allocated for the reent at `reent` (dtoa's Bigints: the one it returned
+        last and its free lists), libc's blocks only, each once."""
+        if not reent:
+            return []
         memory = self.kernel.memory
         blocks = []
         result = memory.read32(reent + self.result)
-        if result:
+        if result and self.libc_block(result):
             blocks.append(result)
         lists = memory.read32(reent + self.freelist)
-        if lists and self._libc_block(lists):
-            blocks.append(lists)
+        boot = [block[0] for block in self.kernel.firmware_blocks]
+        if lists and lists not in blocks and (lists in boot or self.libc_block(lists)):
+            if lists not in boot:        # the system reent's lists are boot's, Bigints not
+                blocks.append(lists)
             count = self.kernel.heap.usable_size(lists) // 4
             for k in range(count):
                 bigint = memory.read32(lists + 4 * k)
                 # a chain through each Bigint's first word; a module's wild write could
                 # have made one a loop or pointed it anywhere: only libc's blocks, once
-                while bigint and bigint not in blocks and self._libc_block(bigint):
+                while bigint and bigint not in blocks and self.libc_block(bigint):
                     blocks.append(bigint)
                     bigint = memory.read32(bigint)
-        heap = self.kernel.heap
-        for block in blocks:
-            if self._libc_block(block):
-                heap.free(block)
+        return blocks
 
-    def _libc_block(self, addr):
+    def libc_block(self, addr):
         """`addr` is a used heap block that libc's code allocated after boot: no module's,
         no thread's, not the kernel's, not one of boot (those stay, whoever points at them)."""
         kernel = self.kernel

@@ -204,7 +204,7 @@ def test_a_constructors_store_into_the_system_reent_faults_at_the_store(board, b
 
 
 @pytest.mark.parametrize("where,context", [
-    ("timer", r"hard timer 'lcbt': libc_cb\d*: .* on the kernel stack"),
+    ("timer", r"hard timer 'lcbt': mem manage fault .* on the kernel stack"),
     ("idle", r"idle hook: .* on thread 'tidle0'")])
 def test_a_callbacks_store_into_the_system_reent_faults_at_the_store(
         board, build_module, faulty, where, context):

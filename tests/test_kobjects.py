@@ -111,6 +111,9 @@ def test_a_faulting_timer_callback_is_its_modules_fault(board, build_module, kin
     result = run_clean(board, build_module("kobj_timer_fault.c"), kind)
     assert result.exit_code == 139 and "not reached" not in result.output
     assert "0x10000000" in str(result.fault) and "kobj_tim" in str(result.fault)
+    if kind == "hard":       # its callback runs on the kernel stack: the line names it once
+        line = str(result.fault)
+        assert line.startswith("kobj_tim: hard timer '") and line.count(": ") == 3, line
 
 
 def test_static_objects_keep_their_struct_fields_true(board, build_module):

@@ -120,6 +120,7 @@ class HookServices:
                 what = "%s: %s" % (fault.who, what)
             hooked = ModuleFault("idle hook: " + what, fault.address, fault.kind, fault.region,
                                  fault.rest, module.name)
+            hooked.report = fault.report
             faults.kill_module(kernel, module, hooked)
             return 0
         if idle.state != THREAD_RUNNING or \

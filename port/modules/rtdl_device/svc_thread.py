@@ -58,9 +58,17 @@ class ThreadServices:
         thread = self.live(handle)
         if thread is not None:
             return thread
+        kernel = self.kernel
+        timer = kernel.timer_services.thread
+        for system in kernel.system.threads + ((timer,) if timer is not None else ()):
+            if system.tcb == handle:
+                # RT-Thread would go on and stop the system with it
+                raise ModuleFault("%s: %s: 0x%08x is the system thread '%s', which a module "
+                                  "may not %s" % (caller(kernel), service, handle, system.name,
+                                                  service[len("rt_thread_"):]))
         raise ModuleFault("%s: %s: 0x%08x is not a thread (expected an rt_thread_t from "
                           "rt_thread_create or rt_thread_self that has not ended)"
-                          % (caller(self.kernel), service, handle))
+                          % (caller(kernel), service, handle))
 
     def self_thread(self, args):
         current = self.kernel.current

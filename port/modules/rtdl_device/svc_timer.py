@@ -211,10 +211,16 @@ class TimerServices:
             except ModuleFault as fault:
                 if module is None:
                     raise
-                fault = ModuleFault("%s: hard timer '%s': %s" % (module.name, timer.name,
-                                                                 fault), fault.address,
-                                    fault.kind)
-                faults.kill_module(kernel, module, fault)
+                # the callback is the module's code, run on the kernel stack (the line's
+                # "kernel" who), so the module is who the line names
+                what = fault.what
+                if fault.who not in (None, module.name, "kernel"):
+                    what = "%s: %s" % (fault.who, what)
+                hooked = ModuleFault("hard timer '%s': %s" % (timer.name, what),
+                                     fault.address, fault.kind, fault.region, fault.rest,
+                                     module.name)
+                hooked.report = fault.report
+                faults.kill_module(kernel, module, hooked)
                 continue
             self._after(timer)
 

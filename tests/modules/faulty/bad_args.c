@@ -58,6 +58,10 @@ int main(int argc, char *argv[])
         dlmodule_exec("x.mo", bad_utf8, 4);
     } else if (!strcmp(what, "resume")) {
         SVC2(SVC_RESUME, 0, 0);
+    } else if (!strcmp(what, "suspend_idle")) {
+        rt_thread_suspend(rt_thread_find("tidle0"));
+    } else if (!strcmp(what, "delete_shell")) {
+        rt_thread_delete(rt_thread_find("tshell"));
     } else if (!strcmp(what, "align")) {
         printf("align: %p\n", rt_malloc_align(16, 3));
     } else {

@@ -3,6 +3,7 @@ tests/modules/faulty/ end as a clear fault of that module - naming it, the servi
 happened - never a host exception; afterwards no module, thread or object is left, the heap
 passes its walk and is exactly as before, and a normal module runs on the same board."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -101,9 +102,29 @@ def test_bytes_that_are_not_utf8_are_handled_without_an_exception(board, build_m
     assert result.output == expected + "bad_args: %s survived\n" % case
 
 
+def test_a_program_a_module_execs_without_room_for_its_thread_is_unloaded_again(
+        board, build_module, faulty):
+    child = faulty("exec_nostack", ["BIG_STACK"])
+    result = contained(board, build_module, faulty("exec_nostack"), child)
+    assert (result.exit_code, result.fault) == (0, None), result
+    assert result.output == "exec_nostack: dlmodule_exec returned RT_NULL\n"
+
+
 def test_resume_out_of_turn_is_a_fault_of_the_caller(board, build_module, faulty):
     result = contained(board, build_module, faulty("bad_args", SVC_DEFINES), "resume")
     assert result.exit_code == 139 and "__rtdl_resume called out of turn" in str(result.fault)
+
+
+@pytest.mark.parametrize("case,service,name", [("suspend_idle", "rt_thread_suspend", "tidle0"),
+                                               ("delete_shell", "rt_thread_delete", "tshell")])
+def test_a_system_thread_handed_to_a_thread_service_is_a_fault_naming_it(
+        board, build_module, faulty, case, service, name):
+    # RT-Thread would suspend or delete it and stop the system with it
+    result = contained(board, build_module, faulty("bad_args", SVC_DEFINES), case)
+    assert result.exit_code == 139, result
+    assert re.match(r"bad_args: %s: 0x[0-9a-f]{8} is the system thread '%s', which a module "
+                    r"may not %s$" % (service, name, service[len("rt_thread_"):]),
+                    str(result.fault)), result.fault
 
 
 HEAP_MISUSE = [

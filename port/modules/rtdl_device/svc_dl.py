@@ -48,7 +48,12 @@ class DlServices:
         module = yield from self.kernel.load_steps(path)
         # a program it starts is not a library it holds: its data is not the caller's
         self.kernel.imageprot.closed(module)
-        self.kernel.create_main_thread(module, cmd)
+        try:
+            self.kernel.create_main_thread(module, cmd)
+        except RtdlError:
+            # no room for its thread: unloaded again, as RT-Thread's dlmodule_exec does
+            yield from self.kernel.destroy_steps(module)
+            raise
         return module.handle
 
     def dlmodule_exec(self, args):

@@ -178,6 +178,22 @@ def test_a_write_into_an_unloaded_librarys_pages_is_a_write_into_freed_memory(
     assert "the write went through" not in result.output
 
 
+def test_a_call_into_an_unloaded_librarys_code_faults_at_the_fetch(board, build_module,
+                                                                  faulty):
+    # the program keeps a pointer to a function of the library, closes it (unloaded) and
+    # calls it: its code pages are not executable while they are free heap memory
+    result = contained(board, build_module, faulty("xwrite"), "call",
+                       faulty("intlib", lib=True))
+    message = _fault_line(result)
+    assert "mem manage fault (IACCVIOL, instruction access violation)" in message, message
+    assert re.search(r"instruction fetch at 0x[0-9a-f]{8} \(freed memory: the code of "
+                     r"module 'intlib' until it was unloaded\)", message), message
+    assert "the call returned" not in result.output
+    # a module loaded where it was runs
+    again = board.exec(faulty("xwrite"), "own")
+    assert (again.exit_code, again.fault) == (0, None), again
+
+
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])
 def test_rtdl_run_reports_the_wild_write_in_one_line(tmp_path, faulty, firmware, runtime):
     shutil.copy(faulty("xwrite"), str(tmp_path / "xwrite.mo"))

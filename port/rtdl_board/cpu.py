@@ -229,6 +229,11 @@ class UnicornCpu:
             held = getattr(self.board.memory, "held", None)
             # a store into a held library (heldmodes.py)
             note = held.note(address) if held is not None else None
+        elif error.errno == UC_ERR_FETCH_PROT:
+            # code made not executable: a held library's mode (heldmodes.py) or freed
+            # module code (memory.retire), which the device side names (imageprot.explain)
+            detail = "instruction fetch at 0x%08x" % (self.pc() & ~1)
+            region = _FAULTS[error.errno][1]
         elif error.errno in _FAULTS:
             detail = "%s in %s" % _FAULTS[error.errno]
         else:
@@ -240,7 +245,10 @@ class UnicornCpu:
             detail = "branch to 0x%08x with bit 0 clear (no ARM state)" % self.pc()
         if error.errno == UC_ERR_FETCH_UNMAPPED:
             address = None               # an instruction fetch sets no BFAR
-        return self.board.fault(kind, detail, address, region, note)
+        fault = self.board.fault(kind, detail, address, region, note)
+        if error.errno == UC_ERR_FETCH_PROT and address is None:
+            fault.address = self.pc() & ~1   # not MMFAR (IACCVIOL sets none): for the note
+        return fault
 
     def _instruction_text(self):
         try:

@@ -5,7 +5,7 @@ CPython only. May import: unicorn, the standard library.
 import ctypes
 import struct
 
-from unicorn import UC_PROT_ALL, UC_PROT_WRITE
+from unicorn import UC_PROT_ALL, UC_PROT_READ, UC_PROT_WRITE
 
 from .memory_map import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE
 
@@ -106,6 +106,13 @@ class UnicornMemory:
         self.uc.mem_protect(addr, size, UC_PROT_ALL if writable else UC_PROT_ALL & ~UC_PROT_WRITE)
         self._splits.add(addr)
         self._splits.add(addr + size)
+
+    def retire(self, addr, size):
+        """Pages of freed module code: read-only and not executable until the heap hands
+        them out again (imageprot.py), their translated code dropped at once (unicorn
+        checks a page's permissions only when it translates)."""
+        self.set_access(addr, size, UC_PROT_READ)
+        self._remove_cache(addr, size)
 
     def set_access(self, addr, size, perms):
         """Whole pages to unicorn permissions `perms` (heldmodes.py: also not executable)."""

@@ -178,7 +178,10 @@ class BridgeServer:
             memory.invalidate(*struct.unpack("<II", body))
         elif op == B.OP_PROTECT:
             addr, size, writable = struct.unpack("<IIB", body)
-            memory.protect(addr, size, bool(writable))
+            if writable == B.PROTECT_RETIRE:
+                memory.retire(addr, size)
+            else:
+                memory.protect(addr, size, bool(writable))
         elif op == B.OP_HELD_MODES:
             held = memory.held
             memory.held_modes(json.loads(body) if body else held.plan)

@@ -29,6 +29,7 @@ except ImportError:
 OP_WRITE = const(0x77)       # w  addr, data                  (queued)
 OP_INVALIDATE = const(0x69)  # i  addr, size                  (queued)
 OP_PROTECT = const(0x70)     # p  addr, size, writable        (queued)
+PROTECT_RETIRE = const(2)    #    writable's value for memory.retire
 OP_HELD_MODES = const(0x68)  # h  json plan | empty: the same  (queued; heldplan.py)
 OP_CONSOLE = const(0x63)     # c  bytes                       (queued)
 OP_READ = const(0x72)        # r  addr, size                  -> DATA | ERROR

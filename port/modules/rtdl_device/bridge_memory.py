@@ -94,6 +94,10 @@ class BridgeMemory:
     def protect(self, addr, size, writable):
         self.link.post(bridge.OP_PROTECT, struct.pack("<IIB", addr, size, 1 if writable else 0))
 
+    def retire(self, addr, size):
+        """The board's retire (freed module code: read-only, not executable)."""
+        self.link.post(bridge.OP_PROTECT, struct.pack("<IIB", addr, size, bridge.PROTECT_RETIRE))
+
     def held_modes(self, plan):
         """The board's mode switching for held libraries (heldplan.py); the same plan as
         last time goes as an empty body."""

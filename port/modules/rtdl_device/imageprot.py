@@ -24,9 +24,11 @@ At every switch from one module to another, the firmware's variables (fwguard) a
 integrity.py watches are compared too, so what still gets through (a control block in the
 heap) is the fault of the module that ran. An unloaded image's read-only pages stay so while
 they are free heap memory, until the heap hands any of them out again (heap.taking): a
-library opened and closed in turn at one address then costs no permission change, and a
 store through a pointer kept into an unloaded library is a write into freed memory, named
-so. With no page protection (memory.page_size 0) nothing is protected.
+so. Where the board can (memory.retire), those pages are not executable either, so a call
+through a function pointer kept into the library faults at the fetch, named so too; a
+library opened again at the same address then makes them executable again. With no page
+protection (memory.page_size 0) nothing is protected.
 Imports: fwguard, heldplan, integrity, elf32, records, rterror.
 """
 from . import elf32
@@ -37,6 +39,7 @@ from .records import STAT_CLOSED
 from .rterror import ModuleFault
 
 _READ_ONLY = "read-only memory"     # the cpu's note of a write fault on protected pages
+_NO_EXEC = "non-executable memory"  # its note of a fetch from them
 
 
 class ImageProtection:
@@ -44,7 +47,8 @@ class ImageProtection:
         self.kernel = kernel
         self.running = None      # the module whose permissions are in force (None: all open)
         self.ran = []            # modules whose code ran since the last check
-        # [addr, size, module name]: read-only pages of unloaded images, left so while the
+        # [addr, size, module name, retired]: read-only pages of unloaded images (retired:
+        # not executable either, memory.retire), left so while the
         # heap has not handed them out again (heap.taking), so a library opened and closed
         # in turn at one address changes no page permission; a store there is a write into
         # freed memory
@@ -83,6 +87,8 @@ class ImageProtection:
         for addr, size in ro_pages:
             for index in range(len(idle)):
                 if idle[index][0] == addr and idle[index][1] == size:
+                    if idle[index][3]:       # retired: not executable, as this image must be
+                        fresh.append((addr, size))
                     del idle[index]          # read-only already, as this image needs
                     break
             else:
@@ -104,8 +110,17 @@ class ImageProtection:
         self._quiet()
         ro_pages = getattr(module, "ro_pages", ())
         if ro_pages:
+            # its code is retired (a call kept into it faults too) where some other module
+            # may still call it: not when the last goes, which costs a load and unload of a
+            # library on its own nothing
+            retire = getattr(self.kernel.memory, "retire", None)
+            if retire is not None and not [other for other in self.kernel.modules
+                                           if other is not module]:
+                retire = None
             for addr, size in ro_pages:
-                self.idle.append((addr, size, module.name))
+                self.idle.append((addr, size, module.name, retire is not None))
+                if retire is not None:
+                    retire(addr, size)
             self.kernel.heap.taking = self._taking
         self._set(module, True)
         module.ro_pages = []
@@ -264,8 +279,18 @@ class ImageProtection:
         """A write fault on protected memory inside an image or a stack: the same fault, its
         region note naming the image and section (or the stack) instead of "read-only
         memory"."""
-        if not isinstance(fault, ModuleFault) or fault.address is None or \
-                fault.region != _READ_ONLY:
+        if not isinstance(fault, ModuleFault):
+            return fault
+        if fault.region == _NO_EXEC:
+            pc = fault.address
+            if pc is None and fault.report is not None:
+                pc = fault.report.registers[15]
+            for addr, size, name, _ in self.idle:
+                if pc is not None and addr <= pc < addr + size:
+                    fault.locate("freed memory: the code of module '%s' until it was unloaded"
+                                 % name)
+            return fault
+        if fault.address is None or fault.region != _READ_ONLY:
             return fault
         where = self._region(fault.address)
         if where is not None:
@@ -273,7 +298,7 @@ class ImageProtection:
         return fault
 
     def _region(self, address):
-        for addr, size, name in self.idle:
+        for addr, size, name, _ in self.idle:
             if addr <= address < addr + size:
                 return "freed memory: the image of module '%s' until it was unloaded" % name
         for module in self.kernel.modules:

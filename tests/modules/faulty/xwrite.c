@@ -9,6 +9,8 @@
  *         at the next switch to that program, as this module's fault
  *   stale a page of constants of the library argv[2], which it opened and closed again:
  *         freed memory
+ *   call  a call through a pointer kept to a function of the library argv[2], opened and
+ *         closed again: freed code, not executable
  * and writes nothing wild by:
  *   const intlib's constants (a whole page of lib_table), though it holds intlib open
  *   api   intlib held open with dlopen: intlib's functions change intlib's data
@@ -51,6 +53,15 @@ int main(int argc, char **argv)
             return 2;
         dlclose(lib);
         word = (volatile int *)((table + 1024) & ~1023u);
+    }
+    else if (strcmp(what, "call") == 0 && argc > 2) {
+        void *lib = dlopen(argv[2], RTLD_NOW);
+        int (*add)(int, int) = lib ? (int (*)(int, int))dlsym(lib, "lib_add") : RT_NULL;
+        if (!add)
+            return 2;
+        dlclose(lib);
+        rt_kprintf("the call returned %d\n", add(2, 3));
+        return 0;
     }
     if (word) {
         *word = 0xde00de00;

@@ -114,3 +114,17 @@ def test_rtdl_run_reports_the_damage_in_one_line(tmp_path, faulty, firmware, run
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result
     assert "thread 'tidle0'" in lines[0] and "entry (+0x1c)" in lines[0], lines
+
+
+def test_a_scribbled_control_block_is_named_field_by_field_without_overlaps():
+    # a whole struct rt_device overwritten: each byte in one entry - the innermost named
+    # field, else the run up to the next one (padding: "+0x19", named by its offset)
+    from rtdl_device import integrity
+    fields = integrity._fields("rt_device", list(range(0x40)))
+    covered = []
+    for name, start, size in fields:
+        covered.extend(range(start, start + size))
+    assert covered == sorted(set(covered)) and covered[0] == 0, fields
+    names = [name for name, _, _ in fields]
+    assert "parent" not in names and "parent.name" in names and "open_flag" in names, names
+    assert ("+0x19", 0x19, 1) in fields and ("flag", 0x1a, 2) in fields, fields

@@ -91,18 +91,43 @@ def _blocks(kernel, ending):
 
 
 def _fields(struct_name, diff):
-    """[(field name, start, size)] of the fields the differing offsets `diff` fall in, in
-    order; an offset no field of the struct names is a word of its own."""
+    """[(field name, start, size)] of what the differing offsets `diff` (ascending) fall in,
+    in order and without overlaps: the innermost named field, else (padding, a member the
+    layout does not name: list nodes) the run of differing bytes up to the next named
+    field, named by the field around it and its offset there ("parent+0xc")."""
     layout = rt_layout.STRUCTS[struct_name][1] if struct_name is not None else ()
-    found = []
+    # the innermost fields: none of the layout lies inside them
+    leaves = [field for field in layout
+              if not [other for other in layout if other[2] < field[2] and
+                      field[1] <= other[1] and other[1] + other[2] <= field[1] + field[2]]]
+    differs = {}
     for off in diff:
-        if found and found[-1][1] <= off < found[-1][1] + found[-1][2]:
+        differs[off] = True
+    found = []
+    covered = -1
+    for off in diff:
+        if off < covered:
             continue
         best = None
-        for path, start, size in layout:
+        for path, start, size in leaves:
             if start <= off < start + size and (best is None or size < best[2]):
                 best = (path, start, size)
-        found.append(best or ("+0x%x" % (off & ~3), off & ~3, 4))
+        if best is None:
+            around = None
+            following = None
+            for path, start, size in layout:
+                if start <= off < start + size and (around is None or size < around[2]):
+                    around = (path, start, size)
+            for path, start, size in leaves:
+                if start > off and (following is None or start < following):
+                    following = start
+            end = off + 1
+            while end in differs and (following is None or end < following):
+                end += 1
+            name = "%s+0x%x" % (around[0], off - around[1]) if around else "+0x%x" % off
+            best = (name, off, end - off)
+        found.append(best)
+        covered = best[1] + best[2]
     return found
 
 
@@ -128,10 +153,12 @@ def control_block_damage(kernel, ending):
             continue
         memory.write(addr, bytes(expected))
         diff = [i for i in range(len(now)) if now[i] != expected[i]]
-        fields = ["%s (+0x%x) was %s, found %s"
-                  % (name, start, _value(expected[start:start + size]),
-                     _value(now[start:start + size]))
-                  for name, start, size in _fields(struct_name, diff)]
+        fields = []
+        for name, start, size in _fields(struct_name, diff):
+            if name[0] != "+":               # (a run no field names is its offset alone)
+                name = "%s (+0x%x)" % (name, start)
+            fields.append("%s was %s, found %s" % (name, _value(expected[start:start + size]),
+                                                   _value(now[start:start + size])))
         found.append("%s (control block at 0x%08x): %s" % (what, addr, ", ".join(fields)))
     return found
 

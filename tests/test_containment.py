@@ -127,6 +127,31 @@ def test_a_system_thread_handed_to_a_thread_service_is_a_fault_naming_it(
                     str(result.fault)), result.fault
 
 
+def test_a_smashed_pool_block_header_is_a_fault_naming_the_pool(board, build_module, faulty):
+    result = contained(board, build_module, faulty("pool_smash"))
+    assert result.exit_code == 139 and "not reached" not in result.output, result
+    assert re.match(r"pool_sma: rt_mp_free: the header of block 0x[0-9a-f]{8} of memory pool "
+                    r"'mp' \(2 of 4 blocks free\) was overwritten \(found 0x77777777, "
+                    r"expected the pool 0x[0-9a-f]{8}: a write past the block before it\?\)$",
+                    str(result.fault)), result.fault
+
+
+@pytest.mark.parametrize("case,context,what", [
+    ("idle", "idle hook", r"bus fault \(IBUSERR, instruction bus error\) in 0x30000000"),
+    # (a static function: named by the module and its offset)
+    ("sched", "scheduler hook", r"mem manage fault \(DACCVIOL, data access violation\) in "
+                                r"hook_fau\+0x[0-9a-f]+"),
+    ("timer", "hard timer 'wild'", r"bus fault \(IBUSERR, instruction bus error\) in "
+                                   r"0x30000000")])
+def test_a_hooks_fault_names_its_module_once_then_the_hook(board, build_module, faulty, case,
+                                                           context, what):
+    result = contained(board, build_module, faulty("hook_fault"), case)
+    assert result.exit_code == 139 and "not reached" not in result.output, result
+    line = str(result.fault)
+    assert re.match(r"hook_fau: %s: %s " % (re.escape(context), what), line), line
+    assert line.count("hook_fau: ") == 1 and "kernel:" not in line, line
+
+
 HEAP_MISUSE = [
     ("double_free", "rt_free", "already free (double free?)"),
     ("wild_free", "rt_free", "0x20001234 is not a heap pointer"),

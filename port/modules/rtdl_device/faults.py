@@ -45,6 +45,20 @@ def kill(kernel, thread, fault):
     kernel.lifecycle.free_memory(module)
 
 
+def in_callback(module, context, fault):
+    """The fault of `module`'s callback (`context`: "idle hook", "hard timer 't'") from the
+    fault its code raised: the same parts behind the context, the line naming the module
+    once (the code's own line names it, or "kernel" for the kernel stack it ran on), its CPU
+    report kept for -v."""
+    what = fault.what
+    if fault.who not in (None, module.name, "kernel"):
+        what = "%s: %s" % (fault.who, what)
+    hooked = ModuleFault("%s: %s" % (context, what), fault.address, fault.kind, fault.region,
+                         fault.rest, module.name)
+    hooked.report = fault.report
+    return hooked
+
+
 def kill_module(kernel, module, fault):
     """`module` dies of `fault` raised by its code run in no thread (a hard timer's callback
     in the tick interrupt)."""

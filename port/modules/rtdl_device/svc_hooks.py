@@ -113,15 +113,8 @@ class HookServices:
             self.system.restart_idle()
             if module is None:
                 raise fault
-            # a CPU fault's line already names the module; its region note stays a part
-            # (kill_module's imageprot.explain may name it)
-            what = fault.what
-            if fault.who is not None and fault.who != module.name:
-                what = "%s: %s" % (fault.who, what)
-            hooked = ModuleFault("idle hook: " + what, fault.address, fault.kind, fault.region,
-                                 fault.rest, module.name)
-            hooked.report = fault.report
-            faults.kill_module(kernel, module, hooked)
+            # its region note stays a part (kill_module's imageprot.explain may name it)
+            faults.kill_module(kernel, module, faults.in_callback(module, "idle hook", fault))
             return 0
         if idle.state != THREAD_RUNNING or \
                 (idle.module is not None and idle.module.state == STAT_CLOSED):
@@ -145,8 +138,8 @@ class HookServices:
             self.sched_hook = None
             if module is None:
                 raise
-            faults.kill_module(kernel, module, ModuleFault(
-                "%s: scheduler hook: %s" % (module.name, fault), fault.address, fault.kind))
+            faults.kill_module(kernel, module, faults.in_callback(module, "scheduler hook",
+                                                                  fault))
             return thread.state != THREAD_CLOSED
         return True
 

@@ -196,6 +196,14 @@ class KobjServices:
         if kernel.args.readable(header, 4):
             mp = kernel.objects.get(kernel.memory.read32(header))
         if not isinstance(mp, kobjects.MemPool) or not mp.owns(block):
+            for obj in kernel.objects.values():
+                if isinstance(obj, kobjects.MemPool) and obj.owns(block):
+                    # RT-Thread follows the header to a pool that is not one and crashes
+                    raise ModuleFault(
+                        "%s: rt_mp_free: the header of block 0x%08x of %s was overwritten "
+                        "(found 0x%08x, expected the pool 0x%08x: a write past the block "
+                        "before it?)" % (caller(kernel), block, obj.describe(),
+                                         kernel.memory.read32(header), obj.handle))
             raise ModuleFault("%s: rt_mp_free: 0x%08x is not a block of any memory pool"
                               % (caller(kernel), block))
         if block in mp.free:

@@ -211,16 +211,8 @@ class TimerServices:
             except ModuleFault as fault:
                 if module is None:
                     raise
-                # the callback is the module's code, run on the kernel stack (the line's
-                # "kernel" who), so the module is who the line names
-                what = fault.what
-                if fault.who not in (None, module.name, "kernel"):
-                    what = "%s: %s" % (fault.who, what)
-                hooked = ModuleFault("hard timer '%s': %s" % (timer.name, what),
-                                     fault.address, fault.kind, fault.region, fault.rest,
-                                     module.name)
-                hooked.report = fault.report
-                faults.kill_module(kernel, module, hooked)
+                faults.kill_module(kernel, module, faults.in_callback(
+                    module, "hard timer '%s'" % timer.name, fault))
                 continue
             self._after(timer)
 

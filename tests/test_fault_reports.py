@@ -22,8 +22,15 @@ KINDS = {
     "arm_state": ("usage fault", "INVSTATE", "null_write", "with bit 0 clear (no ARM state)"),
     "bad_jump": ("bus fault", "IBUSERR", None,
                  "instruction fetch of 2 bytes at 0x70000000 (unmapped memory)"),
+    "xn_jump": ("mem manage fault", "IACCVIOL", None,
+                "instruction fetch at 0x40001000 (an execute-never region of the Cortex-M "
+                "memory map)"),
     "breakpoint": ("hard fault", "DEBUGEVT", "breakpoint", "CPU exception 7 (EXCP_BKPT)"),
 }
+
+
+# the jumps to where no code is: (pc, the function that jumped)
+JUMPS = {"bad_jump": (0x70000000, "bad_jump"), "xn_jump": (0x40001000, "xn_jump")}
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +68,11 @@ def test_each_fault_is_reported_with_its_kind_thread_module_and_function(firmwar
     base = result.module.mem_space
     if function is None:
         # the pc is nowhere: the report names the caller from lr
-        assert report.function is None and report.pc == 0x70000000
-        offset = function_offset(program, "bad_jump", report.lr & ~1, base)
-        assert report.caller == "bad_jump+0x%x" % offset
-        assert "in 0x70000000 (called from bad_jump+0x%x)" % offset in message
+        target, caller = JUMPS[kind]
+        assert report.function is None and report.pc == target
+        offset = function_offset(program, caller, report.lr & ~1, base)
+        assert report.caller == "%s+0x%x" % (caller, offset)
+        assert "in 0x%08x (called from %s+0x%x)" % (target, caller, offset) in message
     else:
         offset = function_offset(program, function, report.pc & ~1, base)
         assert 0 <= offset < 64

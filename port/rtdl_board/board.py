@@ -370,7 +370,8 @@ class Board:
         try:
             if intno != 2:
                 raise self.fault(fault_report.classify_exception(intno),
-                                 fault_report.exception_detail(intno))
+                                 fault_report.exception_detail(
+                                     intno, uc.reg_read(A.UC_ARM_REG_PC)))
             self.libc_guard.close()      # a kernel entry: libc's pages read-only again
             regs = cpu.svc_batch.read()
             pc = regs[SVC_PC]

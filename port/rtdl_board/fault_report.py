@@ -10,6 +10,7 @@ reports, as a board whose SHCSR enables the configurable faults (RT-Thread's BSP
 |---------------------------------|----------------------|--------------------------|
 | UC_ERR_WRITE_PROT, READ_PROT    | mem manage fault     | DACCVIOL, MMAR = address |
 | UC_ERR_FETCH_PROT               | mem manage fault     | IACCVIOL                 |
+| EXCP_PREFETCH_ABORT (XN region) | mem manage fault     | IACCVIOL                 |
 | UC_ERR_READ/WRITE_UNMAPPED      | bus fault            | PRECISERR, BFAR = address|
 | UC_ERR_FETCH_UNMAPPED           | bus fault            | IBUSERR                  |
 | UC_ERR_INSN_INVALID, EXCP_UDEF  | usage fault          | UNDEFINSTR               |
@@ -62,7 +63,8 @@ _BY_ERRNO = {
     UC_ERR_INSN_INVALID: (USAGE, "UNDEFINSTR"),
 }
 # QEMU's EXCP_* numbers, which unicorn's interrupt hook passes for CPU exceptions
-_BY_EXCEPTION = {1: (USAGE, "UNDEFINSTR"), 3: (BUS, "IBUSERR"), 4: (BUS, "PRECISERR"),
+# 3: QEMU's prefetch abort is a fetch from an execute-never region of the default memory map
+_BY_EXCEPTION = {1: (USAGE, "UNDEFINSTR"), 3: (MEM_MANAGE, "IACCVIOL"), 4: (BUS, "PRECISERR"),
                  7: (HARD, "DEBUGEVT"), 17: (USAGE, "NOCP"), 18: (USAGE, "INVSTATE"),
                  22: (USAGE, "UNALIGNED"), 23: (USAGE, "DIVBYZERO")}
 
@@ -79,8 +81,14 @@ def classify_error(errno):
     return _BY_ERRNO.get(errno, (HARD, "FORCED"))
 
 
-def exception_detail(intno):
-    """What the one line says of a CPU exception: its number and QEMU's name for it."""
+def exception_detail(intno, pc=None):
+    """What the one line says of a CPU exception: for a prefetch abort at `pc`, the fetch
+    (QEMU raises it for code in an execute-never region of the Cortex-M memory map:
+    peripherals, devices, the system area - a jump through a pointer of garbage), else its
+    number and QEMU's name for it."""
+    if intno == 3 and pc is not None:
+        return ("instruction fetch at 0x%08x (an execute-never region of the Cortex-M memory "
+                "map)" % (pc & ~1))
     return "CPU exception %d (%s)" % (intno, EXCEPTION_NAMES.get(intno, "unknown"))
 
 

@@ -1,6 +1,6 @@
 /* fault_kinds - one Cortex-M fault per argument, each in a function of its own so the report
  * can name it (tests/test_fault_reports.py): argv[1] is null_write, unmapped_read, undefined,
- * divide_by_zero, bad_jump, arm_state, unaligned or breakpoint. */
+ * divide_by_zero, bad_jump, xn_jump, arm_state, unaligned or breakpoint. */
 #include <rtthread.h>
 #include <string.h>
 
@@ -33,6 +33,14 @@ void __attribute__((noinline)) bad_jump(void)
     function_t target = (function_t)0x70000001;
     target();
     calls_returned++;                         /* not a tail call: bad_jump is the caller */
+}
+
+void __attribute__((noinline)) xn_jump(void)
+{
+    /* the peripheral region: mapped, never executable (a jump through garbage lands here) */
+    function_t target = (function_t)0x40001001;
+    target();
+    calls_returned++;
 }
 
 void __attribute__((noinline)) arm_state(void)
@@ -71,6 +79,8 @@ int main(int argc, char **argv)
         rt_kprintf("100 / 0 = %d\n", divide_by_zero(0));
     else if (!strcmp(kind, "bad_jump"))
         bad_jump();
+    else if (!strcmp(kind, "xn_jump"))
+        xn_jump();
     else if (!strcmp(kind, "arm_state"))
         arm_state();
     else if (!strcmp(kind, "unaligned"))

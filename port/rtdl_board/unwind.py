@@ -82,6 +82,21 @@ class Unwinder:
         """(name of the outermost firmware function, its call site in module code) for a CPU
         stopped in firmware code at `pc` with `sp` and `lr`, or None when the walk does not
         reach module code (the kernel's own calls, a thread's entry) or cannot be sure."""
+        found = self.leave_firmware(sp, lr, pc)
+        if found is None:
+            return None
+        ret, lookup = found
+        board = self.board
+        if board.module_at(ret) is None or not board.in_code(ret) or \
+                not fault_report.follows_call(board.memory, ret):
+            return None
+        function = board.firmware_function(lookup)
+        return (function[0], ret & ~1) if function is not None else None
+
+    def leave_firmware(self, sp, lr, pc):
+        """(the first return address out of firmware code, a pc inside the outermost firmware
+        function) for a CPU stopped in firmware code at `pc` with `sp` and `lr`, or None when
+        the walk cannot be sure."""
         board = self.board
         pc &= ~1
         stack = self._stack(sp)
@@ -112,9 +127,5 @@ class Unwinder:
             if FLASH_BASE <= ret < FLASH_BASE + FLASH_SIZE:
                 pc = ret & ~1                 # a firmware caller: one more frame
                 continue
-            if board.module_at(ret) is not None and board.in_code(ret) and \
-                    fault_report.follows_call(board.memory, ret):
-                found = board.firmware_function(lookup)
-                return (found[0], ret & ~1) if found is not None else None
-            return None
+            return ret, lookup
         return None

@@ -297,9 +297,11 @@ class HeldModes:
         board = self.board
         lr = self.uc.reg_read(A.UC_ARM_REG_LR)
         sp = self.uc.reg_read(A.UC_ARM_REG_SP)
-        unwinder = board.libc_guard.unwinder()
+        guard = board.libc_guard
+        unwinder = guard.unwinder()
         if unwinder is not None:
-            found = unwinder.leave_firmware(sp, lr, self.uc.reg_read(A.UC_ARM_REG_PC))
+            found = unwinder.leave_firmware(sp, lr, self.uc.reg_read(A.UC_ARM_REG_PC),
+                                            guard.trap, guard.returns)
             if found is not None:
                 return self._returns_into(found[0])
         member = self._returns_into(lr)

@@ -370,13 +370,13 @@ class Board:
         cpu = self.cpu
         try:
             if intno != 2:
+                pc = uc.reg_read(A.UC_ARM_REG_PC)
                 raise self.fault(fault_report.classify_exception(intno),
-                                 fault_report.exception_detail(
-                                     intno, uc.reg_read(A.UC_ARM_REG_PC)))
+                                 fault_report.exception_detail(intno, pc))
             self.libc_guard.close()      # a kernel entry: libc's pages read-only again
             regs = cpu.svc_batch.read()
             pc = regs[SVC_PC]
-            if pc == self.libc_guard.trap + 2 and self.libc_guard.at_trap(pc):
+            if pc == self.libc_guard.trap_return and self.libc_guard.at_trap(pc):
                 return                   # a libc call returning into module code
             number = self._svc_numbers.get(pc)
             if number is None:

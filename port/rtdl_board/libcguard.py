@@ -107,6 +107,7 @@ class LibcGuard:
         self._elf = None         # the firmware (elf32), for its unwind rows when first needed
         self._unwinder = None
         self.trap = 0            # __rtdl_libc_return: where libc calls that opened them return
+        self.trap_return = -1
         self.returns = {}        # sp a return lands at the trap with -> the module's return
 
     def describe(self, symbols, objects, elf=None):
@@ -115,6 +116,7 @@ class LibcGuard:
         self._elf = elf
         self._unwinder = None
         self.trap = symbols.get("__rtdl_libc_return", 0) & ~1
+        self.trap_return = self.trap + 2 if self.trap else -1   # the pc its SVC stops at
         start = symbols.get("__libcstate_start", 0)
         end = symbols.get("__libcstate_end", 0)
         self.region = (start, end)

@@ -291,24 +291,6 @@ def test_a_wild_file_handed_to_fputs_faults_in_libc(board, build_module, faulty,
                     _handed_line(None, "fwrite", None, r"libc state[^;]*"), span=0x70)
 
 
-@pytest.mark.parametrize("name,offset,what", LIBC_STORES,
-                         ids=["%s+%d" % (s[0], s[1]) for s in LIBC_STORES])
-def test_a_modules_store_right_after_a_libc_call_that_opened_the_pages_faults(
-        board, build_module, faulty, name, offset, what):
-    # printf stored into stdout's FILE and buffer (the pages opened for libc) and returned
-    # with its line unended: no kernel call came between, yet the pages are read-only again
-    address = _libc_address(board, name, offset)
-    before = board.memory.read(address, 4)
-    result = contained(board, build_module, faulty("libc_write"), "afterpf", "%x" % address)
-    assert result.exit_code == 139, result
-    line = fault_line("libc_wri", r"main\+0x[0-9a-f]+", 4, address, what,
-                      "on thread 'libc_wri'")
-    assert line.match(str(result.fault)), result.fault
-    assert board.memory.read(address, 4) == before
-    # the report's backtrace and caller are the module's own, not the trap's
-    assert "libc_return" not in " ".join(result.fault_report.lines())
-
-
 def test_a_wild_buffer_into_what_the_function_may_write_is_not_found_and_is_put_back(
         board, build_module, faulty):
     # (README, Faults: not protected) sprintf may write the current reent - the system's

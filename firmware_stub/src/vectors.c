@@ -79,21 +79,3 @@ __asm__(
     "    b .\n"
     "    .size __rtdl_return, . - __rtdl_return\n"
     "    .popsection\n");
-
-/* __rtdl_libc_return: where a libc call of a module returns once libc has opened the pages of
- * its state (port/rtdl_board/libcguard.py): the board takes this SVC itself - its number is
- * above every kernel service's (services.py) - makes the pages read-only again and resumes
- * the module where the call returns to. Never reached on hardware. */
-__asm__(
-    "    .pushsection .text,\"ax\",%progbits\n"
-    "    .syntax unified\n"
-    "    .thumb\n"
-    "    .p2align 2\n"
-    "    .global __rtdl_libc_return\n"
-    "    .type __rtdl_libc_return, %function\n"
-    "    .thumb_func\n"
-    "__rtdl_libc_return:\n"
-    "    svc #255\n"
-    "    b .\n"
-    "    .size __rtdl_libc_return, . - __rtdl_libc_return\n"
-    "    .popsection\n");

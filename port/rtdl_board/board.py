@@ -325,7 +325,6 @@ class Board:
         none); its `report` (a FaultReport) has the registers, the thread, the module, the
         function and a backtrace."""
         uc = self.uc
-        self.libc_guard.put_back_returns()
         report = FaultReport(kind[0], kind[1], detail, [uc.reg_read(r) for r in REGS],
                              uc.reg_read(A.UC_ARM_REG_XPSR), address)
         kernel = getattr(self, "kernel", None)
@@ -370,14 +369,12 @@ class Board:
         cpu = self.cpu
         try:
             if intno != 2:
-                pc = uc.reg_read(A.UC_ARM_REG_PC)
                 raise self.fault(fault_report.classify_exception(intno),
-                                 fault_report.exception_detail(intno, pc))
+                                 fault_report.exception_detail(
+                                     intno, uc.reg_read(A.UC_ARM_REG_PC)))
             self.libc_guard.close()      # a kernel entry: libc's pages read-only again
             regs = cpu.svc_batch.read()
             pc = regs[SVC_PC]
-            if pc == self.libc_guard.trap_return and self.libc_guard.at_trap(pc):
-                return                   # a libc call returning into module code
             number = self._svc_numbers.get(pc)
             if number is None:
                 number = uc.mem_read(pc - 2, 1)[0]

@@ -11,9 +11,8 @@ firmware code (memcpy, memset, the printf family) stores as the member that call
 when the library tail-called it. A store fault into a member's data (board._on_bad_access,
 inside unicorn's store) is then the mode's own store into data it may not write: a real
 fault - except a firmware function the library itself called that called back into a member
-before storing (qsort over the library's array with the holder's comparator): when the
-walk of the firmware's frames (unwind.py; lr, or else a return address up the stack, where
-it cannot be sure) leaves firmware code into the library's code, the board switches to its
+before storing (qsort over the library's array with the holder's comparator): when lr, or
+else a return address up the stack, is in the library's code, the board switches to its
 mode and performs the store itself (unicorn drops a store its hook reports as handled).
 
 A store into a library the mode holds is also carried out (and the run goes on in the same
@@ -290,23 +289,15 @@ class HeldModes:
         return True
 
     def _caller(self):
-        """The member whose code called the firmware function now running: where the walk of
-        the firmware's frames (unwind.py) leaves firmware code, when it is sure; else lr when
-        it is a return address into a member, else the first word up the stack that is one
-        (a stale word there can mislead this scan, not the walk), else None."""
+        """The member whose code called the firmware function now running: lr when it is a
+        return address into a member, else the first word up the stack that is a return
+        address into a member, else None."""
         board = self.board
         lr = self.uc.reg_read(A.UC_ARM_REG_LR)
-        sp = self.uc.reg_read(A.UC_ARM_REG_SP)
-        guard = board.libc_guard
-        unwinder = guard.unwinder()
-        if unwinder is not None:
-            found = unwinder.leave_firmware(sp, lr, self.uc.reg_read(A.UC_ARM_REG_PC),
-                                            guard.trap, guard.returns)
-            if found is not None:
-                return self._returns_into(found[0])
         member = self._returns_into(lr)
         if member is not None:
             return member
+        sp = self.uc.reg_read(A.UC_ARM_REG_SP)
         page = board.memory.page_size or 1024
         at = sp & ~3
         while at < sp + _SCAN_BYTES:

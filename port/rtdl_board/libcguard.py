@@ -17,20 +17,10 @@ where the module pointed it - memset, sprintf into a wild buffer, fputs on a wil
 unwind.py walks the firmware's frames up to that function (the outermost, called from module
 code), and FOOTPRINTS says which parts of the state it may write on its own; a store into
 any other part is the module's wild pointer and faults in the function, the line naming the
-function the module called and from where. When that function keeps its return address on
-the stack, the walk also sends its return to the firmware's trap __rtdl_libc_return (the
-board takes its SVC: at_trap), which closes the pages again before module code runs, so a
-module's own wild store after a printf with its line unended faults too. Not found: a wild
-pointer into a part the function may write (sprintf's into the system reent, fputs's into
-stdout's FILE), a function FOOTPRINTS does not name, and a module's store after a call whose
-return address the walk could not place (a leaf without unwind rows), before the next kernel
-entry. The kernel's writes (memory.write) are never bound by the pages' protection.
-
-Inside a store's hook unicorn's registers are those of where its run of chained blocks
-began, not of the store (they are brought up to date when the run stops): pc may be the
-entry of the function that branched to the storing one. The walk starts there, which is the
-same call, so the caller it finds is true; but a register written in the hook may not stay
-written, so a return address is only ever redirected on the stack.
+function the module called and from where. Not found: a wild pointer into a part the
+function may write (sprintf's into the system reent, fputs's into stdout's FILE), a function
+FOOTPRINTS does not name, and a wild store after libc opened the pages, before the next
+kernel entry. The kernel's writes (memory.write) are never bound by the pages' protection.
 CPython only. May import: unicorn, pyelftools (unwind), the board's own modules.
 """
 from unicorn import arm_const as A
@@ -85,7 +75,6 @@ _STREAMS_IO = (
     "_ftell_r", "_ftello_r", "_rewind_r", "_setvbuf_r", "_fclose_r", "_puts_r", "_putchar_r",
     "_getchar_r", "_printf_r", "_vprintf_r", "_scanf_r", "_vscanf_r", "_perror_r",
     "__swbuf_r", "__srget_r", "__sfvwrite_r", "__sflush_r", "__srefill_r")
-_MAX_RETURNS = 64      # libc calls a run may have open at once, across its threads
 FOOTPRINTS = {}
 for _names, _groups in ((_CALLER_ONLY, ()), (_FORMATTING, ("reent",)),
                         (_STREAMS_IO, ("reent", "stdio"))):
@@ -106,17 +95,12 @@ class LibcGuard:
         self.blamed = None       # (address, function, call site) of the fault on_write found
         self._elf = None         # the firmware (elf32), for its unwind rows when first needed
         self._unwinder = None
-        self.trap = 0            # __rtdl_libc_return: where libc calls that opened them return
-        self.trap_return = -1
-        self.returns = {}        # sp a return lands at the trap with -> the module's return
 
     def describe(self, symbols, objects, elf=None):
         """From the firmware's symbols: where the pages are and what lies on them; `elf`
         (elf32.ElfFile) for the unwind rows that tell whose store libc made."""
         self._elf = elf
         self._unwinder = None
-        self.trap = symbols.get("__rtdl_libc_return", 0) & ~1
-        self.trap_return = self.trap + 2 if self.trap else -1   # the pc its SVC stops at
         start = symbols.get("__libcstate_start", 0)
         end = symbols.get("__libcstate_end", 0)
         self.region = (start, end)
@@ -171,60 +155,15 @@ class LibcGuard:
             return False
         uc = self.uc
         caller = unwinder.module_caller(uc.reg_read(A.UC_ARM_REG_SP),
-                                        uc.reg_read(A.UC_ARM_REG_LR), pc, self.trap,
-                                        self.returns)
+                                        uc.reg_read(A.UC_ARM_REG_LR),
+                                        pc)
         if caller is None:
             return False
         allowed = FOOTPRINTS.get(caller[0])
         if allowed is None or group in allowed:
-            self._return_through_trap(caller)
             return False
         self.blamed = (address,) + caller
         return True
-
-    def _return_through_trap(self, caller):
-        """libc's call from module code opens the pages: it returns to the trap, which closes
-        them before the module's code runs again (at_trap), so no store of the module's own
-        finds them open."""
-        trap = self.trap
-        _, site, slot, after = caller
-        # Only a return address on the stack: inside a store's hook unicorn's registers are
-        # those of where its run of chained blocks began (the walk is of that moment, which
-        # is the same call), and a register written here may not survive the block.
-        if not trap or slot is None or after is None:
-            return
-        if self.board.memory.read32(slot) & ~1 != trap:
-            self.board.memory.write32(slot, trap | 1)
-        self.returns[after] = (site | 1, slot)
-        if len(self.returns) > _MAX_RETURNS:
-            # a call left by longjmp or a thread's end: the oldest is forgotten
-            self.returns.pop(next(iter(self.returns)))
-
-    def at_trap(self, pc):
-        """An SVC at `pc`: True when it was the trap, the pages read-only again and the module
-        resumed at its call's return address."""
-        if not self.trap or pc - 2 != self.trap:
-            return False
-        found = self.returns.pop(self.uc.reg_read(A.UC_ARM_REG_SP), None)
-        if found is None:
-            return False
-        target = found[0]
-        self.close()
-        self.uc.reg_write(A.UC_ARM_REG_LR, target)
-        self.uc.reg_write(A.UC_ARM_REG_PC, target)
-        return True
-
-    def put_back_returns(self):
-        """Before a fault report: every return sent to the trap that is still on a stack is
-        the module's again, so the report's callers and backtrace are true."""
-        memory = self.board.memory
-        for target, slot in self.returns.values():
-            try:
-                if slot is not None and memory.read32(slot) & ~1 == self.trap:
-                    memory.write32(slot, target)
-            except Exception:
-                pass                     # that stack is gone
-        self.returns = {}
 
     def unwinder(self):
         """The Unwinder over the firmware's unwind rows (worked out when first asked), or None

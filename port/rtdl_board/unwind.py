@@ -78,32 +78,10 @@ class Unwinder:
         except Exception:
             return None
 
-    def module_caller(self, sp, lr, pc, trap=None, returns=None):
-        """(name of the outermost firmware function, its call site in module code, where
-        its return address is kept - a stack address, or None for lr - and sp once it has
-        returned) for a CPU stopped in firmware code at `pc` with `sp` and `lr`, or None
-        when the walk does not reach module code (the kernel's own calls, a thread's entry)
-        or cannot be sure. `trap`, `returns`: see leave_firmware."""
-        found = self.leave_firmware(sp, lr, pc, trap, returns)
-        if found is None:
-            return None
-        ret, lookup, slot, after = found
-        board = self.board
-        if board.module_at(ret) is None or not board.in_code(ret) or \
-                not fault_report.follows_call(board.memory, ret):
-            return None
-        function = board.firmware_function(lookup)
-        if function is None:
-            return None
-        return function[0], ret & ~1, slot, after
-
-    def leave_firmware(self, sp, lr, pc, trap=None, returns=None):
-        """(the first return address out of firmware code, a pc inside the outermost firmware
-        function, where that return address is kept - a stack address, or None for lr - and
-        sp once that function has returned, None when that is not known) for a CPU stopped in firmware code at `pc` with
-        `sp` and `lr`, or None when the walk cannot be sure. A return to `trap` (libcguard's)
-        stands for the return address `returns` keeps for the sp it lands with (first of a
-        pair)."""
+    def module_caller(self, sp, lr, pc):
+        """(name of the outermost firmware function, its call site in module code) for a CPU
+        stopped in firmware code at `pc` with `sp` and `lr`, or None when the walk does not
+        reach module code (the kernel's own calls, a thread's entry) or cannot be sure."""
         board = self.board
         pc &= ~1
         stack = self._stack(sp)
@@ -111,21 +89,17 @@ class Unwinder:
             # further out, pc is a return address: the call is just before it
             lookup = pc if depth == 0 else pc - 1
             row = self._row(lookup)
-            slot = None
             if row is None:
                 if depth or board.firmware_function(lookup) is None:
                     return None
-                # a leaf without a row (assembly): lr; where its sp ends up is not known
-                ret = lr
-                sp = None
+                ret = lr                      # a leaf without a row: lr, sp untouched
             else:
                 cfa_offset, lr_offset = row[2], row[3]
                 if cfa_offset is None:
                     return None
                 cfa = sp + cfa_offset
                 if lr_offset is not None:
-                    slot = cfa + lr_offset
-                    ret = self._word(slot, stack)
+                    ret = self._word(cfa + lr_offset, stack)
                     if ret is None:
                         return None
                 elif depth:
@@ -133,12 +107,14 @@ class Unwinder:
                 else:
                     ret = lr
                 sp = cfa
-            if trap is not None and ret & ~1 == trap and sp is not None and sp in returns:
-                ret = returns[sp][0]          # a return already sent to the trap
             if not ret & 1:
                 return None
             if FLASH_BASE <= ret < FLASH_BASE + FLASH_SIZE:
                 pc = ret & ~1                 # a firmware caller: one more frame
                 continue
-            return ret, lookup, slot, sp
+            if board.module_at(ret) is not None and board.in_code(ret) and \
+                    fault_report.follows_call(board.memory, ret):
+                found = board.firmware_function(lookup)
+                return (found[0], ret & ~1) if found is not None else None
+            return None
         return None

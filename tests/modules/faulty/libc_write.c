@@ -8,8 +8,6 @@
  *   strcpy   strcpy(address, <15 characters>): the same through the string family
  *   sprintf  sprintf(address, "%s %d", ...): libc's formatter stores, through memcpy
  *   fputs    fputs(<15 characters>, (FILE *)address): a wild FILE * (GCC makes it fwrite)
- *   afterpf  *(int *)address = 0x55 right after a printf that left its line unended (libc's
- *            stores opened the pages; its return closed them again)
  *   free     free(_impure_ptr): the thread's own reent is the kernel's block, not the module's */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +32,6 @@ int main(int argc, char **argv)
     }
     else if (!strcmp(what, "sprintf"))
         sprintf(address, "%s %d", "wild pointer", argc);
-    else if (!strcmp(what, "afterpf")) {
-        printf("unended");
-        *(volatile int *)address = 0x55;
-    }
     else if (!strcmp(what, "fputs"))
         fputs("wild pointer!!", (FILE *)address);
     else if (!strcmp(what, "free"))

@@ -43,3 +43,23 @@ def test_every_function_a_footprint_names_is_the_firmwares_or_a_form_it_may_have
                if not name.startswith("_") and name not in exported]
     assert missing == [], missing
     assert unwind.MAX_FRAMES >= 8
+
+
+def test_a_blame_the_stopped_cpu_does_not_bear_out_lets_libcs_store_run_again(board):
+    # on_write walks from the registers unicorn has inside the store's hook, which may be of
+    # an earlier point of the run; the run then stops at the store (cpu.py) and recheck
+    # walks from the store's own: here no module called the firmware code, so the store was
+    # libc's - the pages open and the run goes on at the store
+    from unicorn import arm_const as A
+    guard = board.libc_guard
+    start, _, _ = _function(board, "memset")
+    board.uc.reg_write(A.UC_ARM_REG_PC, start | 1)
+    board.uc.reg_write(A.UC_ARM_REG_LR, board.return_address | 1)
+    board.uc.reg_write(A.UC_ARM_REG_SP, board.kernel_stack_top - 64)
+    address = board.firmware_symbols["environ"]
+    guard.blamed = (address, "memset", 0x20004000, None, None)
+    opened = guard.opened
+    assert guard.recheck() is True
+    assert guard.blamed is None and guard.open and guard.opened == opened + 1
+    guard.close()
+    assert guard.recheck() is False          # nothing blamed: a fault stays a fault

@@ -185,8 +185,11 @@ class UnicornCpu:
                 except UcError as error:
                     if self._hook_error is not None:
                         break
-                    if error.errno == UC_ERR_FETCH_PROT and self._refetch():
-                        begin = self.pc()        # the fetch switched modes: go on there
+                    if (error.errno == UC_ERR_FETCH_PROT and self._refetch()) or \
+                            (error.errno == UC_ERR_WRITE_PROT and
+                             self.board.libc_guard.recheck()):
+                        # the fetch switched modes, or libc's store was libc's: go on there
+                        begin = self.pc()
                         if deadline is not None:
                             timeout_us = int((deadline - time.perf_counter()) * 1e6)
                             if timeout_us <= 0:

@@ -17,7 +17,9 @@ where the module pointed it - memset, sprintf into a wild buffer, fputs on a wil
 unwind.py walks the firmware's frames up to that function (the outermost, called from module
 code), and FOOTPRINTS says which parts of the state it may write on its own; a store into
 any other part is the module's wild pointer and faults in the function, the line naming the
-function the module called and from where. Not found: a wild pointer into a part the
+function the module called and from where - once the run has stopped at the store and the
+walk from its own registers says so too (recheck: inside the hook they can be of an earlier
+point of the run). Not found: a wild pointer into a part the
 function may write (sprintf's into the system reent, fputs's into stdout's FILE), a function
 FOOTPRINTS does not name, and a wild store after libc opened the pages, before the next
 kernel entry. The kernel's writes (memory.write) are never bound by the pages' protection.
@@ -134,9 +136,7 @@ class LibcGuard:
         data = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
         self.blamed = None
         if FLASH_BASE <= pc < FLASH_BASE + FLASH_SIZE and not self._for_module(address, pc):
-            self.board.memory.protect(start, end - start, True)
-            self.open = True
-            self.opened += 1
+            self._open()
             self.uc.mem_write(address, data)
             return True
         errno = self.errno
@@ -144,6 +144,29 @@ class LibcGuard:
             self.board.memory.write(address, data)   # errno = ... in a callback's own code
             return True
         return False
+
+    def _open(self):
+        start, end = self.region
+        self.board.memory.protect(start, end - start, True)
+        self.open = True
+        self.opened += 1
+
+    def recheck(self):
+        """The run stopped at a store on_write blamed on the module: True when it was not
+        the module's after all - the pages are open and the store is to run again.
+
+        Inside the store's hook unicorn's registers are those of an earlier point of its run
+        of chained blocks (pc can be the entry of the function that branched to the storing
+        one), so the walk there may be of other frames than the store's; stopped, they are
+        the store's, and the walk is done again from them."""
+        blamed = self.blamed
+        if blamed is None:
+            return False
+        self.blamed = None
+        if self._for_module(blamed[0], self.uc.reg_read(A.UC_ARM_REG_PC)):
+            return False                 # the fault stands (self.blamed is set again)
+        self._open()
+        return True
 
     def _for_module(self, address, pc):
         """Whether libc's store at `address` is one the function the module called makes

@@ -40,3 +40,25 @@ def test_waiting_for_a_signal_nobody_can_send_is_a_deadlock(board, build_module)
     assert result.output == "sig_deadlock: waiting\n"
     assert result.exit_code == 124, result
     assert "waits for ever on a signal (rt_signal_wait)" in str(result.fault)
+
+
+EXPECTED_INTERRUPTIBLE = """\
+sem -9
+mutex -9
+event -9
+mb send -9
+mb recv -9
+mq send -9
+mq recv -9
+handled 7
+sem 0, event 0 (0x1), mb recv 0 (7), mq recv 1 (z)
+timeout -2
+"""
+
+
+def test_the_interruptible_waits_end_with_eintr_on_a_signal_and_else_as_the_plain_calls(
+        board, build_module):
+    # RT-Thread 5.x's _interruptible forms (firmware_stub/src/ipc_interruptible.c)
+    result = run_clean(board, build_module("ipc_interruptible.c"))
+    assert result.exit_code == 0 and result.fault is None, result
+    assert result.output == EXPECTED_INTERRUPTIBLE

@@ -157,6 +157,18 @@ rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size);
 rt_ssize_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
 rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg);
 
+/* 5.x's waits a signal may end with -RT_EINTR: every wait here is one (ipc_interruptible.c) */
+rt_err_t rt_sem_take_interruptible(rt_sem_t sem, rt_int32_t timeout);
+rt_err_t rt_mutex_take_interruptible(rt_mutex_t mutex, rt_int32_t time);
+rt_err_t rt_event_recv_interruptible(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
+                                     rt_int32_t timeout, rt_uint32_t *recved);
+rt_err_t rt_mb_send_wait_interruptible(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
+rt_err_t rt_mb_recv_interruptible(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
+rt_err_t rt_mq_send_wait_interruptible(rt_mq_t mq, const void *buffer, rt_size_t size,
+                                       rt_int32_t timeout);
+rt_ssize_t rt_mq_recv_interruptible(rt_mq_t mq, void *buffer, rt_size_t size,
+                                    rt_int32_t timeout);
+
 /* ---- errno of the calling thread */
 rt_err_t rt_get_errno(void);
 void rt_set_errno(rt_err_t no);

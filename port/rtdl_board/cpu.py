@@ -217,7 +217,7 @@ class UnicornCpu:
     def _fault(self, error):
         """The ModuleFault for a unicorn error, in the words of a Cortex-M fault report
         (fault_report.py): what was accessed and why it faulted."""
-        address = region = note = None
+        address = region = note = fetched = None
         if error.errno == UC_ERR_INSN_INVALID:
             detail = "undefined instruction 0x%s" % self._instruction_text()
         elif error.errno in _FAULTS and self.bad_access is not None:
@@ -235,7 +235,8 @@ class UnicornCpu:
         elif error.errno == UC_ERR_FETCH_PROT:
             # code made not executable: a held library's mode (heldmodes.py) or freed
             # module code (memory.retire), which the device side names (imageprot.explain)
-            detail = "instruction fetch at 0x%08x" % (self.pc() & ~1)
+            fetched = self.pc() & ~1
+            detail = "instruction fetch at 0x%08x" % fetched
             region = _FAULTS[error.errno][1]
         elif error.errno in _FAULTS:
             detail = "%s in %s" % _FAULTS[error.errno]
@@ -249,8 +250,8 @@ class UnicornCpu:
         if error.errno == UC_ERR_FETCH_UNMAPPED:
             address = None               # an instruction fetch sets no BFAR
         fault = self.board.fault(kind, detail, address, region, note)
-        if error.errno == UC_ERR_FETCH_PROT and address is None:
-            fault.address = self.pc() & ~1   # not MMFAR (IACCVIOL sets none): for the note
+        if fetched is not None:
+            fault.address = fetched      # not MMFAR (IACCVIOL sets none): for the note
         return fault
 
     def _instruction_text(self):

@@ -183,7 +183,7 @@ BACKTRACE_DEPTH = 8
 _SCAN_BYTES = 4096
 
 
-def _after_call(board, addr):
+def after_call(board, addr):
     """Whether the Thumb address `addr` (bit 0 set) follows a BL or BLX: a return address."""
     if not addr & 1 or not board.in_code(addr):
         return False
@@ -210,7 +210,7 @@ def backtrace(board, report, stack_top):
     stack from sp up to `stack_top` (the scan CmBacktrace does: a word that points just
     after a BL/BLX in code), at most BACKTRACE_DEPTH."""
     frames = []
-    if report.caller is not None and _after_call(board, report.lr):
+    if report.caller is not None and after_call(board, report.lr):
         frames.append(report.caller)
     sp = report.registers[13]
     size = min(max(stack_top - sp, 0), _SCAN_BYTES) & ~3
@@ -222,7 +222,7 @@ def backtrace(board, report, stack_top):
         if len(frames) >= BACKTRACE_DEPTH:
             break
         word = raw[i] | raw[i + 1] << 8 | raw[i + 2] << 16 | raw[i + 3] << 24
-        if _after_call(board, word):
+        if after_call(board, word):
             name = board.function_at(word)
             if not frames or frames[-1] != name:
                 frames.append(name)

@@ -19,10 +19,10 @@ code), and FOOTPRINTS says which parts of the state it may write on its own; a s
 any other part is the module's wild pointer and faults in the function, the line naming the
 function the module called and from where - once the run has stopped at the store and the
 walk from its own registers says so too (recheck: inside the hook they can be of an earlier
-point of the run). Not found: a wild pointer into a part the
-function may write (sprintf's into the system reent, fputs's into stdout's FILE), a function
-FOOTPRINTS does not name, and a wild store after libc opened the pages, before the next
-kernel entry. The kernel's writes (memory.write) are never bound by the pages' protection.
+point of the run). Not found: a wild pointer into a part the function may write (sprintf's
+into the system reent, fputs's into stdout's FILE), a function FOOTPRINTS does not name, and
+a wild store after libc opened the pages, before the next kernel entry. The kernel's writes
+(memory.write) are never bound by the pages' protection.
 CPython only. May import: unicorn, pyelftools (unwind), the board's own modules.
 """
 from unicorn import arm_const as A

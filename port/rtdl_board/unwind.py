@@ -112,8 +112,7 @@ class Unwinder:
             if FLASH_BASE <= ret < FLASH_BASE + FLASH_SIZE:
                 pc = ret & ~1                 # a firmware caller: one more frame
                 continue
-            if board.module_at(ret) is not None and board.in_code(ret) and \
-                    fault_report.follows_call(board.memory, ret):
+            if board.module_at(ret) is not None and fault_report.after_call(board, ret):
                 found = board.firmware_function(lookup)
                 return (found[0], ret & ~1) if found is not None else None
             return None

@@ -5,13 +5,14 @@ unicorn board in CPython: rtdl.mpy_runtime serves the other end).
 Frames are `<u32 length><u8 op><body>`, little-endian. Requests that need no answer (writes,
 invalidate, protect, console output) are only queued (by the runner) and leave with the next
 request that waits for one, so a heap operation or a module image costs no round trip. Reads
-are served from whole pages fetched once and kept until target code runs again. A CPU run (RUN, CALL)
-is answered by SVC frames, each carrying the service number and r0-r15; the kernel handles
-the service here while the emulator waits inside its SVC hook, and SVC_DONE carries back the
-registers the service changed, r0 and whether to stop - so the board behaves exactly as when
-the kernel runs in its own hook. Imports: struct, json, rterror. The `memory` interface is
-in bridge_memory, the `files` interface across the bridge in bridge_fileio, the host-backed
-devices' endpoints in bridge_devices, the board's stack region in bridge_stacks.
+are served from whole pages fetched once and kept until target code runs again. A CPU run
+(RUN, CALL) is answered by SVC frames, each carrying the service number and r0-r15; the
+kernel handles the service here while the emulator waits inside its SVC hook, and SVC_DONE
+carries back the registers the service changed, r0 and whether to stop - so the board
+behaves exactly as when the kernel runs in its own hook. Imports: struct, json, rterror. The
+`memory` interface is in bridge_memory, the `files` interface across the bridge in
+bridge_fileio, the host-backed devices' endpoints in bridge_devices, the board's stack
+region in bridge_stacks.
 """
 import json
 import struct

@@ -7,7 +7,8 @@ rtdl.run_cmd / rtdl.shell_cmd do on CPython.
 The host answers ["info"] with the mode ("run", "shell"), its arguments and the firmware's
 landmarks, the host's devices (bridge_devices) and the heap check; results go back as
 ["exit", {...}]. Imports: bridge, bridge_devices, bridge_fileio, bridge_memory, bridge_stacks,
-kernel, loader, faults, fwguard, msh, repl, dlmodule, heapstrict, rtheap, symtab, arm_attributes, rterror.
+kernel, loader, faults, fwguard, msh, repl, dlmodule, heapstrict, rtheap, symtab,
+arm_attributes, rterror.
 """
 from . import arm_attributes
 from . import bridge
@@ -36,7 +37,8 @@ def boot(link, info):
         memory = bridge_stacks.StackRegionMemory(link, info["ram"][0], info["ram"][1],
                                                  info["page_size"], info["stack_gap"])
     else:
-        memory = bridge_memory.BridgeMemory(link, info["ram"][0], info["ram"][1], info["page_size"])
+        memory = bridge_memory.BridgeMemory(link, info["ram"][0], info["ram"][1],
+                                            info["page_size"])
     if "rom" in info:                      # flash: readable by services' checks (svc_args)
         memory.rom_start, memory.rom_end = info["rom"]
     cpu = bridge.BridgeCpu(link, memory)

@@ -1,8 +1,9 @@
 """The board's stack region across the bridge: the `memory` interface of
-bridge_memory.BridgeMemory with stack_alloc, stack_free and stack_gap, served by the unicorn board's own stack region
-(rtdl_board.memory.UnicornMemory), so thread stacks sit above stack_gap unmapped bytes under
---runtime micropython as under CPython (stacks.py). Mapping a slot changes the board's address
-space, which only the board can do: an allocation is one round trip, a free is queued.
+bridge_memory.BridgeMemory with stack_alloc, stack_free and stack_gap, served by the unicorn
+board's own stack region (rtdl_board.memory.UnicornMemory), so thread stacks sit above
+stack_gap unmapped bytes under --runtime micropython as under CPython (stacks.py). Mapping a
+slot changes the board's address space, which only the board can do: an allocation is one
+round trip, a free is queued.
 Imports: struct, bridge, bridge_memory.
 """
 import struct

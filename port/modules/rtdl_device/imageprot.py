@@ -114,8 +114,7 @@ class ImageProtection:
             # may still call it: not when the last goes, which costs a load and unload of a
             # library on its own nothing
             retire = getattr(self.kernel.memory, "retire", None)
-            if retire is not None and not [other for other in self.kernel.modules
-                                           if other is not module]:
+            if not any(other is not module for other in self.kernel.modules):
                 retire = None
             for addr, size in ro_pages:
                 self.idle.append((addr, size, module.name, retire is not None))
@@ -282,13 +281,12 @@ class ImageProtection:
         if not isinstance(fault, ModuleFault):
             return fault
         if fault.region == _NO_EXEC:
-            pc = fault.address
-            if pc is None and fault.report is not None:
-                pc = fault.report.registers[15]
+            pc = fault.address           # the fetch's (cpu.py sets it, as no MMFAR)
             for addr, size, name, _ in self.idle:
                 if pc is not None and addr <= pc < addr + size:
                     fault.locate("freed memory: the code of module '%s' until it was unloaded"
                                  % name)
+                    break
             return fault
         if fault.address is None or fault.region != _READ_ONLY:
             return fault

@@ -100,9 +100,7 @@ def _fields(struct_name, diff):
     leaves = [field for field in layout
               if not [other for other in layout if other[2] < field[2] and
                       field[1] <= other[1] and other[1] + other[2] <= field[1] + field[2]]]
-    differs = {}
-    for off in diff:
-        differs[off] = True
+    differs = set(diff)
     found = []
     covered = -1
     for off in diff:
